@@ -1,0 +1,238 @@
+package io.aioduct;
+
+import io.aioduct.engine.ExchangeSettings;
+import io.aioduct.engine.HttpEngine;
+import io.aioduct.internal.Completions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP client: immutable settings (timeouts, default headers, User-Agent, body limit, interceptors)
+ * over an {@link HttpEngine} that owns the runtime and the connection pools. Build one with {@link
+ * #builder(HttpEngine)}; derive variants with {@link #newBuilder()}, which share the engine.
+ *
+ * <pre>{@code
+ * try (HttpEngine engine = Aioduct.pooled()) {
+ *     AioductClient client = AioductClient.builder(engine).build();
+ *     String body = client.get("http://127.0.0.1:8080/hello").execute().body().string();
+ * }
+ * }</pre>
+ *
+ * <p>Threading: thread-safe; share one client. Lifecycle: the client holds nothing to close; close its
+ * engine. Failures are {@link AioductException}s; a malformed URL or header is an {@link
+ * IllegalArgumentException} when the request is built.
+ */
+public final class AioductClient {
+    private final HttpEngine engine;
+    private final ExchangeSettings settings;
+    private final HttpHeaders defaultHeaders;
+    private final List<Interceptor> interceptors;
+
+    private AioductClient(Builder b) {
+        this.engine = b.engine;
+        this.settings = new ExchangeSettings(
+                b.connectTimeout, b.responseTimeout, b.readTimeout, b.totalTimeout, b.maxBufferedBody, b.userAgent);
+        this.defaultHeaders = b.defaultHeaders.build();
+        this.interceptors = List.copyOf(b.interceptors);
+    }
+
+    /** A builder for a client on {@code engine}, with every setting at its default. */
+    public static Builder builder(HttpEngine engine) {
+        return new Builder(Objects.requireNonNull(engine, "engine"));
+    }
+
+    /** A builder starting from this client's settings, for a client that shares its engine. */
+    public Builder newBuilder() {
+        Builder b = new Builder(engine);
+        b.connectTimeout = settings.connectTimeout();
+        b.responseTimeout = settings.responseTimeout();
+        b.readTimeout = settings.readTimeout();
+        b.totalTimeout = settings.totalTimeout();
+        b.maxBufferedBody = settings.maxBufferedBody();
+        b.userAgent = settings.userAgent();
+        b.defaultHeaders.addAll(defaultHeaders);
+        b.interceptors.addAll(interceptors);
+        return b;
+    }
+
+    public HttpEngine engine() {
+        return engine;
+    }
+
+    public ExchangeSettings settings() {
+        return settings;
+    }
+
+    public HttpHeaders defaultHeaders() {
+        return defaultHeaders;
+    }
+
+    public Request.Builder get(String url) {
+        return Request.builder("GET", url, this);
+    }
+
+    public Request.Builder get(URI uri) {
+        return Request.builder("GET", uri, this);
+    }
+
+    public Request.Builder head(String url) {
+        return Request.builder("HEAD", url, this);
+    }
+
+    public Request.Builder post(String url) {
+        return Request.builder("POST", url, this);
+    }
+
+    public Request.Builder put(String url) {
+        return Request.builder("PUT", url, this);
+    }
+
+    public Request.Builder patch(String url) {
+        return Request.builder("PATCH", url, this);
+    }
+
+    public Request.Builder delete(String url) {
+        return Request.builder("DELETE", url, this);
+    }
+
+    /** A request with any method (an HTTP token, e.g. {@code OPTIONS} or a custom one). */
+    public Request.Builder method(String method, String url) {
+        return Request.builder(method, url, this);
+    }
+
+    public Request.Builder method(String method, URI uri) {
+        return Request.builder(method, uri, this);
+    }
+
+    /**
+     * Sends {@code request} without blocking. The future completes with the response head on an
+     * engine thread (do not block in callbacks chained to it), or fails with an {@link
+     * AioductException}. Cancelling it aborts the exchange.
+     */
+    public CompletableFuture<Response> send(Request request) {
+        Request r = withDefaults(Objects.requireNonNull(request, "request"));
+        if (interceptors.isEmpty()) {
+            return engine.send(r, settings);
+        }
+        return new InterceptorChain(interceptors, 0, r, engine, settings, false)
+                .proceed(r)
+                .toCompletableFuture();
+    }
+
+    /**
+     * Sends {@code request} and waits for the response head; read or close the body afterwards. On the
+     * virtual-thread runtime the exchange runs on the calling thread itself.
+     *
+     * @throws IllegalStateException on an engine event-loop thread, where blocking is forbidden
+     */
+    public Response execute(Request request) {
+        Request r = withDefaults(Objects.requireNonNull(request, "request"));
+        if (interceptors.isEmpty()) {
+            return engine.execute(r, settings);
+        }
+        Completions.checkMayBlock(engine.runtime().inEventLoop(), "execute()");
+        return Completions.await(new InterceptorChain(interceptors, 0, r, engine, settings, true).proceed(r));
+    }
+
+    private Request withDefaults(Request request) {
+        if (defaultHeaders.size() == 0) {
+            return request;
+        }
+        Request.Builder b = null;
+        for (int i = 0, n = defaultHeaders.size(); i < n; i++) {
+            String name = defaultHeaders.name(i);
+            if (!request.headers().contains(name)) {
+                if (b == null) b = request.toBuilder();
+                b.header(name, defaultHeaders.value(i));
+            }
+        }
+        return b == null ? request : b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "AioductClient[" + engine + "]";
+    }
+
+    /** Settings for an {@link AioductClient}. Not thread-safe. */
+    public static final class Builder {
+        private final HttpEngine engine;
+        private Duration connectTimeout = ExchangeSettings.DEFAULT.connectTimeout();
+        private Duration responseTimeout = ExchangeSettings.DEFAULT.responseTimeout();
+        private Duration readTimeout = ExchangeSettings.DEFAULT.readTimeout();
+        private Duration totalTimeout = ExchangeSettings.DEFAULT.totalTimeout();
+        private long maxBufferedBody = ExchangeSettings.DEFAULT.maxBufferedBody();
+        private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
+        private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
+        private final List<Interceptor> interceptors = new ArrayList<>();
+
+        private Builder(HttpEngine engine) {
+            this.engine = engine;
+        }
+
+        /** Time to establish a connection; default 10 s; {@link Duration#ZERO} for no limit. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Request.Builder.checkTimeout("connectTimeout", timeout);
+            return this;
+        }
+
+        /** Time from sending until the response head arrives; default 30 s; ZERO for no limit. */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = Request.Builder.checkTimeout("responseTimeout", timeout);
+            return this;
+        }
+
+        /** Longest silence while waiting for bytes; default 30 s; ZERO for no limit. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = Request.Builder.checkTimeout("readTimeout", timeout);
+            return this;
+        }
+
+        /** The whole exchange including the body; default none (ZERO). */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = Request.Builder.checkTimeout("totalTimeout", timeout);
+            return this;
+        }
+
+        /** Largest body {@code bytes()}/{@code string()} will buffer; default 16 MiB. */
+        public Builder maxBufferedBodyBytes(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("maxBufferedBodyBytes must be >= 0, was " + bytes);
+            this.maxBufferedBody = bytes;
+            return this;
+        }
+
+        /** The User-Agent sent unless a request sets one; default {@code aioduct-java/<version>}. */
+        public Builder userAgent(String value) {
+            io.aioduct.internal.HeaderRules.checkValue("User-Agent", Objects.requireNonNull(value, "userAgent"));
+            this.userAgent = value;
+            return this;
+        }
+
+        /** Sends no User-Agent unless a request sets one. */
+        public Builder noUserAgent() {
+            this.userAgent = null;
+            return this;
+        }
+
+        /** A header added to every request that does not set it itself. */
+        public Builder defaultHeader(String name, String value) {
+            defaultHeaders.add(name, value);
+            return this;
+        }
+
+        /** Adds an interceptor after those already added. */
+        public Builder interceptor(Interceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        public AioductClient build() {
+            return new AioductClient(this);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.aioduct;
+
+import io.aioduct.internal.HeaderRules;
+import io.aioduct.internal.UrlParser;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP request: method, origin, target (path and query, encoded), headers, an optional body and
+ * optional per-request timeouts that override the client's. Immutable and safe to share; send it with
+ * {@link AioductClient#send(Request)} or {@link AioductClient#execute(Request)}.
+ */
+public final class Request {
+    private final String method;
+    private final Origin origin;
+    private final String target;
+    private final HttpHeaders headers;
+    private final @Nullable RequestBody body;
+    private final @Nullable Duration connectTimeout;
+    private final @Nullable Duration responseTimeout;
+    private final @Nullable Duration readTimeout;
+    private final @Nullable Duration totalTimeout;
+
+    private Request(Builder b, HttpHeaders headers) {
+        this.method = b.method;
+        this.origin = b.origin;
+        this.target = b.query == null ? b.target : appendQuery(b.target, b.query);
+        this.headers = headers;
+        this.body = b.body;
+        this.connectTimeout = b.connectTimeout;
+        this.responseTimeout = b.responseTimeout;
+        this.readTimeout = b.readTimeout;
+        this.totalTimeout = b.totalTimeout;
+    }
+
+    private static String appendQuery(String target, StringBuilder query) {
+        return target
+                + (target.indexOf('?') >= 0 ? (target.endsWith("?") || target.endsWith("&") ? "" : "&") : "?")
+                + query;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    /** The request target sent on the request line: path plus query, percent-encoded. */
+    public String target() {
+        return target;
+    }
+
+    /** The full URI (built on each call). */
+    public URI uri() {
+        return URI.create(origin.scheme() + "://" + origin.hostHeader() + target);
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    public @Nullable RequestBody body() {
+        return body;
+    }
+
+    public @Nullable Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public @Nullable Duration responseTimeout() {
+        return responseTimeout;
+    }
+
+    public @Nullable Duration readTimeout() {
+        return readTimeout;
+    }
+
+    public @Nullable Duration totalTimeout() {
+        return totalTimeout;
+    }
+
+    /** Whether a failed attempt may be sent again without changing the outcome (RFC 9110 9.2.2). */
+    public boolean idempotent() {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    /** A builder that starts from this request. */
+    public Builder toBuilder() {
+        Builder b = new Builder(method, origin, target, null);
+        b.headers.addAll(headers);
+        b.body = body;
+        b.connectTimeout = connectTimeout;
+        b.responseTimeout = responseTimeout;
+        b.readTimeout = readTimeout;
+        b.totalTimeout = totalTimeout;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + origin + target;
+    }
+
+    public static Builder builder(String method, String url) {
+        UrlParser.ParsedUrl parsed = UrlParser.parse(url);
+        return new Builder(method, parsed.origin(), parsed.target(), null);
+    }
+
+    public static Builder builder(String method, URI uri) {
+        Objects.requireNonNull(uri, "uri");
+        UrlParser.ParsedUrl parsed = UrlParser.parse(uri.toASCIIString());
+        return new Builder(method, parsed.origin(), parsed.target(), null);
+    }
+
+    static Builder builder(String method, String url, AioductClient client) {
+        UrlParser.ParsedUrl parsed = UrlParser.parse(url);
+        return new Builder(method, parsed.origin(), parsed.target(), client);
+    }
+
+    static Builder builder(String method, URI uri, AioductClient client) {
+        Objects.requireNonNull(uri, "uri");
+        UrlParser.ParsedUrl parsed = UrlParser.parse(uri.toASCIIString());
+        return new Builder(method, parsed.origin(), parsed.target(), client);
+    }
+
+    /**
+     * Builds a {@link Request}, checking each part as it is set: a bad method, header name or value is
+     * rejected at once with an {@link IllegalArgumentException} naming it. A builder obtained from a
+     * client ({@code client.get(url)}) can also send what it builds. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String method;
+        private final Origin origin;
+        private final String target;
+        private final @Nullable AioductClient client;
+        private final HttpHeaders.Builder headers = HttpHeaders.builder();
+        private @Nullable StringBuilder query;
+        private @Nullable RequestBody body;
+        private @Nullable Duration connectTimeout;
+        private @Nullable Duration responseTimeout;
+        private @Nullable Duration readTimeout;
+        private @Nullable Duration totalTimeout;
+
+        Builder(String method, Origin origin, String target, @Nullable AioductClient client) {
+            this.method = checkMethod(method);
+            this.origin = origin;
+            this.target = target;
+            this.client = client;
+        }
+
+        private static String checkMethod(String method) {
+            if (method == null || method.isEmpty()) {
+                throw new IllegalArgumentException("HTTP method is empty");
+            }
+            for (int i = 0; i < method.length(); i++) {
+                if (!HeaderRules.isTokenChar(method.charAt(i))) {
+                    throw new IllegalArgumentException("HTTP method '" + method + "' has an illegal character "
+                            + HeaderRules.describe(method.charAt(i)));
+                }
+            }
+            return method;
+        }
+
+        /** Adds a header, keeping earlier values of the same name. */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        /** Sets a header, replacing earlier values of the same name. */
+        public Builder setHeader(String name, String value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            return this;
+        }
+
+        public Builder headers(HttpHeaders more) {
+            headers.addAll(more);
+            return this;
+        }
+
+        /** Appends a query parameter, percent-encoding name and value. */
+        public Builder query(String name, String value) {
+            Objects.requireNonNull(name, "query parameter name");
+            Objects.requireNonNull(value, "query parameter value");
+            if (query == null) {
+                query = new StringBuilder();
+            } else {
+                query.append('&');
+            }
+            UrlParser.encodeQueryComponent(name, query);
+            query.append('=');
+            UrlParser.encodeQueryComponent(value, query);
+            return this;
+        }
+
+        public Builder body(@Nullable RequestBody body) {
+            this.body = body;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = checkTimeout("connectTimeout", timeout);
+            return this;
+        }
+
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = checkTimeout("responseTimeout", timeout);
+            return this;
+        }
+
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = checkTimeout("readTimeout", timeout);
+            return this;
+        }
+
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = checkTimeout("totalTimeout", timeout);
+            return this;
+        }
+
+        static Duration checkTimeout(String what, Duration timeout) {
+            Objects.requireNonNull(timeout, what);
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, was " + timeout);
+            }
+            return timeout;
+        }
+
+        public Request build() {
+            return new Request(this, headers.build());
+        }
+
+        /**
+         * Sends the request asynchronously on the client this builder came from.
+         *
+         * @throws IllegalStateException if the builder was made with {@link Request#builder} rather
+         *     than by a client
+         */
+        public CompletableFuture<Response> send() {
+            return boundClient().send(build());
+        }
+
+        /** Sends the request and waits for the response headers; see {@link AioductClient#execute}. */
+        public Response execute() {
+            return boundClient().execute(build());
+        }
+
+        private AioductClient boundClient() {
+            if (client == null) {
+                throw new IllegalStateException(
+                        "this builder is not bound to a client; build() the request and pass it to client.send(...)");
+            }
+            return client;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.aioduct;
+
+import io.aioduct.internal.BodySource;
+
+/**
+ * A response: status, version and headers as soon as they arrive, the body streamed after. Close it
+ * (or consume its body) so its connection goes back to the pool. Safe to pass between threads.
+ */
+public final class Response implements AutoCloseable {
+    private final Request request;
+    private final int status;
+    private final HttpVersion version;
+    private final HttpHeaders headers;
+    private final ResponseBody body;
+
+    /** Engine use: connections build responses; user code receives them. */
+    public Response(
+            Request request, int status, HttpVersion version, HttpHeaders headers, BodySource body, long bufferLimit) {
+        this.request = request;
+        this.status = status;
+        this.version = version;
+        this.headers = headers;
+        this.body = new ResponseBody(body, headers.first("Content-Type"), bufferLimit);
+    }
+
+    /** The request that produced this response (after any interceptor changes). */
+    public Request request() {
+        return request;
+    }
+
+    /** The status code; any value from 100 to 999 comes through, known or not. */
+    public int status() {
+        return status;
+    }
+
+    public HttpVersion version() {
+        return version;
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    public ResponseBody body() {
+        return body;
+    }
+
+    /** Same as {@code body().close()}. */
+    @Override
+    public void close() {
+        body.close();
+    }
+
+    @Override
+    public String toString() {
+        return version + " " + status + " (" + request + ")";
+    }
+}

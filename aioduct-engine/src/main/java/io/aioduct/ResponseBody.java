@@ -1,0 +1,163 @@
+package io.aioduct;
+
+import io.aioduct.internal.BodySource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A response body, streamed from the connection. Consume it once, in one of these ways: {@link
+ * #bytes()}/{@link #string()} (or their async forms), {@link #inputStream()}, or {@link #publisher()}.
+ * Reading it to the end returns the connection to the pool; {@link #close()} before the end closes
+ * the connection instead. A body never consumed nor closed holds its connection until a timeout or the
+ * garbage collector releases it: close what you do not read.
+ *
+ * <p>Whole-body reads are capped by the client's {@code maxBufferedBodyBytes}; past it they fail with
+ * {@link BodyTooLargeException}. Thread-safe for one consumer.
+ */
+public final class ResponseBody implements AutoCloseable {
+    private final BodySource source;
+    private final @Nullable String contentType;
+    private final long bufferLimit;
+    private final AtomicBoolean consumed = new AtomicBoolean();
+
+    ResponseBody(BodySource source, @Nullable String contentType, long bufferLimit) {
+        this.source = source;
+        this.contentType = contentType;
+        this.bufferLimit = bufferLimit;
+    }
+
+    /** The Content-Length the server announced, or -1 when it did not (chunked or until close). */
+    public long contentLength() {
+        return source.contentLength();
+    }
+
+    /** The whole body. Blocks until it has arrived; on an event-loop thread use {@link #bytesAsync()}. */
+    public byte[] bytes() {
+        claim();
+        return source.readAll(bufferLimit);
+    }
+
+    /** The whole body decoded with the Content-Type charset (UTF-8 when none is given). */
+    public String string() {
+        return new String(bytes(), charset());
+    }
+
+    public CompletionStage<byte[]> bytesAsync() {
+        claim();
+        return source.readAllAsync(bufferLimit);
+    }
+
+    public CompletionStage<String> stringAsync() {
+        Charset cs = charset();
+        return bytesAsync().thenApply(b -> new String(b, cs));
+    }
+
+    /** The body as a blocking stream; closing it before the end closes the connection. */
+    public InputStream inputStream() {
+        claim();
+        return new BodyInputStream(source);
+    }
+
+    /**
+     * The body as a publisher of buffers, with back-pressure: no more is read from the connection than
+     * the subscriber requested. Single subscriber; cancelling closes the connection unless the body
+     * already ended.
+     */
+    public Flow.Publisher<ByteBuffer> publisher() {
+        claim();
+        return source::subscribe;
+    }
+
+    /** Discards the body. Closes the connection unless the body had already fully arrived. Idempotent. */
+    @Override
+    public void close() {
+        consumed.set(true);
+        source.close();
+    }
+
+    /** The charset named by Content-Type, or UTF-8. */
+    public Charset charset() {
+        if (contentType != null) {
+            int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+            if (i >= 0) {
+                String name = contentType.substring(i + 8).trim();
+                int end = name.indexOf(';');
+                if (end >= 0) name = name.substring(0, end).trim();
+                if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
+                    name = name.substring(1, name.length() - 1);
+                }
+                try {
+                    return Charset.forName(name);
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private void claim() {
+        if (!consumed.compareAndSet(false, true)) {
+            throw new IllegalStateException("the response body was already consumed or closed; read it only once");
+        }
+    }
+
+    /** Adapts the source's blocking read to InputStream; close before the end closes the connection. */
+    private static final class BodyInputStream extends InputStream {
+        private final BodySource source;
+        private boolean eof;
+        private boolean closed;
+
+        BodyInputStream(BodySource source) {
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (closed) {
+                throw new IOException("stream closed");
+            }
+            if (eof) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            try {
+                int n = source.read(b, off, len);
+                if (n < 0) {
+                    eof = true;
+                }
+                return n;
+            } catch (AioductException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                source.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.aioduct.connect;
+
+import java.net.SocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connected byte stream a connector hands to the engine, of one of two kinds: a {@link
+ * ChannelTransport} driven by an event loop, or a {@link SocketTransport} read and written by blocking
+ * calls. The engine owns it from then on and closes it exactly once.
+ */
+public sealed interface Transport permits ChannelTransport, SocketTransport {
+
+    boolean isOpen();
+
+    /** Closes the connection; idempotent. */
+    void close();
+
+    @Nullable
+    SocketAddress remoteAddress();
+}

@@ -1,0 +1,258 @@
+package io.aioduct.engine;
+
+import io.aioduct.AioductException;
+import io.aioduct.ConnectFailedException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.connect.SocketTransport;
+import io.aioduct.connect.Transport;
+import io.aioduct.http1.ExchangeSpec;
+import io.aioduct.http1.SocketConnection;
+import io.aioduct.internal.Completions;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PoolWaiter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange over blocking-socket connections, run start to finish on the calling thread: pool
+ * checkout (waiting if the pool is full), connect, write, read the head. On the virtual runtime that
+ * thread is the request's virtual thread and every wait only parks it.
+ */
+final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnection> {
+    /** Marks "you may connect" in {@link #handoff}. */
+    private static final Object CONNECT = new Object();
+
+    private final HttpEngineSend<?, ?> engine;
+    private final Request request;
+    private final @Nullable String userAgent;
+    private final long connectNanos;
+    private final long responseNanos;
+    private final long readNanos;
+    private final long totalNanos;
+    private final long totalDeadline;
+    private final long maxBuffered;
+    private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
+    private volatile @Nullable SocketConnection connection;
+    private @Nullable CompletableFuture<?> watchdog;
+    private boolean done;
+
+    BlockingExchange(HttpEngineSend<?, ?> engine, Request request, ExchangeSettings settings) {
+        this.engine = engine;
+        this.request = request;
+        this.userAgent = settings.userAgent();
+        this.connectNanos = Deadlines.connect(request, settings);
+        this.responseNanos = Deadlines.response(request, settings);
+        this.readNanos = Deadlines.read(request, settings);
+        this.totalNanos = Deadlines.total(request, settings);
+        this.totalDeadline = Deadlines.deadline(System.nanoTime(), totalNanos);
+        this.maxBuffered = settings.maxBufferedBody();
+    }
+
+    /** Runs the exchange; the engine's in-flight count is already up and goes down when it ends. */
+    Response run() {
+        try {
+            if (totalNanos > 0) {
+                watchdog = engine.scheduleWatchdog(this::expire, totalNanos);
+            }
+            boolean fresh = false;
+            for (int attempt = 0; ; attempt++) {
+                SocketConnection c = acquire(fresh);
+                connection = c;
+                try {
+                    return c.exchange(this, this::complete, engine.blockingExecutor());
+                } catch (AioductException e) {
+                    connection = null;
+                    if (attempt == 0
+                            && c.lastFailureRetryable()
+                            && request.idempotent()
+                            && repeatableBody()
+                            && !engine.closed()) {
+                        fresh = true;
+                        continue;
+                    }
+                    throw e;
+                } catch (RuntimeException e) {
+                    connection = null;
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            complete();
+            throw e;
+        }
+    }
+
+    private boolean repeatableBody() {
+        RequestBody body = request.body();
+        return body == null || body.repeatable();
+    }
+
+    /** The exchange is over (body ended, aborted or failed): stop the watchdog, count it done. */
+    private void complete() {
+        synchronized (this) {
+            if (done) return;
+            done = true;
+        }
+        CompletableFuture<?> w = watchdog;
+        if (w != null) w.cancel(false);
+        engine.finished();
+    }
+
+    /** The total timeout fired: close the socket under the blocked thread. */
+    private void expire() {
+        SocketConnection c = connection;
+        if (c != null) c.expire();
+    }
+
+    /** Aborts the exchange from another thread (its future was cancelled). */
+    void abort() {
+        SocketConnection c = connection;
+        if (c != null) c.close("the request was cancelled");
+    }
+
+    private SocketConnection acquire(boolean fresh) {
+        OriginPool<SocketConnection> pool = engine.socketPool(request.origin());
+        if (handoff.isDone()) {
+            handoff = new CompletableFuture<>();
+        }
+        SocketConnection c = pool.acquire(this, fresh);
+        if (c != null) {
+            return c;
+        }
+        Object got;
+        if (handoff.isDone()) {
+            got = handoff.join();
+        } else {
+            got = await(pool);
+        }
+        if (got != CONNECT) {
+            return (SocketConnection) got;
+        }
+        return connect(pool);
+    }
+
+    private Object await(OriginPool<SocketConnection> pool) {
+        long acquire = engine.config.pool().acquireTimeout().toNanos();
+        long total = totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime());
+        long limit = Deadlines.min(acquire, total);
+        try {
+            return limit == 0 ? handoff.get() : handoff.get(limit, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (pool.cancel(this)) {
+                boolean byTotal = acquire == 0 || (total != 0 && total < acquire);
+                throw byTotal
+                        ? new TimedOutException(
+                                TimedOutException.Kind.TOTAL,
+                                Duration.ofNanos(totalNanos),
+                                "waiting for a connection to " + request.origin() + " for " + request)
+                        : new TimedOutException(
+                                TimedOutException.Kind.ACQUIRE,
+                                Duration.ofNanos(acquire),
+                                "waiting for a free connection to " + request.origin() + " (pool at its limit) for "
+                                        + request);
+            }
+            return handoff.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (pool.cancel(this)) {
+                throw new io.aioduct.RequestCancelledException("interrupted while waiting for a connection", e);
+            }
+            return handoff.join();
+        } catch (ExecutionException e) {
+            throw Completions.propagate(e.getCause());
+        }
+    }
+
+    private SocketConnection connect(OriginPool<SocketConnection> pool) {
+        SocketTransport transport;
+        try {
+            long limit = Deadlines.min(
+                    connectNanos, totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime()));
+            var addresses = Completions.await(
+                    engine.config.resolver().resolve(request.origin().host()));
+            Transport t = Completions.await(
+                    engine.connector().connect(engine.socketConfig(request.origin(), addresses, limit)));
+            if (!(t instanceof SocketTransport st)) {
+                t.close();
+                throw new IllegalStateException(
+                        "connector " + engine.connector() + " declared BLOCKING but returned " + t);
+            }
+            transport = st;
+        } catch (RuntimeException e) {
+            pool.connectFailed();
+            if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
+                throw new TimedOutException(
+                        TimedOutException.Kind.TOTAL,
+                        Duration.ofNanos(totalNanos),
+                        "connecting to " + request.origin() + " for " + request);
+            }
+            if (e instanceof AioductException) throw e;
+            throw new ConnectFailedException("cannot connect to " + request.origin() + ": " + e, e);
+        }
+        SocketConnection c = new SocketConnection(
+                transport, pool, engine.config.http1(), engine.config.ticker().nanoTime());
+        pool.connected(c);
+        return c;
+    }
+
+    // ---- PoolWaiter: hand the result to the waiting thread ----
+
+    @Override
+    public void acquired(SocketConnection c) {
+        handoff.complete(c);
+    }
+
+    @Override
+    public void mayConnect() {
+        handoff.complete(CONNECT);
+    }
+
+    @Override
+    public void failed(AioductException cause) {
+        handoff.completeExceptionally(cause);
+    }
+
+    // ---- ExchangeSpec ----
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public @Nullable String userAgent() {
+        return userAgent;
+    }
+
+    @Override
+    public long responseTimeoutNanos() {
+        return responseNanos;
+    }
+
+    @Override
+    public long readTimeoutNanos() {
+        return readNanos;
+    }
+
+    @Override
+    public long totalDeadlineNanos() {
+        return totalDeadline;
+    }
+
+    @Override
+    public long totalTimeoutNanos() {
+        return totalNanos;
+    }
+
+    @Override
+    public long maxBufferedBody() {
+        return maxBuffered;
+    }
+}

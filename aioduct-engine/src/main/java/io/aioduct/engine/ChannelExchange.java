@@ -1,0 +1,323 @@
+package io.aioduct.engine;
+
+import io.aioduct.AioductException;
+import io.aioduct.ConnectFailedException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.connect.ChannelTransport;
+import io.aioduct.http1.ChannelConnection;
+import io.aioduct.http1.Http1Call;
+import io.aioduct.internal.Completions;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PoolWaiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange over event-loop connections, from pool checkout to the end of the response body. It is
+ * at once the caller's future, the pool's waiter, the connection's call and the task that hops onto
+ * the connection's loop, so a request allocates one object for all four roles.
+ *
+ * <p>Threading: started on the caller's thread (or a core, for thread-per-core engines); pool and
+ * connection callbacks arrive on loop threads; {@link #cancel} from anywhere. Every path ends in
+ * {@link #finish()} exactly once.
+ */
+final class ChannelExchange extends CompletableFuture<Response>
+        implements Http1Call, PoolWaiter<ChannelConnection>, Runnable {
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            FINISHED = MethodHandles.lookup().findVarHandle(ChannelExchange.class, "finished", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ChannelHost host;
+    private final Request request;
+    private final @Nullable String userAgent;
+    private final long connectNanos;
+    private final long responseNanos;
+    private final long readNanos;
+    private final long totalNanos;
+    private final long totalDeadline;
+    private final long acquireNanos;
+    private final long maxBuffered;
+    private @Nullable OriginPool<ChannelConnection> pool;
+    private volatile @Nullable ChannelConnection connection;
+    private volatile boolean connecting;
+    private boolean fresh;
+    private int attempts;
+    private volatile int finished;
+    private volatile @Nullable CompletableFuture<?> acquireTimer;
+
+    ChannelExchange(ChannelHost host, Request request, ExchangeSettings settings, long acquireNanos, long now) {
+        this.host = host;
+        this.request = request;
+        this.userAgent = settings.userAgent();
+        this.connectNanos = Deadlines.connect(request, settings);
+        this.responseNanos = Deadlines.response(request, settings);
+        this.readNanos = Deadlines.read(request, settings);
+        this.totalNanos = Deadlines.total(request, settings);
+        this.totalDeadline = Deadlines.deadline(now, totalNanos);
+        this.acquireNanos = acquireNanos;
+        this.maxBuffered = settings.maxBufferedBody();
+    }
+
+    /** Checks out a connection, or queues, or connects. On the thread that may touch the pool. */
+    void start() {
+        pool = host.poolFor(request.origin());
+        acquire();
+    }
+
+    private void acquire() {
+        connecting = false;
+        ChannelConnection c;
+        try {
+            c = pool.acquire(this, fresh);
+        } catch (AioductException e) {
+            fail(e);
+            return;
+        }
+        if (c != null) {
+            acquired(c);
+        } else if (!connecting && connection == null && !isDone()) {
+            armAcquireTimer();
+        }
+    }
+
+    // ---- PoolWaiter ----
+
+    @Override
+    public void acquired(ChannelConnection c) {
+        cancelAcquireTimer();
+        connection = c;
+        if (c.loop().inEventLoop()) {
+            run();
+        } else {
+            c.loop().execute(this);
+        }
+    }
+
+    /**
+     * As a task: before checkout, starts the exchange (a thread-per-core engine hands it to a core this
+     * way); after, starts it on the connection's loop unless it was cancelled meanwhile.
+     */
+    @Override
+    public void run() {
+        if (pool == null) {
+            start();
+            return;
+        }
+        ChannelConnection c = connection;
+        if (isDone()) {
+            connection = null;
+            pool.release(c, true);
+            finish();
+            return;
+        }
+        c.start(this);
+    }
+
+    @Override
+    public void mayConnect() {
+        connecting = true;
+        cancelAcquireTimer();
+        if (isDone()) {
+            pool.connectFailed();
+            finish();
+            return;
+        }
+        long limit = Deadlines.min(connectNanos, remainingTotal());
+        host.connect(request.origin(), limit, this);
+    }
+
+    @Override
+    public void failed(AioductException cause) {
+        fail(cause);
+    }
+
+    /** The connect succeeded; on the new channel's loop. */
+    void connected(ChannelTransport transport) {
+        ChannelConnection c = new ChannelConnection(
+                transport.channel(), pool, host.http1(), host.ticker().nanoTime());
+        try {
+            pool.connected(c);
+        } catch (RequestCancelledException e) {
+            fail(e);
+            return;
+        }
+        connection = c;
+        run();
+    }
+
+    /** The connect failed; on some loop or resolver thread. */
+    void connectFailed(Throwable cause) {
+        pool.connectFailed();
+        Throwable t = Completions.unwrap(cause);
+        if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
+            t = new TimedOutException(
+                    TimedOutException.Kind.TOTAL,
+                    Duration.ofNanos(totalNanos),
+                    "connecting to " + request.origin() + " for " + request);
+        } else if (!(t instanceof AioductException)) {
+            t = new ConnectFailedException("cannot connect to " + request.origin() + ": " + t, t);
+        }
+        fail(t);
+    }
+
+    // ---- Http1Call ----
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public @Nullable String userAgent() {
+        return userAgent;
+    }
+
+    @Override
+    public long responseTimeoutNanos() {
+        return responseNanos;
+    }
+
+    @Override
+    public long readTimeoutNanos() {
+        return readNanos;
+    }
+
+    @Override
+    public long totalDeadlineNanos() {
+        return totalDeadline;
+    }
+
+    @Override
+    public long totalTimeoutNanos() {
+        return totalNanos;
+    }
+
+    @Override
+    public long maxBufferedBody() {
+        return maxBuffered;
+    }
+
+    @Override
+    public void onResponse(Response response) {
+        if (!super.complete(response)) {
+            // Cancelled (or completed by someone else) while the head was arriving: nobody will read it.
+            response.close();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable failure, boolean retryable) {
+        connection = null;
+        if (retryable && attempts == 0 && !isDone() && !host.closed() && request.idempotent() && repeatableBody()) {
+            // A reused connection broke before any response byte: the server most likely closed it while
+            // it sat idle. Send once more on a connection of our own.
+            attempts++;
+            fresh = true;
+            acquire();
+            return;
+        }
+        fail(failure);
+    }
+
+    private boolean repeatableBody() {
+        RequestBody body = request.body();
+        return body == null || body.repeatable();
+    }
+
+    @Override
+    public void onComplete() {
+        finish();
+    }
+
+    // ---- ending ----
+
+    private void fail(Throwable cause) {
+        super.completeExceptionally(cause);
+        finish();
+    }
+
+    private void finish() {
+        if (FINISHED.compareAndSet(this, 0, 1)) {
+            cancelAcquireTimer();
+            host.finished();
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            host.onHome(() -> {
+                OriginPool<ChannelConnection> p = pool;
+                if (p != null && p.cancel(this)) {
+                    finish();
+                    return;
+                }
+                ChannelConnection c = connection;
+                if (c != null) {
+                    c.cancel(this, "the request was cancelled: " + request);
+                }
+            });
+        }
+        return cancelled;
+    }
+
+    // ---- timers ----
+
+    private long remainingTotal() {
+        if (totalDeadline == 0) return 0;
+        return Math.max(1, totalDeadline - System.nanoTime());
+    }
+
+    private void armAcquireTimer() {
+        long total = remainingTotal();
+        long limit = Deadlines.min(acquireNanos, total);
+        if (limit == 0) {
+            return;
+        }
+        boolean byTotal = acquireNanos == 0 || (total != 0 && total < acquireNanos);
+        acquireTimer = host.schedule(
+                () -> {
+                    if (pool.cancel(this)) {
+                        fail(
+                                byTotal
+                                        ? new TimedOutException(
+                                                TimedOutException.Kind.TOTAL,
+                                                Duration.ofNanos(totalNanos),
+                                                "waiting for a connection to " + request.origin() + " for " + request)
+                                        : new TimedOutException(
+                                                TimedOutException.Kind.ACQUIRE,
+                                                Duration.ofNanos(acquireNanos),
+                                                "waiting for a free connection to " + request.origin()
+                                                        + " (pool at its limit) for " + request));
+                    }
+                },
+                limit);
+    }
+
+    private void cancelAcquireTimer() {
+        CompletableFuture<?> t = acquireTimer;
+        if (t != null) {
+            acquireTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelExchange[" + request + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package io.aioduct.engine;
+
+import io.aioduct.Origin;
+import io.aioduct.http1.ChannelConnection;
+import io.aioduct.http1.Http1Options;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.Ticker;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What an event-loop exchange needs from its engine: the right pool (shared, or the current core's),
+ * connecting, a timer, and the in-flight count. Implemented by both engines.
+ */
+interface ChannelHost {
+
+    /** The pool for {@code origin} as seen from the calling thread. */
+    OriginPool<ChannelConnection> poolFor(Origin origin);
+
+    /** Resolves and connects, then calls {@code exchange.connected} or {@code connectFailed} on the new channel's loop. */
+    void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange);
+
+    /** Runs {@code task} where the exchange's pool may be touched (inline for a shared pool). */
+    void onHome(Runnable task);
+
+    /** Runs {@code task} after {@code nanos} where the exchange's pool may be touched; cancel the result to stop it. */
+    CompletableFuture<?> schedule(Runnable task, long nanos);
+
+    Http1Options http1();
+
+    Ticker ticker();
+
+    boolean closed();
+
+    /** An exchange finished (in-flight count down). */
+    void finished();
+}

@@ -1,0 +1,126 @@
+package io.aioduct.engine;
+
+import io.aioduct.connect.AddressPreference;
+import io.aioduct.connect.Resolver;
+import io.aioduct.connect.SocketConfig;
+import io.aioduct.http1.Http1Options;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.Ticker;
+import java.net.InetAddress;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings fixed for an engine's lifetime: pooling, HTTP/1.1 limits, name resolution, socket options
+ * and the clock. Immutable; build with {@link #builder()}.
+ */
+public final class EngineConfig {
+    /** Everything at its default. */
+    public static final EngineConfig DEFAULT = builder().build();
+
+    private final PoolConfig pool;
+    private final Http1Options http1;
+    private final Resolver resolver;
+    private final SocketConfig socket;
+    private final Ticker ticker;
+
+    private EngineConfig(Builder b) {
+        this.pool = b.pool;
+        this.http1 = b.http1;
+        this.resolver = b.resolver;
+        this.socket = b.socket.build();
+        this.ticker = b.ticker;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.pool = pool;
+        b.http1 = http1;
+        b.resolver = resolver;
+        b.socket = socket.toBuilder();
+        b.ticker = ticker;
+        return b;
+    }
+
+    public PoolConfig pool() {
+        return pool;
+    }
+
+    public Http1Options http1() {
+        return http1;
+    }
+
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    /** Socket options every connection starts from (host, port and addresses are filled per connect). */
+    public SocketConfig socket() {
+        return socket;
+    }
+
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /** Builds an {@link EngineConfig}. Not thread-safe. */
+    public static final class Builder {
+        private PoolConfig pool = PoolConfig.DEFAULT;
+        private Http1Options http1 = Http1Options.DEFAULT;
+        private Resolver resolver = Resolver.system();
+        private SocketConfig.Builder socket = SocketConfig.builder();
+        private Ticker ticker = Ticker.SYSTEM;
+
+        private Builder() {}
+
+        public Builder pool(PoolConfig pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            return this;
+        }
+
+        public Builder http1(Http1Options http1) {
+            this.http1 = Objects.requireNonNull(http1, "http1");
+            return this;
+        }
+
+        /** How host names become addresses; default {@link Resolver#system()}. */
+        public Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        public Builder tcpNoDelay(boolean on) {
+            socket.tcpNoDelay(on);
+            return this;
+        }
+
+        public Builder keepAlive(boolean on) {
+            socket.keepAlive(on);
+            return this;
+        }
+
+        public Builder localAddress(@Nullable InetAddress address) {
+            socket.localAddress(address);
+            return this;
+        }
+
+        public Builder addressPreference(AddressPreference preference) {
+            socket.addressPreference(preference);
+            return this;
+        }
+
+        /** The clock pools use for idle and lifetime limits; inject one to test eviction without sleeping. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        public EngineConfig build() {
+            return new EngineConfig(this);
+        }
+    }
+}

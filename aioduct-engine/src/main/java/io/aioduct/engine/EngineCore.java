@@ -1,0 +1,110 @@
+package io.aioduct.engine;
+
+import io.aioduct.Origin;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.connect.SocketConfig;
+import io.aioduct.runtime.RuntimeCompletion;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What both engines share: configuration, the in-flight count, and the shutdown sequence. */
+abstract class EngineCore implements HttpEngine {
+    static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
+
+    final EngineConfig config;
+    final boolean ownsRuntime;
+    private final LongAdder inFlight = new LongAdder();
+    private volatile boolean closed;
+
+    EngineCore(EngineConfig config, boolean ownsRuntime) {
+        this.config = config;
+        this.ownsRuntime = ownsRuntime;
+    }
+
+    @Override
+    public EngineConfig config() {
+        return config;
+    }
+
+    @Override
+    public long inFlight() {
+        return inFlight.sum();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void begin() {
+        inFlight.increment();
+    }
+
+    public void finished() {
+        inFlight.decrement();
+    }
+
+    RequestCancelledException refused() {
+        return new RequestCancelledException("the engine on " + runtime().name() + " is shut down; request refused");
+    }
+
+    SocketConfig socketConfig(Origin origin, List<InetAddress> addresses, long connectNanos) {
+        return config.socket().toBuilder()
+                .host(origin.host())
+                .port(origin.port())
+                .addresses(addresses)
+                .connectTimeout(Duration.ofNanos(connectNanos))
+                .build();
+    }
+
+    @Override
+    public final void close(Duration grace) {
+        RuntimeCompletion runtime = runtime();
+        if (closed) {
+            if (ownsRuntime) runtime.close(grace);
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        stopBackgroundWork();
+        awaitDrained(deadline);
+        long left = inFlight.sum();
+        if (left > 0) {
+            log.warn(
+                    "engine on {}: {} exchanges still in flight after the {} grace period; failing them",
+                    runtime.name(),
+                    left,
+                    grace);
+        }
+        closePools("the engine shut down");
+        awaitDrained(System.nanoTime() + Duration.ofSeconds(1).toNanos());
+        if (ownsRuntime) {
+            runtime.close(Duration.ofNanos(Math.max(Duration.ofMillis(200).toNanos(), deadline - System.nanoTime())));
+        }
+    }
+
+    private void awaitDrained(long deadline) {
+        while (inFlight.sum() > 0 && deadline - System.nanoTime() > 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Stops the evictor. */
+    abstract void stopBackgroundWork();
+
+    /** Closes every pool, failing waiters and aborting active exchanges with {@code reason}. */
+    abstract void closePools(String reason);
+}

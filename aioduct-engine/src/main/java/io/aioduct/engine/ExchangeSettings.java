@@ -1,0 +1,55 @@
+package io.aioduct.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client's defaults for each exchange: timeouts, the buffered-body limit and the User-Agent. Each
+ * timeout is {@link Duration#ZERO} for "no limit"; a request may override any of them. Immutable.
+ *
+ * @param connectTimeout establishing a connection (default 10 s)
+ * @param responseTimeout from sending the request until the response head arrives (default 30 s)
+ * @param readTimeout longest silence while waiting for bytes (default 30 s)
+ * @param totalTimeout the whole exchange, body included (default none)
+ * @param maxBufferedBody largest body {@code bytes()} and {@code string()} will buffer (default 16 MiB)
+ * @param userAgent the User-Agent sent unless a request sets one; null sends none
+ */
+public record ExchangeSettings(
+        Duration connectTimeout,
+        Duration responseTimeout,
+        Duration readTimeout,
+        Duration totalTimeout,
+        long maxBufferedBody,
+        @Nullable String userAgent) {
+
+    public static final String DEFAULT_USER_AGENT = "aioduct-java/" + Version.VALUE;
+
+    public static final ExchangeSettings DEFAULT = new ExchangeSettings(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            16L * 1024 * 1024,
+            DEFAULT_USER_AGENT);
+
+    public ExchangeSettings {
+        check("connectTimeout", connectTimeout);
+        check("responseTimeout", responseTimeout);
+        check("readTimeout", readTimeout);
+        check("totalTimeout", totalTimeout);
+        if (maxBufferedBody < 0) {
+            throw new IllegalArgumentException("maxBufferedBody must be >= 0, was " + maxBufferedBody);
+        }
+        if (userAgent != null) {
+            io.aioduct.internal.HeaderRules.checkValue("User-Agent", userAgent);
+        }
+    }
+
+    private static void check(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + d);
+        }
+    }
+}

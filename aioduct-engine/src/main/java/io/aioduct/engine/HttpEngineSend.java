@@ -1,0 +1,271 @@
+package io.aioduct.engine;
+
+import io.aioduct.Origin;
+import io.aioduct.Request;
+import io.aioduct.Response;
+import io.aioduct.connect.ChannelTransport;
+import io.aioduct.connect.ConnectorSend;
+import io.aioduct.connect.TransportKind;
+import io.aioduct.http1.ChannelConnection;
+import io.aioduct.http1.Http1Options;
+import io.aioduct.http1.SocketConnection;
+import io.aioduct.internal.Completions;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PoolStats;
+import io.aioduct.pool.Ticker;
+import io.aioduct.runtime.RuntimePoll;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * An engine for a {@link RuntimePoll} runtime and a thread-safe {@link ConnectorSend}: one connection
+ * pool per origin, shared by every thread. How exchanges run follows the connector's {@link
+ * TransportKind}: on event-loop transports they are asynchronous and hop onto the connection's loop;
+ * on blocking transports each runs start to finish on one thread (the caller's for {@link #execute},
+ * a freshly spawned one for {@link #send}).
+ *
+ * <p>The ready pairs are {@link io.aioduct.Aioduct#pooled()} (pooled runtime, epoll connector) and
+ * {@link io.aioduct.Aioduct#virtualThreads()} (virtual-thread runtime, blocking connector); any other
+ * runtime and connector can be combined with the constructors. Thread-safe.
+ *
+ * @param <R> the runtime
+ * @param <C> the connector
+ */
+public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend> extends EngineCore {
+    private final R runtime;
+    private final C connector;
+    private final boolean blocking;
+    private final ConcurrentHashMap<Origin, OriginPool<ChannelConnection>> channelPools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Origin, OriginPool<SocketConnection>> socketPools = new ConcurrentHashMap<>();
+    private final Host host = new Host();
+    private final long acquireNanos;
+    private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
+
+    /** An engine over a runtime its caller keeps ownership of (and closes). */
+    public HttpEngineSend(R runtime, C connector, EngineConfig config) {
+        this(runtime, connector, config, false);
+    }
+
+    /**
+     * @param closeRuntime whether closing the engine also closes {@code runtime}
+     */
+    public HttpEngineSend(R runtime, C connector, EngineConfig config, boolean closeRuntime) {
+        super(Objects.requireNonNull(config, "config"), closeRuntime);
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.blocking = connector.kind() == TransportKind.BLOCKING;
+        this.acquireNanos = config.pool().acquireTimeout().toNanos();
+        scheduleEviction();
+    }
+
+    @Override
+    public R runtime() {
+        return runtime;
+    }
+
+    public C connector() {
+        return connector;
+    }
+
+    @Override
+    public CompletableFuture<Response> send(Request request, ExchangeSettings settings) {
+        if (closed()) {
+            return CompletableFuture.failedFuture(refused());
+        }
+        begin();
+        if (!blocking) {
+            ChannelExchange exchange = new ChannelExchange(host, request, settings, acquireNanos, System.nanoTime());
+            exchange.start();
+            return exchange;
+        }
+        BlockingExchange exchange = new BlockingExchange(this, request, settings);
+        BlockingFuture future = new BlockingFuture(exchange);
+        try {
+            runtime.spawnSend(() -> {
+                try {
+                    Response response = exchange.run();
+                    if (!future.complete(response)) response.close();
+                } catch (Throwable e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finished();
+            future.completeExceptionally(refused());
+        }
+        return future;
+    }
+
+    @Override
+    public Response execute(Request request, ExchangeSettings settings) {
+        Completions.checkMayBlock(runtime.inEventLoop(), "execute()");
+        if (!blocking) {
+            return runtime.blockOn(send(request, settings));
+        }
+        if (closed()) {
+            throw refused();
+        }
+        begin();
+        return new BlockingExchange(this, request, settings).run();
+    }
+
+    @Override
+    public List<PoolStats> poolStats() {
+        List<PoolStats> out = new ArrayList<>();
+        channelPools.values().forEach(p -> out.add(p.stats()));
+        socketPools.values().forEach(p -> out.add(p.stats()));
+        return out;
+    }
+
+    // ---- used by the exchanges ----
+
+    OriginPool<SocketConnection> socketPool(Origin origin) {
+        OriginPool<SocketConnection> p = socketPools.get(origin);
+        return p != null
+                ? p
+                : socketPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
+    }
+
+    Executor blockingExecutor() {
+        return runtime::spawnSend;
+    }
+
+    CompletableFuture<?> scheduleWatchdog(Runnable action, long nanos) {
+        CompletableFuture<Void> timer =
+                runtime.sleep(java.time.Duration.ofNanos(nanos)).toCompletableFuture();
+        timer.thenRun(action);
+        return timer;
+    }
+
+    // ---- lifecycle ----
+
+    private void scheduleEviction() {
+        if (closed()) return;
+        CompletableFuture<Void> next =
+                runtime.sleep(config.pool().evictionInterval()).toCompletableFuture();
+        eviction = next;
+        next.thenRun(() -> {
+            channelPools.values().forEach(OriginPool::evict);
+            socketPools.values().forEach(OriginPool::evict);
+            scheduleEviction();
+        });
+    }
+
+    /** Sweeps idle and expired connections now (the evictor does this every eviction interval). */
+    public void evictIdle() {
+        channelPools.values().forEach(OriginPool::evict);
+        socketPools.values().forEach(OriginPool::evict);
+    }
+
+    @Override
+    void stopBackgroundWork() {
+        eviction.cancel(false);
+    }
+
+    @Override
+    void closePools(String reason) {
+        for (OriginPool<ChannelConnection> p : channelPools.values()) {
+            for (ChannelConnection c : p.close(reason)) c.abortForShutdown(reason);
+        }
+        for (OriginPool<SocketConnection> p : socketPools.values()) {
+            for (SocketConnection c : p.close(reason)) c.close(reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpEngineSend[" + runtime.name() + ", " + connector.getClass().getSimpleName() + "]";
+    }
+
+    /** The send future of a blocking exchange: cancelling closes its connection. */
+    private static final class BlockingFuture extends CompletableFuture<Response> {
+        private final BlockingExchange exchange;
+
+        BlockingFuture(BlockingExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) exchange.abort();
+            return cancelled;
+        }
+    }
+
+    /** The event-loop exchanges' view of this engine: one shared pool per origin. */
+    private final class Host implements ChannelHost {
+        @Override
+        public OriginPool<ChannelConnection> poolFor(Origin origin) {
+            OriginPool<ChannelConnection> p = channelPools.get(origin);
+            return p != null
+                    ? p
+                    : channelPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
+        }
+
+        @Override
+        public void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange) {
+            config.resolver().resolve(origin.host()).whenComplete((addresses, failure) -> {
+                if (failure != null) {
+                    exchange.connectFailed(failure);
+                    return;
+                }
+                try {
+                    connector
+                            .connect(socketConfig(origin, addresses, connectTimeoutNanos))
+                            .whenComplete((t, e) -> {
+                                if (e != null) {
+                                    exchange.connectFailed(e);
+                                } else if (t instanceof ChannelTransport ct) {
+                                    exchange.connected(ct);
+                                } else {
+                                    t.close();
+                                    exchange.connectFailed(new IllegalStateException(
+                                            "connector " + connector + " declared EVENT_LOOP but returned " + t));
+                                }
+                            });
+                } catch (RuntimeException e) {
+                    exchange.connectFailed(e);
+                }
+            });
+        }
+
+        @Override
+        public void onHome(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public CompletableFuture<?> schedule(Runnable task, long nanos) {
+            CompletableFuture<Void> timer =
+                    runtime.sleep(java.time.Duration.ofNanos(nanos)).toCompletableFuture();
+            timer.thenRun(task);
+            return timer;
+        }
+
+        @Override
+        public Http1Options http1() {
+            return config.http1();
+        }
+
+        @Override
+        public Ticker ticker() {
+            return config.ticker();
+        }
+
+        @Override
+        public boolean closed() {
+            return HttpEngineSend.this.closed();
+        }
+
+        @Override
+        public void finished() {
+            HttpEngineSend.this.finished();
+        }
+    }
+}

@@ -1,0 +1,546 @@
+package io.aioduct.http1;
+
+import io.aioduct.ConnectionClosedException;
+import io.aioduct.HttpProtocolException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.internal.BodySource;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PooledConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP/1.1 connection on a Netty channel (epoll, io_uring or NIO), carrying one exchange at a time.
+ * It writes the request, parses the response with the shared codec, streams the body into a {@link
+ * BodyBuffer}, enforces the response, read and total timeouts with a single lazily re-armed timer, and
+ * returns itself to its pool when the message ends.
+ *
+ * <p>Threading: all state is confined to the channel's event loop; {@link #start} must run there.
+ * The only cross-thread entry points are {@link #cancel} and the body's pause/resume/abort, which hop
+ * onto the loop.
+ *
+ * <p>A small response is handed to the caller only after the bytes that arrived with its head are
+ * decoded, so a body that fits in one read is complete, and the connection already back in the pool,
+ * by the time the caller sees the response.
+ */
+public final class ChannelConnection extends ChannelInboundHandlerAdapter
+        implements PooledConnection, BodyBuffer.Control {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private enum State {
+        IDLE,
+        AWAITING_HEAD,
+        BODY,
+        CLOSED
+    }
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final OriginPool<ChannelConnection> pool;
+    private final Http1Options options;
+    private final ResponseParser parser;
+    private final BodyDecoder decoder;
+    private final long createdNanos;
+    private final Runnable timerTask = this::onTimer;
+
+    private volatile boolean reusable = true;
+    private volatile long idleSince;
+    private volatile boolean paused;
+    private State state = State.IDLE;
+    private @Nullable Http1Call call;
+    private @Nullable BodyBuffer body;
+    private @Nullable ByteBuf cumulation;
+    private @Nullable RequestPump pump;
+    private boolean headRequest;
+    private boolean reused;
+    private boolean responseStarted;
+    private boolean requestComplete;
+    private long startedAt;
+    private long lastReadAt;
+    private @Nullable ScheduledFuture<?> timer;
+    private long timerAt;
+    private @Nullable Throwable closeCause;
+
+    public ChannelConnection(
+            Channel channel, OriginPool<ChannelConnection> pool, Http1Options options, long createdNanos) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.pool = pool;
+        this.options = options;
+        this.parser = new ResponseParser(options.maxHeadBytes());
+        this.decoder = new BodyDecoder(options.maxHeadBytes());
+        this.createdNanos = createdNanos;
+        channel.pipeline().addLast("aioduct-http1", this);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    // ---- PooledConnection ----
+
+    @Override
+    public boolean isReusable() {
+        return reusable && channel.isActive();
+    }
+
+    @Override
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    @Override
+    public void idleSinceNanos(long nanos) {
+        idleSince = nanos;
+    }
+
+    @Override
+    public void close(String reason) {
+        reusable = false;
+        channel.close();
+    }
+
+    // ---- sending ----
+
+    /** Starts {@code c} on this connection, which the caller acquired. Must run on {@link #loop()}. */
+    public void start(Http1Call c) {
+        if (state != State.IDLE || !channel.isActive()) {
+            boolean retry = reused;
+            state = State.CLOSED;
+            reusable = false;
+            pool.release(this, false);
+            c.onFailure(
+                    new ConnectionClosedException(
+                            "connection to " + channel.remoteAddress() + " closed before the request was sent",
+                            closeCause),
+                    retry);
+            return;
+        }
+        Request request = c.request();
+        call = c;
+        state = State.AWAITING_HEAD;
+        headRequest = request.method().equals("HEAD");
+        responseStarted = false;
+        requestComplete = false;
+        startedAt = System.nanoTime();
+        lastReadAt = startedAt;
+        parser.reset();
+        writeRequest(c, request);
+        armTimer(startedAt);
+    }
+
+    private void writeRequest(Http1Call c, Request request) {
+        long framing = RequestWriter.framing(request);
+        RequestBody body = request.body();
+        int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
+        ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
+        RequestWriter.writeHead(request, framing, c.userAgent(), head);
+        if (body == null || framing == 0) {
+            channel.writeAndFlush(head, channel.voidPromise());
+            requestComplete = true;
+        } else if (body instanceof RequestBody.Bytes bytes) {
+            if (inline > 0 || bytes.length() == 0) {
+                head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+                channel.writeAndFlush(head, channel.voidPromise());
+            } else {
+                channel.write(head, channel.voidPromise());
+                channel.writeAndFlush(
+                        io.netty.buffer.Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()),
+                        channel.voidPromise());
+            }
+            requestComplete = true;
+        } else {
+            channel.writeAndFlush(head, channel.voidPromise());
+            pump = RequestPump.start(this, body, framing == RequestWriter.CHUNKED_BODY);
+        }
+    }
+
+    /** The body pump finished writing the request body. On the loop. */
+    void requestBodySent(RequestPump p) {
+        if (pump == p) {
+            pump = null;
+            requestComplete = true;
+        }
+    }
+
+    /** The body pump failed (the body stream or publisher threw). On the loop. */
+    void requestBodyFailed(RequestPump p, Throwable cause) {
+        if (pump == p) {
+            pump = null;
+            fail(cause, false);
+        }
+    }
+
+    // ---- receiving ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (state != State.AWAITING_HEAD && state != State.BODY) {
+            in.release();
+            if (state == State.IDLE) {
+                // An idle HTTP/1.1 connection must be silent; bytes here mean it is out of step.
+                reusable = false;
+                channel.close();
+            }
+            return;
+        }
+        lastReadAt = System.nanoTime();
+        if (cumulation != null) {
+            ByteBuf merged = channel.alloc().heapBuffer(cumulation.readableBytes() + in.readableBytes());
+            merged.writeBytes(cumulation).writeBytes(in);
+            cumulation.release();
+            in.release();
+            cumulation = null;
+            in = merged;
+        }
+        try {
+            process(in);
+        } catch (HttpProtocolException e) {
+            fail(e, false);
+        } finally {
+            if (state == State.AWAITING_HEAD && in.isReadable() && cumulation == null) {
+                cumulation = in;
+            } else {
+                in.release();
+            }
+        }
+    }
+
+    private void process(ByteBuf in) {
+        Http1Call c = call;
+        Response response = null;
+        if (state == State.AWAITING_HEAD) {
+            if (!readHead(in)) {
+                return;
+            }
+            response = onHead(c);
+        }
+        boolean done = state == State.BODY && decoder.decode(in, body, Integer.MAX_VALUE);
+        if (done || decoder.complete()) {
+            finishMessage(c, in.isReadable(), response);
+        } else if (response != null) {
+            deliver(c, response);
+        }
+    }
+
+    /** Parses heads until a final (non-1xx) one; false when more bytes are needed. */
+    private boolean readHead(ByteBuf in) {
+        while (true) {
+            responseStarted = true;
+            if (!parser.parse(in)) {
+                return false;
+            }
+            int status = parser.status;
+            if (status == 101) {
+                throw new HttpProtocolException("unexpected 101 Switching Protocols: no upgrade was requested");
+            }
+            if (status >= 200) {
+                return true;
+            }
+            // 1xx interim responses (100 Continue, 103 Early Hints) precede the real one.
+        }
+    }
+
+    private Response onHead(Http1Call c) {
+        int status = parser.status;
+        boolean noBody = headRequest || status == 204 || status == 304;
+        BodyDecoder.Framing framing = noBody
+                ? BodyDecoder.Framing.NONE
+                : parser.chunked
+                        ? BodyDecoder.Framing.CHUNKED
+                        : parser.contentLength >= 0 ? BodyDecoder.Framing.LENGTH : BodyDecoder.Framing.UNTIL_CLOSE;
+        boolean keepAlive =
+                parser.version == io.aioduct.HttpVersion.HTTP_1_1 ? !parser.connectionClose : parser.keepAlive;
+        if (!keepAlive || framing == BodyDecoder.Framing.UNTIL_CLOSE || closeRequested(c.request())) {
+            reusable = false;
+        }
+        decoder.start(framing, parser.contentLength);
+        BodySource source;
+        if (framing == BodyDecoder.Framing.NONE
+                || (framing == BodyDecoder.Framing.LENGTH && parser.contentLength == 0)) {
+            source = BodySource.EMPTY;
+            body = null;
+        } else {
+            BodyBuffer b = new BodyBuffer(
+                    this,
+                    framing == BodyDecoder.Framing.LENGTH ? parser.contentLength : -1,
+                    options.bodyHighWaterBytes(),
+                    options.eagerBodyBytes());
+            body = b;
+            source = b;
+        }
+        state = State.BODY;
+        return new Response(c.request(), status, parser.version, parser.headers, source, c.maxBufferedBody());
+    }
+
+    private static boolean closeRequested(Request request) {
+        String connection = request.headers().first("Connection");
+        return connection != null
+                && connection.toLowerCase(java.util.Locale.ROOT).contains("close");
+    }
+
+    /** The response message ended. Releases the connection before anyone is told, so it can be reused at once. */
+    private void finishMessage(Http1Call c, boolean trailingBytes, @Nullable Response undelivered) {
+        BodyBuffer b = body;
+        if (trailingBytes || !requestComplete) {
+            // Bytes beyond the response, or a request body still being sent: out of step, do not reuse.
+            reusable = false;
+            if (pump != null) {
+                pump.cancel();
+                pump = null;
+            }
+        }
+        resetExchange();
+        pool.release(this, reusable && channel.isActive());
+        if (b != null) b.onEnd();
+        if (undelivered != null) c.onResponse(undelivered);
+        c.onComplete();
+    }
+
+    private void deliver(Http1Call c, Response response) {
+        BodyBuffer b = body;
+        if (b != null) {
+            // Closes the connection if the caller drops the response without reading or closing it.
+            CLEANER.register(response.body(), new Abandon(b));
+        }
+        c.onResponse(response);
+    }
+
+    private void resetExchange() {
+        call = null;
+        body = null;
+        state = reusable ? State.IDLE : State.CLOSED;
+        reused = true;
+        if (state == State.CLOSED) {
+            channel.close();
+        }
+    }
+
+    // ---- failures ----
+
+    /**
+     * Ends the current exchange with {@code cause} and closes the connection. Before the response was
+     * delivered the call fails; after, the body does.
+     */
+    private void fail(Throwable cause, boolean retryable) {
+        Http1Call c = call;
+        BodyBuffer b = body;
+        State was = state;
+        if (c == null) {
+            return;
+        }
+        if (pump != null) {
+            pump.cancel();
+            pump = null;
+        }
+        reusable = false;
+        call = null;
+        body = null;
+        state = State.CLOSED;
+        releaseCumulation();
+        channel.close();
+        pool.release(this, false);
+        if (was == State.AWAITING_HEAD) {
+            c.onFailure(cause, retryable);
+        } else {
+            if (b != null) b.onError(cause);
+            c.onComplete();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        reusable = false;
+        releaseCumulation();
+        if (call == null) {
+            state = State.CLOSED;
+            pool.closed(this);
+            return;
+        }
+        if (state == State.BODY) {
+            String missing = decoder.endOfInput();
+            if (missing == null) {
+                finishMessage(call, false, null);
+                return;
+            }
+            fail(new ConnectionClosedException(missing + " (" + channel.remoteAddress() + ")", closeCause), false);
+            return;
+        }
+        boolean retryable = reused && !responseStarted;
+        fail(
+                new ConnectionClosedException(
+                        "connection to " + channel.remoteAddress() + " closed by the server "
+                                + (responseStarted ? "in the middle of the response head" : "before any response"),
+                        closeCause),
+                retryable);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        reusable = false;
+        channel.close();
+    }
+
+    private void releaseCumulation() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    /** Aborts the exchange of {@code c} if it is still running here: its future was cancelled. Any thread. */
+    public void cancel(Http1Call c, String reason) {
+        onLoop(() -> {
+            if (call == c) {
+                fail(new RequestCancelledException(reason), false);
+            }
+        });
+    }
+
+    /** Aborts whatever runs here: the engine is shutting down. Any thread. */
+    public void abortForShutdown(String reason) {
+        onLoop(() -> {
+            if (call != null) {
+                fail(new RequestCancelledException(reason), false);
+            } else {
+                close(reason);
+            }
+        });
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    // ---- BodyBuffer.Control ----
+
+    @Override
+    public void pauseReading() {
+        paused = true;
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        onLoop(() -> {
+            paused = false;
+            long now = System.nanoTime();
+            lastReadAt = now;
+            channel.config().setAutoRead(true);
+            armTimer(now);
+        });
+    }
+
+    @Override
+    public void abort(BodyBuffer b, String reason) {
+        onLoop(() -> {
+            if (body == b) {
+                fail(new RequestCancelledException(reason), false);
+            }
+        });
+    }
+
+    @Override
+    public boolean onLoop() {
+        return loop.inEventLoop();
+    }
+
+    // ---- timeouts: one timer per connection, re-armed lazily ----
+
+    private void armTimer(long now) {
+        Http1Call c = call;
+        if (c == null) {
+            return;
+        }
+        long next = nextDeadline(c);
+        if (next == Long.MAX_VALUE || (timer != null && timerAt <= next)) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAt = next;
+        timer = loop.schedule(timerTask, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+    }
+
+    private long nextDeadline(Http1Call c) {
+        long next = Long.MAX_VALUE;
+        if (state == State.AWAITING_HEAD && c.responseTimeoutNanos() > 0) {
+            next = startedAt + c.responseTimeoutNanos();
+        }
+        if (c.readTimeoutNanos() > 0 && !paused) {
+            next = Math.min(next, lastReadAt + c.readTimeoutNanos());
+        }
+        if (c.totalDeadlineNanos() != 0) {
+            next = Math.min(next, c.totalDeadlineNanos());
+        }
+        return next;
+    }
+
+    private void onTimer() {
+        timer = null;
+        Http1Call c = call;
+        if (c == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (c.totalDeadlineNanos() != 0 && now - c.totalDeadlineNanos() >= 0) {
+            timeout(TimedOutException.Kind.TOTAL, c.totalTimeoutNanos(), c);
+        } else if (state == State.AWAITING_HEAD
+                && c.responseTimeoutNanos() > 0
+                && now - (startedAt + c.responseTimeoutNanos()) >= 0) {
+            timeout(TimedOutException.Kind.RESPONSE, c.responseTimeoutNanos(), c);
+        } else if (c.readTimeoutNanos() > 0 && !paused && now - (lastReadAt + c.readTimeoutNanos()) >= 0) {
+            timeout(TimedOutException.Kind.READ, c.readTimeoutNanos(), c);
+        } else {
+            armTimer(now);
+        }
+    }
+
+    private void timeout(TimedOutException.Kind kind, long nanos, Http1Call c) {
+        String phase = state == State.AWAITING_HEAD ? "waiting for the response head" : "reading the response body";
+        fail(new TimedOutException(kind, Duration.ofNanos(nanos), phase + " of " + c.request()), false);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelConnection[" + channel + ", " + state + "]";
+    }
+
+    /** Cleaner action: a response body dropped unread closes its connection. Holds no reference to it. */
+    private record Abandon(BodyBuffer body) implements Runnable {
+        @Override
+        public void run() {
+            body.abandoned();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.aioduct.http1;
+
+import io.aioduct.Response;
+
+/**
+ * One exchange as an HTTP/1.1 connection sees it: what to send, how long to wait, and where to report.
+ * Implemented by the engine. The connection calls exactly one of {@link #onResponse} or {@link
+ * #onFailure}, then (after a response) {@link #onComplete} once the message has fully arrived or been
+ * aborted. Callbacks run on the connection's thread and must not block or throw.
+ */
+public interface Http1Call extends ExchangeSpec {
+
+    /** The response head arrived. The body may still be streaming; failures after this go to the body. */
+    void onResponse(Response response);
+
+    /**
+     * The exchange failed before a response was delivered. {@code retryable}: the connection was a
+     * reused one and broke before any response byte arrived, so the request may be resent on a new
+     * connection if it is idempotent.
+     */
+    void onFailure(Throwable failure, boolean retryable);
+
+    /** The response message ended on the wire (or was aborted); the connection is already released. */
+    void onComplete();
+}

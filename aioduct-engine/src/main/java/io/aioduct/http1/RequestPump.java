@@ -1,0 +1,200 @@
+package io.aioduct.http1;
+
+import io.aioduct.RequestBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
+
+/**
+ * Streams a request body that is not in memory onto a channel, without buffering it whole: an {@link
+ * InputStream} is read on a virtual thread (it may block; the event loop must not), a publisher is
+ * asked for one buffer at a time. Both wait for the channel to drain before producing more. Results
+ * are reported to the connection on its loop.
+ */
+abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.PublisherPump {
+    private static final int CHUNK = 16 * 1024;
+
+    final ChannelConnection connection;
+    final Channel channel;
+    final boolean chunked;
+    final long declared;
+    long sent;
+    volatile boolean cancelled;
+
+    RequestPump(ChannelConnection connection, long declared, boolean chunked) {
+        this.connection = connection;
+        this.channel = connection.channel();
+        this.declared = declared;
+        this.chunked = chunked;
+    }
+
+    static RequestPump start(ChannelConnection connection, RequestBody body, boolean chunked) {
+        if (body instanceof RequestBody.Stream stream) {
+            StreamPump p = new StreamPump(connection, stream, chunked);
+            Thread.ofVirtual().name("aioduct-body-pump").start(p::run);
+            return p;
+        }
+        RequestBody.Publisher pub = (RequestBody.Publisher) body;
+        PublisherPump p = new PublisherPump(connection, pub.contentLength(), chunked);
+        pub.publisher().subscribe(p);
+        return p;
+    }
+
+    /** Stops producing; the connection is being closed. On the loop. */
+    abstract void cancel();
+
+    /** Frames {@code length} bytes as one chunk (or raw), checking the declared length. */
+    ByteBuf frame(byte[] data, int offset, int length) {
+        sent += length;
+        if (!chunked && sent > declared) {
+            throw new IllegalStateException(
+                    "request body is longer than its declared length of " + declared + " bytes");
+        }
+        ByteBuf out = channel.alloc().buffer(length + 16);
+        if (chunked) RequestWriter.writeChunkHeader(out, length);
+        out.writeBytes(data, offset, length);
+        if (chunked) RequestWriter.writeCrlf(out);
+        return out;
+    }
+
+    /** Frames a publisher's buffer, copying it (the publisher may reuse it once onNext returns). */
+    ByteBuf frame(ByteBuffer data) {
+        int length = data.remaining();
+        sent += length;
+        if (!chunked && sent > declared) {
+            throw new IllegalStateException(
+                    "request body is longer than its declared length of " + declared + " bytes");
+        }
+        ByteBuf out = channel.alloc().buffer(length + 16);
+        if (chunked) RequestWriter.writeChunkHeader(out, length);
+        out.writeBytes(data);
+        if (chunked) RequestWriter.writeCrlf(out);
+        return out;
+    }
+
+    /** Writes the end of the body (the last chunk) or checks a fixed length was met. */
+    ChannelFuture finish() {
+        if (!chunked && sent != declared) {
+            throw new IllegalStateException(
+                    "request body ended after " + sent + " of its declared " + declared + " bytes");
+        }
+        ByteBuf end = chunked
+                ? channel.alloc().buffer(5).writeBytes(RequestWriter.LAST_CHUNK)
+                : channel.alloc().buffer(0);
+        return channel.writeAndFlush(end);
+    }
+
+    void reportSent() {
+        channel.eventLoop().execute(() -> connection.requestBodySent(this));
+    }
+
+    void reportFailed(Throwable cause) {
+        channel.eventLoop().execute(() -> connection.requestBodyFailed(this, cause));
+    }
+
+    /** Reads an InputStream on its own virtual thread. */
+    static final class StreamPump extends RequestPump {
+        private final RequestBody.Stream body;
+        private volatile Thread thread;
+
+        StreamPump(ChannelConnection connection, RequestBody.Stream body, boolean chunked) {
+            super(connection, body.contentLength(), chunked);
+            this.body = body;
+        }
+
+        void run() {
+            thread = Thread.currentThread();
+            try (InputStream in = body.open()) {
+                byte[] buf = new byte[CHUNK];
+                ChannelFuture last = null;
+                while (!cancelled) {
+                    int n = in.read(buf);
+                    if (n < 0) break;
+                    if (n == 0) continue;
+                    if (last != null && !channel.isWritable()) {
+                        last.await();
+                    }
+                    last = channel.writeAndFlush(frame(buf, 0, n));
+                }
+                if (!cancelled) {
+                    finish().await();
+                    reportSent();
+                }
+            } catch (Throwable e) {
+                if (!cancelled) reportFailed(e);
+            }
+        }
+
+        @Override
+        void cancel() {
+            cancelled = true;
+            Thread t = thread;
+            if (t != null) t.interrupt();
+        }
+    }
+
+    /** Pulls from a publisher one buffer at a time. Signals arrive serialised (Reactive Streams 1.3). */
+    static final class PublisherPump extends RequestPump implements Flow.Subscriber<ByteBuffer> {
+        private volatile Flow.Subscription subscription;
+
+        PublisherPump(ChannelConnection connection, long declared, boolean chunked) {
+            super(connection, declared, chunked);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+            if (cancelled) return;
+            try {
+                channel.writeAndFlush(frame(item)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        cancel();
+                    } else if (!cancelled) {
+                        subscription.request(1);
+                    }
+                });
+            } catch (RuntimeException e) {
+                cancel();
+                reportFailed(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            if (!cancelled) {
+                cancelled = true;
+                reportFailed(throwable);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (cancelled) return;
+            try {
+                finish();
+                reportSent();
+            } catch (RuntimeException e) {
+                reportFailed(e);
+            }
+        }
+
+        @Override
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) s.cancel();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.aioduct.http1;
+
+import io.aioduct.HttpHeaders;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.internal.HeaderRules;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes HTTP/1.1 request heads and chunk framing into buffers. The client owns message framing: it
+ * writes {@code Host}, {@code Content-Length} or {@code Transfer-Encoding: chunked} itself, so a
+ * request may not set Transfer-Encoding and a Content-Length it sets must match its body. Stateless.
+ */
+final class RequestWriter {
+    private static final byte[] VERSION_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST = "Host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] USER_AGENT = "User-Agent: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_TYPE = "Content-Type: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COLON_SP = {':', ' '};
+    private static final short CRLF = ('\r' << 8) | '\n';
+    static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private RequestWriter() {}
+
+    /** How the body is framed: its length, {@link #CHUNKED_BODY}, or {@link #NO_BODY}. */
+    static final long CHUNKED_BODY = -1;
+
+    static final long NO_BODY = -2;
+
+    /** The framing a request's body gets. */
+    static long framing(Request request) {
+        RequestBody body = request.body();
+        if (body == null) {
+            return methodExpectsBody(request.method()) ? 0 : NO_BODY;
+        }
+        long len = body.contentLength();
+        return len >= 0 ? len : CHUNKED_BODY;
+    }
+
+    private static boolean methodExpectsBody(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /**
+     * Writes the request line and headers.
+     *
+     * @param userAgent the default User-Agent, or null to send none unless the request sets one
+     * @throws IllegalArgumentException if the request sets Transfer-Encoding, or a Content-Length that
+     *     differs from its body's
+     */
+    static void writeHead(Request request, long framing, @Nullable String userAgent, ByteBuf out) {
+        ByteBufUtil.writeAscii(out, request.method());
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, request.target());
+        out.writeBytes(VERSION_CRLF);
+        HttpHeaders headers = request.headers();
+        boolean hasHost = false;
+        boolean hasUserAgent = false;
+        boolean hasContentType = false;
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            switch (name.length()) {
+                case 4 -> hasHost |= HeaderRules.nameEquals(name, "Host");
+                case 10 -> hasUserAgent |= HeaderRules.nameEquals(name, "User-Agent");
+                case 12 -> hasContentType |= HeaderRules.nameEquals(name, "Content-Type");
+                case 14 -> {
+                    if (HeaderRules.nameEquals(name, "Content-Length")) {
+                        checkContentLength(headers.value(i), framing);
+                        continue;
+                    }
+                }
+                case 17 -> {
+                    if (HeaderRules.nameEquals(name, "Transfer-Encoding")) {
+                        throw new IllegalArgumentException(
+                                "a request may not set Transfer-Encoding ('" + headers.value(i)
+                                        + "'); the client frames the body itself: a body of unknown length is sent chunked");
+                    }
+                }
+                default -> {}
+            }
+        }
+        if (!hasHost) {
+            out.writeBytes(HOST);
+            ByteBufUtil.writeAscii(out, request.origin().hostHeader());
+            out.writeShort(CRLF);
+        }
+        if (!hasUserAgent && userAgent != null) {
+            out.writeBytes(USER_AGENT);
+            ByteBufUtil.writeAscii(out, userAgent);
+            out.writeShort(CRLF);
+        }
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            if (name.length() == 14 && HeaderRules.nameEquals(name, "Content-Length")) {
+                continue;
+            }
+            ByteBufUtil.writeAscii(out, name);
+            out.writeBytes(COLON_SP);
+            // Values were checked to be ISO-8859-1; writeAscii keeps each char's low byte.
+            ByteBufUtil.writeAscii(out, headers.value(i));
+            out.writeShort(CRLF);
+        }
+        RequestBody body = request.body();
+        if (body != null && !hasContentType && body.contentType() != null) {
+            out.writeBytes(CONTENT_TYPE);
+            ByteBufUtil.writeAscii(out, body.contentType());
+            out.writeShort(CRLF);
+        }
+        if (framing == CHUNKED_BODY) {
+            out.writeBytes(CHUNKED);
+        } else if (framing >= 0) {
+            out.writeBytes(CONTENT_LENGTH);
+            writeDecimal(out, framing);
+            out.writeShort(CRLF);
+        }
+        out.writeShort(CRLF);
+    }
+
+    private static void checkContentLength(String value, long framing) {
+        long declared;
+        try {
+            declared = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("request Content-Length '" + value + "' is not a number");
+        }
+        long actual = framing >= 0 ? framing : 0;
+        if (framing == CHUNKED_BODY || declared != actual) {
+            throw new IllegalArgumentException("request Content-Length " + declared + " does not match its body ("
+                    + (framing == CHUNKED_BODY ? "unknown length, sent chunked" : actual + " bytes") + ")");
+        }
+    }
+
+    /** Writes the size line of a chunk of {@code length} bytes. */
+    static void writeChunkHeader(ByteBuf out, int length) {
+        ByteBufUtil.writeAscii(out, Integer.toHexString(length));
+        out.writeShort(CRLF);
+    }
+
+    static void writeCrlf(ByteBuf out) {
+        out.writeShort(CRLF);
+    }
+
+    private static void writeDecimal(ByteBuf out, long value) {
+        if (value < 10) {
+            out.writeByte('0' + (int) value);
+            return;
+        }
+        ByteBufUtil.writeAscii(out, Long.toString(value));
+    }
+}

@@ -1,0 +1,408 @@
+package io.aioduct.http1;
+
+import io.aioduct.AioductException;
+import io.aioduct.ConnectionClosedException;
+import io.aioduct.HttpProtocolException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.connect.SocketTransport;
+import io.aioduct.internal.BodySource;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PooledConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.Cleaner;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One HTTP/1.1 connection over a blocking socket. The thread that runs an exchange (on the virtual
+ * runtime, the request's own virtual thread) writes the request and reads the response itself; the
+ * body is read from the socket as the consumer asks for it. Uses the same parser and decoder as the
+ * event-loop connection.
+ *
+ * <p>Timeouts: the response, read and total limits become the socket's read timeout before each read;
+ * writes are bounded by the total timeout, whose watchdog closes the socket ({@link #expire()}).
+ *
+ * <p>Threading: one exchange at a time, driven by one thread; {@link #expire()} and {@link
+ * #close(String)} may be called from any thread to abort it.
+ */
+public final class SocketConnection implements PooledConnection {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int READ_CHUNK = 16 * 1024;
+
+    private final SocketTransport transport;
+    private final InputStream in;
+    private final OutputStream out;
+    private final OriginPool<SocketConnection> pool;
+    private final Http1Options options;
+    private final ResponseParser parser;
+    private final BodyDecoder decoder;
+    private final ByteBuf readBuf;
+    private final ByteBuf writeBuf;
+    private final long createdNanos;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile long idleSince;
+    private volatile boolean reusable = true;
+    private volatile boolean totalExpired;
+    private boolean reused;
+    private boolean responseStarted;
+    private boolean lastFailureRetryable;
+    private ExchangeSpec spec;
+    private long startedAt;
+    private boolean awaitingHead;
+    private TimedOutException.Kind pendingKind = TimedOutException.Kind.READ;
+    private long pendingNanos;
+    private Runnable onComplete = () -> {};
+    private final AtomicBoolean exchangeOpen = new AtomicBoolean();
+    private final CopySink sink = new CopySink();
+
+    public SocketConnection(
+            SocketTransport transport, OriginPool<SocketConnection> pool, Http1Options options, long createdNanos) {
+        this.transport = transport;
+        this.in = transport.input();
+        this.out = transport.output();
+        this.pool = pool;
+        this.options = options;
+        this.parser = new ResponseParser(options.maxHeadBytes());
+        this.decoder = new BodyDecoder(options.maxHeadBytes());
+        // Plain heap buffers, not leak-tracked: another thread may close the connection while its owner
+        // is still reading, so they are left to the garbage collector rather than released.
+        this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_CHUNK, Integer.MAX_VALUE);
+        this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
+        this.createdNanos = createdNanos;
+    }
+
+    // ---- PooledConnection ----
+
+    @Override
+    public boolean isReusable() {
+        return reusable && !closed.get() && transport.isOpen();
+    }
+
+    /** One non-blocking read: an idle connection the peer closed is never handed out. */
+    @Override
+    public boolean validate() {
+        return isReusable() && !transport.probeUnusable();
+    }
+
+    @Override
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    @Override
+    public void idleSinceNanos(long nanos) {
+        idleSince = nanos;
+    }
+
+    @Override
+    public void close(String reason) {
+        reusable = false;
+        if (closed.compareAndSet(false, true)) {
+            transport.close();
+        }
+    }
+
+    /** The total timeout fired: close the socket so the blocked thread wakes with an error. Any thread. */
+    public void expire() {
+        totalExpired = true;
+        reusable = false;
+        transport.close();
+    }
+
+    /** Whether the last failed exchange broke on a reused connection before any response byte. */
+    public boolean lastFailureRetryable() {
+        return lastFailureRetryable;
+    }
+
+    // ---- the exchange ----
+
+    /**
+     * Sends the request and reads the response head on the calling thread. The response's body reads
+     * from this connection; the connection goes back to the pool (and {@code complete} runs) once the
+     * body ends or is closed.
+     *
+     * @param blockingExecutor where async body reads run when the caller is not a virtual thread
+     */
+    public Response exchange(ExchangeSpec exchange, Runnable complete, Executor blockingExecutor) {
+        this.spec = exchange;
+        this.onComplete = complete;
+        this.startedAt = System.nanoTime();
+        this.responseStarted = false;
+        this.lastFailureRetryable = false;
+        this.awaitingHead = true;
+        exchangeOpen.set(true);
+        Request request = exchange.request();
+        try {
+            writeRequest(request, exchange);
+            readHead();
+            awaitingHead = false;
+            return buildResponse(request, blockingExecutor);
+        } catch (IOException e) {
+            lastFailureRetryable = reused && !responseStarted && !totalExpired;
+            throw failed(ioFailure(e, "sending the request or reading the response head"));
+        } catch (ConnectionClosedException e) {
+            lastFailureRetryable = reused && !responseStarted && !totalExpired;
+            throw failed(e);
+        } catch (HttpProtocolException | TimedOutException e) {
+            throw failed(e);
+        } catch (RuntimeException e) {
+            // The request body stream or publisher failed: the request is cut short.
+            throw failed(e);
+        }
+    }
+
+    private void writeRequest(Request request, ExchangeSpec exchange) throws IOException {
+        long framing = RequestWriter.framing(request);
+        writeBuf.clear();
+        RequestWriter.writeHead(request, framing, exchange.userAgent(), writeBuf);
+        RequestBody body = request.body();
+        if (body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192) {
+            writeBuf.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+            out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
+        } else {
+            out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
+            if (body instanceof RequestBody.Bytes bytes) {
+                out.write(bytes.array(), bytes.offset(), bytes.length());
+            } else if (body != null && framing != 0) {
+                new SocketRequestBody(out, framing == RequestWriter.CHUNKED_BODY, body.contentLength()).write(body);
+            }
+        }
+        out.flush();
+    }
+
+    private void readHead() throws IOException {
+        parser.reset();
+        while (true) {
+            if (readBuf.isReadable()) {
+                responseStarted = true;
+            }
+            if (parser.parse(readBuf)) {
+                int status = parser.status;
+                if (status == 101) {
+                    throw new HttpProtocolException("unexpected 101 Switching Protocols: no upgrade was requested");
+                }
+                if (status >= 200) {
+                    return;
+                }
+                continue;
+            }
+            if (fill() < 0) {
+                throw new ConnectionClosedException(
+                        "connection to " + transport.remoteAddress() + " closed by the server "
+                                + (responseStarted ? "in the middle of the response head" : "before any response"),
+                        null);
+            }
+        }
+    }
+
+    private Response buildResponse(Request request, Executor blockingExecutor) throws IOException {
+        int status = parser.status;
+        boolean noBody = request.method().equals("HEAD") || status == 204 || status == 304;
+        BodyDecoder.Framing framing = noBody
+                ? BodyDecoder.Framing.NONE
+                : parser.chunked
+                        ? BodyDecoder.Framing.CHUNKED
+                        : parser.contentLength >= 0 ? BodyDecoder.Framing.LENGTH : BodyDecoder.Framing.UNTIL_CLOSE;
+        boolean keepAlive =
+                parser.version == io.aioduct.HttpVersion.HTTP_1_1 ? !parser.connectionClose : parser.keepAlive;
+        String connection = request.headers().first("Connection");
+        if (!keepAlive
+                || framing == BodyDecoder.Framing.UNTIL_CLOSE
+                || (connection != null
+                        && connection.toLowerCase(java.util.Locale.ROOT).contains("close"))) {
+            reusable = false;
+        }
+        decoder.start(framing, parser.contentLength);
+        if (decoder.complete()) {
+            finish();
+            return new Response(
+                    request, status, parser.version, parser.headers, BodySource.EMPTY, spec.maxBufferedBody());
+        }
+        long length = parser.contentLength;
+        if (framing == BodyDecoder.Framing.LENGTH
+                && length <= options.eagerBodyBytes()
+                && readBuf.readableBytes() >= length) {
+            // The whole (small) body arrived with the head: take it and free the connection at once.
+            byte[] bytes = new byte[(int) length];
+            readBody(bytes, 0, bytes.length);
+            return new Response(
+                    request, status, parser.version, parser.headers, new ArrayBody(bytes), spec.maxBufferedBody());
+        }
+        SocketBody body = new SocketBody(this, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
+        Response response = new Response(request, status, parser.version, parser.headers, body, spec.maxBufferedBody());
+        CLEANER.register(response.body(), body::abandoned);
+        return response;
+    }
+
+    /**
+     * Reads up to {@code len} body bytes on the calling thread; -1 at the end, when the connection has
+     * been released. Fails (closing the connection) on a timeout, a peer close or bad framing.
+     */
+    int readBody(byte[] b, int off, int len) {
+        if (!exchangeOpen.get()) {
+            return -1;
+        }
+        try {
+            while (true) {
+                CopySink sink = this.sink;
+                sink.reset(b, off);
+                boolean done = decoder.decode(readBuf, sink, len);
+                if (sink.copied > 0 || done) {
+                    if (done) {
+                        finish();
+                    }
+                    return sink.copied > 0 ? sink.copied : -1;
+                }
+                if (fill() < 0) {
+                    String missing = decoder.endOfInput();
+                    if (missing != null) {
+                        throw new ConnectionClosedException(missing + " (" + transport.remoteAddress() + ")", null);
+                    }
+                    finish();
+                    return -1;
+                }
+            }
+        } catch (IOException e) {
+            throw failed(ioFailure(e, "reading the response body"));
+        } catch (AioductException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The body was abandoned before its end: close rather than drain. Idempotent. */
+    void abortBody() {
+        if (exchangeOpen.compareAndSet(true, false)) {
+            reusable = false;
+            close("response body closed before it was fully read");
+            pool.release(this, false);
+            onComplete.run();
+        }
+    }
+
+    boolean bodyOpen() {
+        return exchangeOpen.get();
+    }
+
+    private void finish() {
+        if (exchangeOpen.compareAndSet(true, false)) {
+            reused = true;
+            if (readBuf.isReadable()) {
+                // Bytes beyond the response: the connection is out of step.
+                reusable = false;
+            }
+            readBuf.discardReadBytes();
+            boolean keep = isReusable();
+            pool.release(this, keep);
+            onComplete.run();
+        }
+    }
+
+    private RuntimeException failed(RuntimeException e) {
+        reusable = false;
+        close("exchange failed: " + e.getMessage());
+        if (exchangeOpen.compareAndSet(true, false)) {
+            pool.release(this, false);
+            onComplete.run();
+        }
+        return e;
+    }
+
+    private AioductException ioFailure(IOException e, String phase) {
+        if (totalExpired) {
+            return new TimedOutException(
+                    TimedOutException.Kind.TOTAL,
+                    Duration.ofNanos(spec.totalTimeoutNanos()),
+                    phase + " of " + spec.request());
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new TimedOutException(pendingKind, Duration.ofNanos(pendingNanos), phase + " of " + spec.request());
+        }
+        return new ConnectionClosedException("I/O error " + phase + " on " + transport.remoteAddress() + ": " + e, e);
+    }
+
+    /** Reads more bytes from the socket into the buffer, honouring the timeouts; -1 at end of stream. */
+    private int fill() throws IOException {
+        if (readBuf.readerIndex() > 0 && readBuf.writableBytes() < READ_CHUNK) {
+            readBuf.discardReadBytes();
+        }
+        readBuf.ensureWritable(READ_CHUNK);
+        transport.readTimeoutMillis(readTimeoutMillis());
+        int n = readBuf.writeBytes(in, readBuf.writableBytes());
+        if (n > 0 && awaitingHead) {
+            responseStarted = true;
+        }
+        return n;
+    }
+
+    /** The socket read timeout for the next read: the nearest of the response, read and total limits. */
+    private int readTimeoutMillis() {
+        long now = System.nanoTime();
+        long limit = Long.MAX_VALUE;
+        if (awaitingHead && spec.responseTimeoutNanos() > 0) {
+            limit = startedAt + spec.responseTimeoutNanos() - now;
+            pendingKind = TimedOutException.Kind.RESPONSE;
+            pendingNanos = spec.responseTimeoutNanos();
+        }
+        if (spec.readTimeoutNanos() > 0 && spec.readTimeoutNanos() < limit) {
+            limit = spec.readTimeoutNanos();
+            pendingKind = TimedOutException.Kind.READ;
+            pendingNanos = spec.readTimeoutNanos();
+        }
+        if (spec.totalDeadlineNanos() != 0 && spec.totalDeadlineNanos() - now < limit) {
+            limit = spec.totalDeadlineNanos() - now;
+            pendingKind = TimedOutException.Kind.TOTAL;
+            pendingNanos = spec.totalTimeoutNanos();
+        }
+        if (limit == Long.MAX_VALUE) {
+            return 0;
+        }
+        if (limit <= 0) {
+            throw new TimedOutException(
+                    pendingKind,
+                    Duration.ofNanos(pendingNanos),
+                    (awaitingHead ? "waiting for the response head" : "reading the response body") + " of "
+                            + spec.request());
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (limit + 999_999) / 1_000_000));
+    }
+
+    @Override
+    public String toString() {
+        return "SocketConnection[" + transport + "]";
+    }
+
+    /** Copies decoded payload into the caller's array. */
+    private static final class CopySink implements BodyDecoder.Sink {
+        private byte[] target = new byte[0];
+        private int offset;
+        int copied;
+
+        void reset(byte[] into, int at) {
+            this.target = into;
+            this.offset = at;
+            this.copied = 0;
+        }
+
+        @Override
+        public void onData(ByteBuf in, int index, int length) {
+            in.getBytes(index, target, offset + copied, length);
+            copied += length;
+        }
+    }
+}

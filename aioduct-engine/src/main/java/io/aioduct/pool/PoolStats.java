@@ -1,0 +1,16 @@
+package io.aioduct.pool;
+
+import io.aioduct.Origin;
+
+/**
+ * A snapshot of one origin's pool.
+ *
+ * @param origin where its connections go
+ * @param protocol "http/1.1" (or "h2")
+ * @param active connections carrying an exchange
+ * @param idle connections waiting for reuse
+ * @param connecting connections being opened
+ * @param pending requests queued for a connection
+ * @param max the connection limit
+ */
+public record PoolStats(Origin origin, String protocol, int active, int idle, int connecting, int pending, int max) {}

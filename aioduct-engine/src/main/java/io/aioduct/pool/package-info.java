@@ -1,0 +1,8 @@
+/**
+ * Connection pooling: one {@link io.aioduct.pool.OriginPool} per origin, LIFO reuse, limits, a bounded
+ * queue of waiting acquires and eviction driven by an injectable {@link io.aioduct.pool.Ticker}.
+ */
+@NullMarked
+package io.aioduct.pool;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,50 @@
+package io.aioduct.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The base of the runtime hierarchy: something that can drive work to completion and be shut down.
+ * Every runtime implements it, through {@link RuntimePoll} or {@link RuntimeLocal}.
+ *
+ * <p>Threading: all methods are thread-safe. {@link #blockOn} must not be called on one of the
+ * runtime's own event-loop threads; it throws there at once, naming the thread, instead of
+ * deadlocking.
+ *
+ * <p>Lifecycle: whoever creates a runtime closes it. {@link #close(Duration)} lets running tasks
+ * finish within the grace period, then interrupts or abandons them, and returns once every thread the
+ * runtime started has ended. Closing is idempotent.
+ */
+public interface RuntimeCompletion extends AutoCloseable {
+
+    /** The grace period {@link #close()} gives running work. */
+    Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+    /** A short name saying what runs here, e.g. {@code pooled(epoll)}; logged at start-up. */
+    String name();
+
+    /**
+     * Waits for {@code stage} and returns its value. A stage that failed with an unchecked exception
+     * rethrows that exception; a checked cause is wrapped in an {@code AioductException}.
+     *
+     * @throws IllegalStateException at once if called on one of this runtime's event-loop threads
+     * @throws io.aioduct.RequestCancelledException if the waiting thread is interrupted (its interrupt
+     *     flag stays set)
+     */
+    <T> T blockOn(CompletionStage<T> stage);
+
+    /** Whether the calling thread is one of this runtime's event-loop threads, where blocking is forbidden. */
+    boolean inEventLoop();
+
+    /** Whether {@link #close} has been called. */
+    boolean isClosed();
+
+    /** Shuts down with the {@link #DEFAULT_GRACE default grace period}. */
+    @Override
+    default void close() {
+        close(DEFAULT_GRACE);
+    }
+
+    /** Stops accepting work, lets running work finish within {@code grace}, then stops every thread. */
+    void close(Duration grace);
+}

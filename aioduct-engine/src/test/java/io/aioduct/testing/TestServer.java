@@ -1,0 +1,371 @@
+package io.aioduct.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process HTTP/1.1 server for the engine's tests, built on Netty. It records every request (see
+ * {@link RecordedRequest}), answers through {@link Handler}s that have full control of the wire (see
+ * {@link ServerExchange}), and exposes connection-level controls (count, close idle, idle timeout,
+ * misbehave on accept) so tests can check pooling, retries and error handling of the client.
+ *
+ * <pre>{@code
+ * try (TestServer server = TestServer.start()) {
+ *     server.route("/hello", (request, exchange) -> exchange.respond(200, "hi"));
+ *     // ... drive the client against server.uri("/hello") ...
+ *     assertThat(server.takeRequest().header("Host")).isEqualTo("127.0.0.1:" + server.port());
+ * }
+ * }</pre>
+ *
+ * <p>One event loop thread (named {@code test-server-*}) serves the listening socket and all
+ * connections; {@link #close()} waits until it has terminated. All query methods are safe to call from
+ * any thread.
+ */
+public final class TestServer implements AutoCloseable {
+
+    static final Logger LOG = LoggerFactory.getLogger(TestServer.class);
+
+    private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Handler NO_ROUTE = (request, exchange) -> exchange.respond(404, "no route");
+
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private final AtomicInteger connectionIds = new AtomicInteger();
+    private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+    private volatile Handler defaultHandler = NO_ROUTE;
+    private volatile ConnectionAction connectAction = ConnectionAction.NORMAL;
+    private final ConcurrentLinkedQueue<ConnectionAction> nextConnectActions = new ConcurrentLinkedQueue<>();
+    private volatile @Nullable Duration idleTimeout;
+
+    private TestServer(InetAddress bindAddress) {
+        ThreadFactory names = new DefaultThreadFactory("test-server", true);
+        ThreadFactory recording = runnable -> {
+            Thread thread = names.newThread(runnable);
+            threads.add(thread);
+            return thread;
+        };
+        group = new MultiThreadIoEventLoopGroup(1, recording, NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            accept(ch);
+                        }
+                    });
+            serverChannel = bootstrap
+                    .bind(new InetSocketAddress(bindAddress, 0))
+                    .syncUninterruptibly()
+                    .channel();
+            address = (InetSocketAddress) serverChannel.localAddress();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+    }
+
+    /** Starts a server on 127.0.0.1 and an ephemeral port. */
+    public static TestServer start() {
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /** Starts a server on {@code bindAddress} (e.g. {@code ::1}) and an ephemeral port. */
+    public static TestServer start(InetAddress bindAddress) {
+        return new TestServer(bindAddress);
+    }
+
+    // ---- addresses ----
+
+    public int port() {
+        return address.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The host as it goes in a URI: {@code 127.0.0.1}, or {@code [::1]} for IPv6. */
+    public String host() {
+        InetAddress ip = address.getAddress();
+        String text = NetUtil.toAddressString(ip);
+        return ip instanceof Inet6Address ? "[" + text + "]" : text;
+    }
+
+    /** {@code http://host:port} + {@code path}, e.g. {@code http://127.0.0.1:5123/a?b=1}. */
+    public String uri(String path) {
+        return "http://" + host() + ":" + port() + (path.startsWith("/") || path.isEmpty() ? "" : "/") + path;
+    }
+
+    /** {@link #uri(String)} as a {@link URI}. */
+    public URI toUri(String path) {
+        return URI.create(uri(path));
+    }
+
+    // ---- routing ----
+
+    /** Sets the handler for every request no {@link #route} matches (by default: 404 "no route"). */
+    public TestServer handle(Handler handler) {
+        defaultHandler = handler;
+        return this;
+    }
+
+    /** Sets the handler for paths starting with {@code pathPrefix}; the longest matching prefix wins. */
+    public TestServer route(String pathPrefix, Handler handler) {
+        routes.put(pathPrefix, handler);
+        return this;
+    }
+
+    // ---- recorded requests ----
+
+    /** The oldest request not yet taken; waits up to 5 s, then fails with an {@link AssertionError}. */
+    public RecordedRequest takeRequest() {
+        return takeRequest(TAKE_TIMEOUT);
+    }
+
+    /** The oldest request not yet taken; waits up to {@code timeout}, then fails. */
+    public RecordedRequest takeRequest(Duration timeout) {
+        try {
+            RecordedRequest request = untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (request == null) {
+                throw new AssertionError("no request arrived within " + timeout + " (" + requestCount()
+                        + " received in all, all taken)");
+            }
+            return request;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a request", e);
+        }
+    }
+
+    /** Every request received so far, oldest first (taken or not). */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public int requestCount() {
+        return requests.size();
+    }
+
+    /** Exceptions thrown by handlers or scheduled actions, and requests the server could not parse. */
+    public List<Throwable> failures() {
+        return List.copyOf(failures);
+    }
+
+    // ---- connections ----
+
+    /** How the next accepted connections are treated (until changed). */
+    public TestServer onConnect(ConnectionAction action) {
+        connectAction = action;
+        return this;
+    }
+
+    /** Treats just the next accepted connection with {@code action} (queued; then back to {@link #onConnect}). */
+    public TestServer onNextConnect(ConnectionAction action) {
+        nextConnectActions.add(action);
+        return this;
+    }
+
+    /** Connections accepted since start, whatever happened to them. */
+    public int connectionsAccepted() {
+        return connectionIds.get();
+    }
+
+    /** Connections currently open. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Closes every connection that is neither receiving a request nor answering one, like a server's
+     * keep-alive timeout, and waits until they are closed. Returns how many it closed.
+     */
+    public int closeIdleConnections() {
+        return closeEach(Connection::closeIfIdle);
+    }
+
+    /** Closes every open connection, busy or not, and waits until they are closed. Returns the count. */
+    public int closeAllConnections() {
+        return closeEach(c -> c.channel.isOpen() ? c.channel.close() : null);
+    }
+
+    /** Waits until exactly {@code expected} connections are open; fails with the actual count on timeout. */
+    public void awaitOpenConnections(int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openConnections() != expected) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("expected " + expected + " open connections within " + timeout + " but "
+                        + openConnections() + " are open");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /**
+     * Makes the server close a keep-alive connection by itself once it has been idle for {@code timeout};
+     * {@code null} or zero turns that off (the default).
+     */
+    public TestServer setIdleTimeout(@Nullable Duration timeout) {
+        idleTimeout = timeout == null || timeout.isZero() || timeout.isNegative() ? null : timeout;
+        for (Connection connection : connections.values()) {
+            connection.onLoop(connection::armIdleTimer);
+        }
+        return this;
+    }
+
+    /** Closes all connections and the listening socket, and waits for the event loop thread to end. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        for (Connection connection : connections.values()) {
+            connection.channel.close();
+        }
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TestServer[" + uri("") + ", " + requestCount() + " requests, " + openConnections() + " open]";
+    }
+
+    // ---- package-private, called on the event loop ----
+
+    @Nullable
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    void record(RecordedRequest request) {
+        requests.add(request);
+        untaken.add(request);
+    }
+
+    void recordFailure(Throwable failure) {
+        LOG.warn("test server failure", failure);
+        failures.add(failure);
+    }
+
+    void dispatch(RecordedRequest request, ServerExchange exchange) {
+        try {
+            handlerFor(request.path()).handle(request, exchange);
+        } catch (Throwable t) {
+            recordFailure(t);
+            exchange.failed(t);
+        }
+    }
+
+    private Handler handlerFor(String path) {
+        String best = null;
+        for (String prefix : routes.keySet()) {
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        Handler handler = best == null ? null : routes.get(best);
+        return handler == null ? defaultHandler : handler;
+    }
+
+    private void accept(SocketChannel ch) {
+        ConnectionAction next = nextConnectActions.poll();
+        Connection connection =
+                new Connection(this, ch, connectionIds.incrementAndGet(), next != null ? next : connectAction);
+        connections.put(connection.id, connection);
+        ch.closeFuture().addListener(f -> connections.remove(connection.id));
+        connection.initPipeline();
+    }
+
+    /** Runs {@code close} for each connection on its loop, then waits for the closes it started. */
+    private int closeEach(Function<Connection, @Nullable ChannelFuture> close) {
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Connection connection : connections.values()) {
+            ChannelFuture future;
+            if (connection.channel.eventLoop().inEventLoop()) {
+                future = close.apply(connection);
+            } else {
+                try {
+                    future = connection
+                            .channel
+                            .eventLoop()
+                            .submit(() -> close.apply(connection))
+                            .get(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new AssertionError("could not close connection " + connection.id, e);
+                }
+            }
+            if (future != null) {
+                closing.add(future);
+            }
+        }
+        if (!connectionsLoopIsCurrent()) {
+            closing.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
+        }
+        return closing.size();
+    }
+
+    private boolean connectionsLoopIsCurrent() {
+        return serverChannel.eventLoop().inEventLoop();
+    }
+}
