@@ -25,6 +25,7 @@ public final class Request {
     private final @Nullable Duration totalTimeout;
 
     private Request(Builder b, HttpHeaders headers) {
+        checkFraming(headers, b.body);
         this.method = b.method;
         this.origin = b.origin;
         this.target = b.query == null ? b.target : appendQuery(b.target, b.query);
@@ -34,6 +35,35 @@ public final class Request {
         this.responseTimeout = b.responseTimeout;
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
+    }
+
+    /** The client frames bodies itself; a request may only repeat a matching Content-Length. */
+    private static void checkFraming(HttpHeaders headers, @Nullable RequestBody body) {
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            if (HeaderRules.nameEquals(name, "Transfer-Encoding")) {
+                throw new IllegalArgumentException("a request may not set Transfer-Encoding ('" + headers.value(i)
+                        + "'); the client frames the body itself: a body of unknown length is sent chunked");
+            }
+            if (HeaderRules.nameEquals(name, "Content-Length")) {
+                String value = headers.value(i).trim();
+                long declared;
+                try {
+                    declared = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("request Content-Length '" + value + "' is not a number");
+                }
+                long actual = body == null ? 0 : body.contentLength();
+                if (actual < 0) {
+                    throw new IllegalArgumentException("request sets Content-Length " + declared
+                            + " but its body has unknown length; give the length to the body instead");
+                }
+                if (declared != actual) {
+                    throw new IllegalArgumentException(
+                            "request Content-Length " + declared + " does not match its body (" + actual + " bytes)");
+                }
+            }
+        }
     }
 
     private static String appendQuery(String target, StringBuilder query) {
@@ -162,8 +192,8 @@ public final class Request {
             }
             for (int i = 0; i < method.length(); i++) {
                 if (!HeaderRules.isTokenChar(method.charAt(i))) {
-                    throw new IllegalArgumentException("HTTP method '" + method + "' has an illegal character "
-                            + HeaderRules.describe(method.charAt(i)));
+                    throw new IllegalArgumentException("HTTP method '" + HeaderRules.printable(method)
+                            + "' has an illegal character " + HeaderRules.describe(method.charAt(i)));
                 }
             }
             return method;

@@ -39,10 +39,12 @@ public abstract sealed class RequestBody permits RequestBody.Bytes, RequestBody.
     /** Whether the body can be sent a second time. */
     public abstract boolean repeatable();
 
+    /** The array itself is sent, not a copy: do not modify it afterwards. */
     public static RequestBody ofBytes(byte[] bytes) {
         return new Bytes(Objects.requireNonNull(bytes, "bytes"), 0, bytes.length, null);
     }
 
+    /** The array itself is sent, not a copy: do not modify it afterwards. */
     public static RequestBody ofBytes(byte[] bytes, @Nullable String contentType) {
         return new Bytes(Objects.requireNonNull(bytes, "bytes"), 0, bytes.length, contentType);
     }

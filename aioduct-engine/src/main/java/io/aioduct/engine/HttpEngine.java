@@ -42,6 +42,12 @@ public interface HttpEngine extends AutoCloseable {
     /** A snapshot of every origin pool. */
     List<PoolStats> poolStats();
 
+    /**
+     * Closes idle connections past the idle timeout or max lifetime now, as the background sweep does
+     * every eviction interval (useful with an injected {@link io.aioduct.pool.Ticker}). Waits for the sweep.
+     */
+    void evictIdle();
+
     /** Exchanges started and not yet finished (response body fully received, or failed). */
     long inFlight();
 

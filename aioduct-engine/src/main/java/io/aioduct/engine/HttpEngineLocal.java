@@ -119,6 +119,38 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     }
 
     @Override
+    public void evictIdle() {
+        Completions.checkMayBlock(runtime.inEventLoop(), "evictIdle()");
+        onEveryCore(c -> c.pools.values().forEach(OriginPool::evict));
+    }
+
+    /** Runs {@code action} on each core (where its pools may be touched) and waits for all of them. */
+    private void onEveryCore(java.util.function.Consumer<CoreHost> action) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (CoreHost c : cores) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            try {
+                runtime.spawnOn(c.core, () -> {
+                    try {
+                        action.accept(c);
+                    } finally {
+                        f.complete(null);
+                    }
+                });
+                done.add(f);
+            } catch (RejectedExecutionException e) {
+                // The core is already stopping; its channels close with it.
+            }
+        }
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("engine on {}: work on every core did not finish: {}", runtime.name(), e.toString());
+        }
+    }
+
+    @Override
     void stopBackgroundWork() {
         for (CoreHost c : cores) {
             c.eviction.cancel(false);

@@ -156,7 +156,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         });
     }
 
-    /** Sweeps idle and expired connections now (the evictor does this every eviction interval). */
+    @Override
     public void evictIdle() {
         channelPools.values().forEach(OriginPool::evict);
         socketPools.values().forEach(OriginPool::evict);

@@ -265,7 +265,7 @@ final class BodyDecoder {
                 if (trailerLength >= maxTrailerBytes) {
                     throw malformed("trailer section exceeds the limit of " + maxTrailerBytes + " bytes");
                 }
-                trailer = Arrays.copyOf(trailer, Math.max(64, Math.min(maxTrailerBytes, trailerLength * 2)));
+                trailer = Arrays.copyOf(trailer, Math.min(maxTrailerBytes, Math.max(64, trailerLength * 2)));
             }
             trailer[trailerLength++] = b;
             if (b == '\n' && endsWithEmptyLine()) {

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes HTTP/1.1 request heads and chunk framing into buffers. The client owns message framing: it
- * writes {@code Host}, {@code Content-Length} or {@code Transfer-Encoding: chunked} itself, so a
- * request may not set Transfer-Encoding and a Content-Length it sets must match its body. Stateless.
+ * writes {@code Host}, {@code Content-Length} or {@code Transfer-Encoding: chunked} itself ({@link
+ * Request} already refused a Transfer-Encoding header or a Content-Length that differs from the body).
+ * Stateless.
  */
 final class RequestWriter {
     private static final byte[] VERSION_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -50,8 +51,6 @@ final class RequestWriter {
      * Writes the request line and headers.
      *
      * @param userAgent the default User-Agent, or null to send none unless the request sets one
-     * @throws IllegalArgumentException if the request sets Transfer-Encoding, or a Content-Length that
-     *     differs from its body's
      */
     static void writeHead(Request request, long framing, @Nullable String userAgent, ByteBuf out) {
         ByteBufUtil.writeAscii(out, request.method());
@@ -68,19 +67,6 @@ final class RequestWriter {
                 case 4 -> hasHost |= HeaderRules.nameEquals(name, "Host");
                 case 10 -> hasUserAgent |= HeaderRules.nameEquals(name, "User-Agent");
                 case 12 -> hasContentType |= HeaderRules.nameEquals(name, "Content-Type");
-                case 14 -> {
-                    if (HeaderRules.nameEquals(name, "Content-Length")) {
-                        checkContentLength(headers.value(i), framing);
-                        continue;
-                    }
-                }
-                case 17 -> {
-                    if (HeaderRules.nameEquals(name, "Transfer-Encoding")) {
-                        throw new IllegalArgumentException(
-                                "a request may not set Transfer-Encoding ('" + headers.value(i)
-                                        + "'); the client frames the body itself: a body of unknown length is sent chunked");
-                    }
-                }
                 default -> {}
             }
         }
@@ -97,6 +83,7 @@ final class RequestWriter {
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
             if (name.length() == 14 && HeaderRules.nameEquals(name, "Content-Length")) {
+                // Request.build() checked it matches the body; the framing below writes it once.
                 continue;
             }
             ByteBufUtil.writeAscii(out, name);
@@ -119,20 +106,6 @@ final class RequestWriter {
             out.writeShort(CRLF);
         }
         out.writeShort(CRLF);
-    }
-
-    private static void checkContentLength(String value, long framing) {
-        long declared;
-        try {
-            declared = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("request Content-Length '" + value + "' is not a number");
-        }
-        long actual = framing >= 0 ? framing : 0;
-        if (framing == CHUNKED_BODY || declared != actual) {
-            throw new IllegalArgumentException("request Content-Length " + declared + " does not match its body ("
-                    + (framing == CHUNKED_BODY ? "unknown length, sent chunked" : actual + " bytes") + ")");
-        }
     }
 
     /** Writes the size line of a chunk of {@code length} bytes. */

@@ -23,6 +23,7 @@ final class ResponseParser {
     // Scan state, relative to the buffer's reader index, kept across partial reads.
     private int scanned;
     private int lineStart;
+    private int blankLines;
 
     // Results of the last successful parse.
     int status;
@@ -40,6 +41,7 @@ final class ResponseParser {
     void reset() {
         scanned = 0;
         lineStart = 0;
+        blankLines = 0;
     }
 
     /**
@@ -50,6 +52,10 @@ final class ResponseParser {
      */
     boolean parse(ByteBuf in) {
         skipLeadingBlankLines(in);
+        if (scanned == 0 && in.readableBytes() == 1 && in.getByte(in.readerIndex()) == '\r') {
+            // A lone CR may be the first half of a blank line between responses: wait for its LF.
+            return false;
+        }
         int base = in.readerIndex();
         int limit = in.writerIndex();
         int end = -1;
@@ -80,11 +86,12 @@ final class ResponseParser {
         return true;
     }
 
+    /** Skips up to {@link #MAX_LEADING_BLANK_LINES} blank lines before a head, counted per message. */
     private void skipLeadingBlankLines(ByteBuf in) {
         if (scanned != 0) {
             return;
         }
-        for (int n = 0; n < MAX_LEADING_BLANK_LINES && in.isReadable(); n++) {
+        while (blankLines < MAX_LEADING_BLANK_LINES && in.isReadable()) {
             int r = in.readerIndex();
             byte b = in.getByte(r);
             if (b == '\n') {
@@ -94,6 +101,7 @@ final class ResponseParser {
             } else {
                 return;
             }
+            blankLines++;
         }
     }
 

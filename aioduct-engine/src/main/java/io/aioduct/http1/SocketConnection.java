@@ -54,6 +54,8 @@ public final class SocketConnection implements PooledConnection {
     private volatile long idleSince;
     private volatile boolean reusable = true;
     private volatile boolean totalExpired;
+    private volatile @org.jspecify.annotations.Nullable String abortReason;
+    private final String peer;
     private boolean reused;
     private boolean responseStarted;
     private boolean lastFailureRetryable;
@@ -80,6 +82,7 @@ public final class SocketConnection implements PooledConnection {
         this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_CHUNK, Integer.MAX_VALUE);
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
         this.createdNanos = createdNanos;
+        this.peer = String.valueOf(transport.remoteAddress());
     }
 
     // ---- PooledConnection ----
@@ -112,6 +115,9 @@ public final class SocketConnection implements PooledConnection {
 
     @Override
     public void close(String reason) {
+        if (exchangeOpen.get() && abortReason == null) {
+            abortReason = reason;
+        }
         reusable = false;
         if (closed.compareAndSet(false, true)) {
             transport.close();
@@ -204,7 +210,7 @@ public final class SocketConnection implements PooledConnection {
             }
             if (fill() < 0) {
                 throw new ConnectionClosedException(
-                        "connection to " + transport.remoteAddress() + " closed by the server "
+                        "connection to " + peer + " closed by the server "
                                 + (responseStarted ? "in the middle of the response head" : "before any response"),
                         null);
             }
@@ -272,7 +278,7 @@ public final class SocketConnection implements PooledConnection {
                 if (fill() < 0) {
                     String missing = decoder.endOfInput();
                     if (missing != null) {
-                        throw new ConnectionClosedException(missing + " (" + transport.remoteAddress() + ")", null);
+                        throw new ConnectionClosedException(missing + " (" + peer + ")", null);
                     }
                     finish();
                     return -1;
@@ -324,6 +330,11 @@ public final class SocketConnection implements PooledConnection {
     }
 
     private AioductException ioFailure(IOException e, String phase) {
+        String aborted = abortReason;
+        if (aborted != null) {
+            return new io.aioduct.RequestCancelledException(
+                    aborted + " (while " + phase + " of " + spec.request() + ")", e);
+        }
         if (totalExpired) {
             return new TimedOutException(
                     TimedOutException.Kind.TOTAL,
@@ -333,7 +344,7 @@ public final class SocketConnection implements PooledConnection {
         if (e instanceof SocketTimeoutException) {
             return new TimedOutException(pendingKind, Duration.ofNanos(pendingNanos), phase + " of " + spec.request());
         }
-        return new ConnectionClosedException("I/O error " + phase + " on " + transport.remoteAddress() + ": " + e, e);
+        return new ConnectionClosedException("I/O error " + phase + " on " + peer + ": " + e, e);
     }
 
     /** Reads more bytes from the socket into the buffer, honouring the timeouts; -1 at end of stream. */

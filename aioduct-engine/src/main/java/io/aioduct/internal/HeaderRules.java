@@ -26,9 +26,27 @@ public final class HeaderRules {
         return b == '\t' || (b >= 0x20 && b != 0x7f && b <= 0xff);
     }
 
-    /** ASCII case-insensitive comparison; header names are ASCII tokens. */
+    /**
+     * ASCII case-insensitive comparison; header names are ASCII tokens, so only A-Z fold (never a
+     * Unicode case mapping such as the long s or the Kelvin sign).
+     */
     public static boolean nameEquals(String a, String b) {
-        return a.length() == b.length() && a.regionMatches(true, 0, b, 0, a.length());
+        int n = a.length();
+        if (n != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x >= 'A' && x <= 'Z') x += 32;
+                if (y >= 'A' && y <= 'Z') y += 32;
+                if (x != y) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Rejects a name that is empty or holds a character outside the token set. */
@@ -77,7 +95,8 @@ public final class HeaderRules {
         };
     }
 
-    private static String printable(String s) {
+    /** {@code s} with control characters shown as '?', safe to put in a one-line message. */
+    public static String printable(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,6 +1,10 @@
 package io.aioduct.internal;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,9 +46,44 @@ public final class RuntimeThread extends FastThreadLocalThread {
         return Thread.currentThread() instanceof RuntimeThread t && t.owner == owner && t.eventLoop;
     }
 
-    /** A factory naming threads {@code prefix-N}, all owned by {@code owner}. */
-    public static ThreadFactory factory(String prefix, Object owner, int core, boolean eventLoop) {
+    /**
+     * A factory naming threads {@code prefix-N} (or exactly {@code prefix} when {@code numbered} is
+     * false), all owned by {@code owner}, each recorded in {@code started} so the owner can join them.
+     */
+    public static ThreadFactory factory(
+            String prefix, boolean numbered, Object owner, int core, boolean eventLoop, Collection<Thread> started) {
         AtomicInteger next = new AtomicInteger();
-        return task -> new RuntimeThread(task, prefix + "-" + next.getAndIncrement(), owner, core, eventLoop);
+        return task -> {
+            String name = numbered ? prefix + "-" + next.getAndIncrement() : prefix;
+            RuntimeThread t = new RuntimeThread(task, name, owner, core, eventLoop);
+            started.add(t);
+            return t;
+        };
+    }
+
+    /**
+     * Waits until every thread in {@code threads} has ended, up to {@code nanos}; returns those still
+     * alive. A runtime's close calls this so no thread outlives it.
+     */
+    public static List<Thread> join(Collection<Thread> threads, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        List<Thread> alive = new ArrayList<>();
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                alive.add(t);
+            }
+        }
+        return alive;
     }
 }

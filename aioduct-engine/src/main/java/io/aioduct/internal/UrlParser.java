@@ -111,6 +111,9 @@ public final class UrlParser {
                         + "' has an illegal character " + HeaderRules.describe(c));
             }
         }
+        if (host.indexOf(':') < 0 || !io.netty.util.NetUtil.isValidIpV6Address(host)) {
+            throw new IllegalArgumentException("URL '" + url + "' host '[" + host + "]' is not an IPv6 address");
+        }
     }
 
     private static int parsePort(String url, int start, int end) {

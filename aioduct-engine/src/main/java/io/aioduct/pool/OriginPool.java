@@ -120,7 +120,10 @@ public final class OriginPool<C extends PooledConnection> {
                 waiter.mayConnect();
                 return null;
             }
-            if (isUsable(candidate, ticker.nanoTime()) && candidate.validate()) {
+            long now = ticker.nanoTime();
+            // Also checked here, not only by the sweep: between sweeps an idle connection may already be
+            // past the idle timeout, and the server has probably dropped it.
+            if (isUsable(candidate, now) && !idleTooLong(candidate, now) && candidate.validate()) {
                 return candidate;
             }
             candidate.close("stale: closed by the peer or expired while idle");
@@ -197,8 +200,10 @@ public final class OriginPool<C extends PooledConnection> {
         PoolWaiter<C> handTo = null;
         PoolWaiter<C> mayConnect = null;
         boolean close = false;
+        boolean poolClosed;
         lock();
         try {
+            poolClosed = closed;
             active--;
             if (keep && !closed) {
                 handTo = waiters.pollFirst();
@@ -226,7 +231,7 @@ public final class OriginPool<C extends PooledConnection> {
             unlock();
         }
         if (close) {
-            connection.close(keep ? "idle limit reached" : "not reusable");
+            connection.close(!keep ? "not reusable" : poolClosed ? "pool closed" : "idle limit reached");
         }
         if (handTo != null) {
             handTo.acquired(connection);

@@ -42,6 +42,19 @@ public abstract class EngineTest {
         return e;
     }
 
+    /** Registers an engine the test built itself, so it is closed and leak-checked afterwards. */
+    protected <E extends HttpEngine> E track(E engine) {
+        engines.add(engine);
+        return engine;
+    }
+
+    /** An engine whose requests from the test thread share one pool (io_uring on one core). */
+    protected HttpEngine singlePoolEngine(RuntimeKind kind, EngineConfig config) {
+        HttpEngine e = kind.singlePoolEngine(config);
+        engines.add(e);
+        return e;
+    }
+
     /** A client with default settings on a new engine of {@code kind}. */
     protected AioductClient client(RuntimeKind kind) {
         return AioductClient.builder(engine(kind)).build();

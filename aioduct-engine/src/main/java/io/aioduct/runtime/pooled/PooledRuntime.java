@@ -45,6 +45,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
     private final String name;
     private final int ioThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private PooledRuntime(Builder b) {
         this.ioThreads = b.ioThreads;
@@ -58,7 +59,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
                     String.valueOf(Epoll.unavailabilityCause()));
         }
         this.loops = new MultiThreadIoEventLoopGroup(
-                b.ioThreads, RuntimeThread.factory("aioduct-pooled-io", this, -1, true), handlers);
+                b.ioThreads, RuntimeThread.factory("aioduct-pooled-io", true, this, -1, true, threads), handlers);
         AtomicInteger workerIds = new AtomicInteger();
         PooledRuntime self = this;
         this.workers = new ForkJoinPool(
@@ -67,6 +68,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
                     ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
                     t.setName("aioduct-pooled-worker-" + workerIds.getAndIncrement());
                     t.setDaemon(true);
+                    threads.add(t);
                     return t;
                 },
                 (t, e) -> log.error("task spawned on {} failed", self.name, e),
@@ -178,6 +180,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        RuntimeThread.join(threads, grace.toNanos());
     }
 
     private static long remaining(long deadline) {

@@ -50,6 +50,7 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
     private final boolean fellBack;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private IoUringRuntime(Builder b) {
         Throwable cause = b.simulatedCause != null ? b.simulatedCause : IoUring.unavailabilityCause();
@@ -78,7 +79,7 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
         this.loops = new EventLoop[b.cores];
         for (int i = 0; i < b.cores; i++) {
             groups[i] = new MultiThreadIoEventLoopGroup(
-                    1, RuntimeThread.factory("aioduct-uring-core-" + i, this, i, true), handlers);
+                    1, RuntimeThread.factory("aioduct-uring-core-" + i, false, this, i, true, threads), handlers);
             loops[i] = groups[i].next();
         }
         log.info("aioduct runtime {} started: {} cores", name, b.cores);
@@ -198,6 +199,10 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        var alive = RuntimeThread.join(threads, Math.max(0, deadline - System.nanoTime()));
+        if (!alive.isEmpty()) {
+            log.warn("runtime {}: threads still alive after close: {}", name, alive);
         }
     }
 

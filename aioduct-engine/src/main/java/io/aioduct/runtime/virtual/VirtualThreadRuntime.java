@@ -35,10 +35,12 @@ public final class VirtualThreadRuntime implements RuntimePoll {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Thread> timerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private VirtualThreadRuntime(String prefix) {
         this.threads = Thread.ofVirtual().name(prefix + "-", 0).factory();
-        this.timer = new ScheduledThreadPoolExecutor(1, RuntimeThread.factory(prefix + "-timer", this, -1, false));
+        this.timer = new ScheduledThreadPoolExecutor(
+                1, RuntimeThread.factory(prefix + "-timer", false, this, -1, false, timerThreads));
         this.timer.setRemoveOnCancelPolicy(true);
         log.info("aioduct runtime {} started", name());
     }
@@ -155,6 +157,7 @@ public final class VirtualThreadRuntime implements RuntimePoll {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        RuntimeThread.join(timerThreads, TimeUnit.SECONDS.toNanos(1));
         log.info("aioduct runtime virtual stopped");
     }
 

@@ -1,0 +1,93 @@
+package io.aioduct.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/** A connection that does no I/O: reuse and validation are switches, closes are recorded. Thread-safe. */
+final class FakeConnection implements PooledConnection {
+    private final String name;
+    private final long createdNanos;
+    private final List<String> closeReasons = new ArrayList<>();
+    private final AtomicInteger validateCalls = new AtomicInteger();
+    private volatile boolean reusable = true;
+    private volatile boolean valid = true;
+    private volatile long idleSinceNanos = Long.MIN_VALUE;
+    private volatile @Nullable List<String> closeLog;
+
+    FakeConnection(String name, long createdNanos) {
+        this.name = name;
+        this.createdNanos = createdNanos;
+    }
+
+    /** Makes {@link #isReusable()} answer false, as if the peer had said "Connection: close". */
+    FakeConnection notReusable() {
+        reusable = false;
+        return this;
+    }
+
+    /** Makes {@link #validate()} answer false, as if the peer had closed it while idle. */
+    FakeConnection failsValidation() {
+        valid = false;
+        return this;
+    }
+
+    /** Also appends "name: reason" to {@code log} on close, to see the order across connections. */
+    FakeConnection logClosesTo(List<String> log) {
+        closeLog = log;
+        return this;
+    }
+
+    @Override
+    public boolean isReusable() {
+        return reusable && !isClosed();
+    }
+
+    @Override
+    public boolean validate() {
+        validateCalls.incrementAndGet();
+        return valid && isReusable();
+    }
+
+    int validateCalls() {
+        return validateCalls.get();
+    }
+
+    @Override
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    @Override
+    public void idleSinceNanos(long nanos) {
+        idleSinceNanos = nanos;
+    }
+
+    @Override
+    public synchronized void close(String reason) {
+        closeReasons.add(reason);
+        List<String> log = closeLog;
+        if (log != null) {
+            log.add(name + ": " + reason);
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return !closeReasons.isEmpty();
+    }
+
+    synchronized List<String> closeReasons() {
+        return List.copyOf(closeReasons);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
