@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** A user can assemble an engine from a runtime and a connector of their own. */
 class CustomRuntimeTest extends EngineTest {
 
+    // tag::custom-runtime[]
     /** A minimal RuntimePoll over a plain cached thread pool: the whole contract in a few lines. */
     static final class ExecutorRuntime implements RuntimePoll {
         final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -78,6 +79,9 @@ class CustomRuntimeTest extends EngineTest {
         }
     }
 
+    // end::custom-runtime[]
+
+    // tag::custom-connector[]
     /** Decorates any thread-safe connector, counting connects. */
     static final class CountingConnector implements ConnectorSend {
         final ConnectorSend delegate;
@@ -98,14 +102,17 @@ class CustomRuntimeTest extends EngineTest {
             return delegate.connect(config);
         }
     }
+    // end::custom-connector[]
 
     @Test
     void anOwnRuntimeWithTheBlockingConnectorServesBothSendAndExecute() throws Exception {
         server.route("/", (req, ex) -> ex.respond(200, "custom"));
         ExecutorRuntime runtime = new ExecutorRuntime();
+        // tag::assemble-engine[]
         CountingConnector connector = new CountingConnector(new BlockingTcpConnector());
         HttpEngineSend<ExecutorRuntime, CountingConnector> engine =
                 new HttpEngineSend<>(runtime, connector, EngineConfig.DEFAULT, true);
+        // end::assemble-engine[]
         track(engine);
         AioductClient client = AioductClient.builder(engine).build();
 
