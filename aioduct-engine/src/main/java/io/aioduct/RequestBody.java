@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * chunked. Streams are read as the connection can take them, never buffered whole. On the event-loop
  * runtimes a stream is read off the loop, so it may block.
  */
-public abstract sealed class RequestBody permits RequestBody.Bytes, RequestBody.Stream, RequestBody.Publisher {
+public abstract sealed class RequestBody
+        permits RequestBody.Bytes, RequestBody.Stream, RequestBody.Publisher, RequestBody.Writer {
 
     private final @Nullable String contentType;
 
@@ -119,6 +120,26 @@ public abstract sealed class RequestBody permits RequestBody.Bytes, RequestBody.
         return new Publisher(publisher, length, null);
     }
 
+    /**
+     * A body the caller writes into an {@link java.io.OutputStream}, as it is sent: nothing is buffered
+     * beyond a small write buffer, and the stream blocks while the connection cannot take more. {@code
+     * length} is the exact total, or -1 to send chunked. The writer must not close the stream; an
+     * exception it throws fails the exchange with that same exception.
+     *
+     * @param repeatable whether {@code writer} may be called again to resend the body (a retry)
+     */
+    public static RequestBody ofWriter(BodyWriter writer, long length, boolean repeatable) {
+        Objects.requireNonNull(writer, "writer");
+        checkLength(length);
+        return new Writer(writer, length, repeatable, null);
+    }
+
+    /** Writes a request body into the stream it is given. See {@link #ofWriter}. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
     /** The same body announced with another Content-Type. */
     public abstract RequestBody withContentType(@Nullable String contentType);
 
@@ -201,6 +222,39 @@ public abstract sealed class RequestBody permits RequestBody.Bytes, RequestBody.
         @Override
         public RequestBody withContentType(@Nullable String type) {
             return new Stream(streams, length, repeatable, type);
+        }
+    }
+
+    /** A body written by the caller into an output stream as it is sent. */
+    public static final class Writer extends RequestBody {
+        private final BodyWriter writer;
+        private final long length;
+        private final boolean repeatable;
+
+        Writer(BodyWriter writer, long length, boolean repeatable, @Nullable String contentType) {
+            super(contentType);
+            this.writer = writer;
+            this.length = length;
+            this.repeatable = repeatable;
+        }
+
+        public BodyWriter writer() {
+            return writer;
+        }
+
+        @Override
+        public long contentLength() {
+            return length;
+        }
+
+        @Override
+        public boolean repeatable() {
+            return repeatable;
+        }
+
+        @Override
+        public RequestBody withContentType(@Nullable String type) {
+            return new Writer(writer, length, repeatable, type);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.Flow;
  * asked for one buffer at a time. Both wait for the channel to drain before producing more. Results
  * are reported to the connection on its loop.
  */
-abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.PublisherPump {
+abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.WriterPump, RequestPump.PublisherPump {
     private static final int CHUNK = 16 * 1024;
 
     final ChannelConnection connection;
@@ -34,6 +34,11 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Pu
     static RequestPump start(ChannelConnection connection, RequestBody body, boolean chunked) {
         if (body instanceof RequestBody.Stream stream) {
             StreamPump p = new StreamPump(connection, stream, chunked);
+            Thread.ofVirtual().name("aioduct-body-pump").start(p::run);
+            return p;
+        }
+        if (body instanceof RequestBody.Writer writer) {
+            WriterPump p = new WriterPump(connection, writer, chunked);
             Thread.ofVirtual().name("aioduct-body-pump").start(p::run);
             return p;
         }
@@ -119,6 +124,65 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Pu
                     }
                     last = channel.writeAndFlush(frame(buf, 0, n));
                 }
+                if (!cancelled) {
+                    finish().await();
+                    reportSent();
+                }
+            } catch (Throwable e) {
+                if (!cancelled) reportFailed(e);
+            }
+        }
+
+        @Override
+        void cancel() {
+            cancelled = true;
+            Thread t = thread;
+            if (t != null) t.interrupt();
+        }
+    }
+
+    /** Runs the caller's writer on its own virtual thread, writing through to the channel. */
+    static final class WriterPump extends RequestPump {
+        private final RequestBody.Writer body;
+        private volatile Thread thread;
+
+        WriterPump(ChannelConnection connection, RequestBody.Writer body, boolean chunked) {
+            super(connection, body.contentLength(), chunked);
+            this.body = body;
+        }
+
+        void run() {
+            thread = Thread.currentThread();
+            ChannelFuture[] last = new ChannelFuture[1];
+            java.io.OutputStream out = new java.io.BufferedOutputStream(
+                    new java.io.OutputStream() {
+                        @Override
+                        public void write(int b) throws java.io.IOException {
+                            write(new byte[] {(byte) b}, 0, 1);
+                        }
+
+                        @Override
+                        public void write(byte[] data, int off, int len) throws java.io.IOException {
+                            if (cancelled) {
+                                throw new java.io.IOException(
+                                        "the exchange ended; the request body is no longer wanted");
+                            }
+                            if (len == 0) return;
+                            try {
+                                if (last[0] != null && !channel.isWritable()) {
+                                    last[0].await();
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new java.io.InterruptedIOException("interrupted while sending the request body");
+                            }
+                            last[0] = channel.writeAndFlush(frame(data, off, len));
+                        }
+                    },
+                    CHUNK);
+            try {
+                body.writer().writeTo(out);
+                out.flush();
                 if (!cancelled) {
                     finish().await();
                     reportSent();

@@ -41,6 +41,22 @@ final class SocketRequestBody {
             }
         } else if (body instanceof RequestBody.Publisher pub) {
             writePublisher(pub);
+        } else if (body instanceof RequestBody.Writer w) {
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(
+                    new OutputStream() {
+                        @Override
+                        public void write(int b) throws IOException {
+                            write(new byte[] {(byte) b}, 0, 1);
+                        }
+
+                        @Override
+                        public void write(byte[] data, int off, int len) throws IOException {
+                            if (len > 0) chunk(data, off, len);
+                        }
+                    },
+                    8192);
+            w.writer().writeTo(buffered);
+            buffered.flush();
         }
         end();
     }

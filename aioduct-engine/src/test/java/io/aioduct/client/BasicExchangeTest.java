@@ -246,6 +246,59 @@ class BasicExchangeTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void writerBodyIsStreamedWithOrWithoutALength(RuntimeKind kind) {
+        server.route("/", (req, ex) -> ex.respond(200, "ok"));
+        byte[] block = new byte[10_000];
+        java.util.Arrays.fill(block, (byte) 'w');
+        AioductClient client = client(kind);
+        RequestBody.BodyWriter writer = out -> {
+            for (int i = 0; i < 30; i++) {
+                out.write(block);
+            }
+            out.write('!');
+        };
+
+        client.post(server.uri("/"))
+                .body(RequestBody.ofWriter(writer, -1, true))
+                .execute()
+                .close();
+        client.put(server.uri("/"))
+                .body(RequestBody.ofWriter(writer, 300_001, true))
+                .execute()
+                .close();
+
+        RecordedRequest chunked = server.takeRequest();
+        assertThat(chunked.chunked()).isTrue();
+        assertThat(chunked.bodySize()).isEqualTo(300_001);
+        assertThat(chunked.bodyAsString()).endsWith("w!");
+        RecordedRequest sized = server.takeRequest();
+        assertThat(sized.chunked()).isFalse();
+        assertThat(sized.header("Content-Length")).isEqualTo("300001");
+        assertThat(sized.bodySize()).isEqualTo(300_001);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void anExceptionFromTheBodyWriterFailsTheExchangeWithThatException(RuntimeKind kind) {
+        server.route("/", (req, ex) -> ex.respond(200, "ok"));
+        AioductClient client = client(kind);
+        IllegalStateException boom = new IllegalStateException("the writer broke");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post(server.uri("/"))
+                        .body(RequestBody.ofWriter(
+                                out -> {
+                                    out.write("partial".getBytes(StandardCharsets.UTF_8));
+                                    out.flush();
+                                    throw boom;
+                                },
+                                -1,
+                                false))
+                        .execute())
+                .isSameAs(boom);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void chunkedResponseIsDecoded(RuntimeKind kind) {
         server.route(
                 "/",
