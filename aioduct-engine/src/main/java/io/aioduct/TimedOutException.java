@@ -20,15 +20,21 @@ public class TimedOutException extends AioductException {
         /** No byte arrived for this long while the exchange was waiting for one. */
         READ,
         /** The whole exchange, from the call until the body was read. */
-        TOTAL
+        TOTAL,
+        /** The TLS handshake, after the TCP connection was made. */
+        TLS_HANDSHAKE;
+
+        /** How the kind reads in a message: "connect", "TLS handshake", ... */
+        public String label() {
+            return this == TLS_HANDSHAKE ? "TLS handshake" : name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private final Kind kind;
     private final Duration timeout;
 
     public TimedOutException(Kind kind, Duration timeout, String detail) {
-        super(kind.name().toLowerCase(java.util.Locale.ROOT) + " timeout of " + timeout.toMillis() + " ms fired: "
-                + detail);
+        super(kind.label() + " timeout of " + timeout.toMillis() + " ms fired: " + detail);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.timeout = timeout;
     }

@@ -11,9 +11,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChannelTransport implements Transport {
     private final Channel channel;
+    private final @Nullable String applicationProtocol;
 
     public ChannelTransport(Channel channel) {
+        this(channel, null);
+    }
+
+    /** A channel over which TLS negotiated {@code applicationProtocol} by ALPN. */
+    public ChannelTransport(Channel channel, @Nullable String applicationProtocol) {
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.applicationProtocol = applicationProtocol;
+    }
+
+    @Override
+    public @Nullable String applicationProtocol() {
+        return applicationProtocol;
     }
 
     public Channel channel() {

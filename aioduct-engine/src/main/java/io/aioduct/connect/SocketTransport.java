@@ -24,6 +24,7 @@ public final class SocketTransport implements Transport {
     private final OutputStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private final @Nullable String applicationProtocol;
 
     /**
      * @param channel the connected channel, in blocking mode
@@ -31,9 +32,21 @@ public final class SocketTransport implements Transport {
      * @param out what to write
      */
     public SocketTransport(SocketChannel channel, InputStream in, OutputStream out) {
+        this(channel, in, out, null);
+    }
+
+    /** A socket over which TLS negotiated {@code applicationProtocol} by ALPN (null if none). */
+    public SocketTransport(
+            SocketChannel channel, InputStream in, OutputStream out, @Nullable String applicationProtocol) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
+        this.applicationProtocol = applicationProtocol;
+    }
+
+    @Override
+    public @Nullable String applicationProtocol() {
+        return applicationProtocol;
     }
 
     /** A transport reading and writing {@code channel} directly. */

@@ -17,4 +17,11 @@ public sealed interface Transport permits ChannelTransport, SocketTransport {
 
     @Nullable
     SocketAddress remoteAddress();
+
+    /**
+     * The protocol TLS's ALPN settled on ({@code "h2"} or {@code "http/1.1"}), or null for a plain
+     * connection or when the server chose none.
+     */
+    @Nullable
+    String applicationProtocol();
 }

@@ -40,6 +40,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
     private final long maxBuffered;
     private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
     private volatile @Nullable SocketConnection connection;
+    private volatile @Nullable OriginPool<SocketConnection> waitingIn;
+    private volatile boolean aborted;
     private @Nullable CompletableFuture<?> watchdog;
     private boolean done;
 
@@ -65,6 +67,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
             for (int attempt = 0; ; attempt++) {
                 SocketConnection c = acquire(fresh);
                 connection = c;
+                if (aborted) {
+                    // Cancelled while waiting or connecting: the connection goes back unused.
+                    connection = null;
+                    engine.socketPool(request.origin()).release(c, true);
+                    throw cancelled();
+                }
                 try {
                     return c.exchange(this, this::complete, engine.blockingExecutor());
                 } catch (AioductException e) {
@@ -111,10 +119,26 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
         if (c != null) c.expire();
     }
 
-    /** Aborts the exchange from another thread (its future was cancelled). */
+    /**
+     * Aborts the exchange from another thread (its future was cancelled): a request waiting for a
+     * connection leaves the queue, one on a connection has it closed under it, one connecting gives
+     * its connection back unused.
+     */
     void abort() {
+        aborted = true;
         SocketConnection c = connection;
-        if (c != null) c.close("the request was cancelled");
+        if (c != null) {
+            c.close("the request was cancelled");
+            return;
+        }
+        OriginPool<SocketConnection> pool = waitingIn;
+        if (pool != null && pool.cancel(this)) {
+            handoff.completeExceptionally(cancelled());
+        }
+    }
+
+    private io.aioduct.RequestCancelledException cancelled() {
+        return new io.aioduct.RequestCancelledException("the request was cancelled: " + request);
     }
 
     private SocketConnection acquire(boolean fresh) {
@@ -130,7 +154,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
         if (handoff.isDone()) {
             got = handoff.join();
         } else {
+            waitingIn = pool;
+            if (aborted && pool.cancel(this)) {
+                throw cancelled();
+            }
             got = await(pool);
+            waitingIn = null;
         }
         if (got != CONNECT) {
             return (SocketConnection) got;
@@ -177,8 +206,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
                     connectNanos, totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime()));
             var addresses = Completions.await(
                     engine.config.resolver().resolve(request.origin().host()));
-            Transport t = Completions.await(
-                    engine.connector().connect(engine.socketConfig(request.origin(), addresses, limit)));
+            Transport t = Completions.await(engine.connectorFor(request.origin())
+                    .connect(engine.socketConfig(request.origin(), addresses, limit)));
             if (!(t instanceof SocketTransport st)) {
                 t.close();
                 throw new IllegalStateException(

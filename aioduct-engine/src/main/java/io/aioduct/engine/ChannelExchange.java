@@ -21,15 +21,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One exchange over event-loop connections, from pool checkout to the end of the response body. It is
- * at once the caller's future, the pool's waiter, the connection's call and the task that hops onto
- * the connection's loop, so a request allocates one object for all four roles.
+ * at once the pool's waiter, the connection's call and the task that hops onto the connection's loop.
+ * The caller's future is a separate small object the exchange lets go of once it completes: the
+ * connection keeps the exchange until the body ends, and must not keep the response reachable through
+ * it, or an abandoned response could never be collected (and its connection never closed).
  *
  * <p>Threading: started on the caller's thread (or a core, for thread-per-core engines); pool and
- * connection callbacks arrive on loop threads; {@link #cancel} from anywhere. Every path ends in
- * {@link #finish()} exactly once.
+ * connection callbacks arrive on loop threads; cancellation from anywhere. Every path ends in {@link
+ * #finish()} exactly once.
  */
-final class ChannelExchange extends CompletableFuture<Response>
-        implements Http1Call, PoolWaiter<ChannelConnection>, Runnable {
+final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>, Runnable {
     private static final VarHandle FINISHED;
 
     static {
@@ -57,6 +58,7 @@ final class ChannelExchange extends CompletableFuture<Response>
     private int attempts;
     private volatile int finished;
     private volatile @Nullable CompletableFuture<?> acquireTimer;
+    private volatile @Nullable ExchangeFuture future;
 
     ChannelExchange(ChannelHost host, Request request, ExchangeSettings settings, long acquireNanos, long now) {
         this.host = host;
@@ -69,6 +71,25 @@ final class ChannelExchange extends CompletableFuture<Response>
         this.totalDeadline = Deadlines.deadline(now, totalNanos);
         this.acquireNanos = acquireNanos;
         this.maxBuffered = settings.maxBufferedBody();
+        this.future = new ExchangeFuture(this);
+    }
+
+    /**
+     * The caller's future: the response head, or the failure. Take it before {@link #start()}: the
+     * exchange forgets it once it completes.
+     */
+    CompletableFuture<Response> future() {
+        ExchangeFuture f = future;
+        if (f == null) {
+            throw new IllegalStateException("the exchange already completed; take its future before starting it");
+        }
+        return f;
+    }
+
+    /** Whether the caller's future is complete (answered, failed or cancelled). */
+    private boolean isDone() {
+        ExchangeFuture f = future;
+        return f == null || f.isDone();
     }
 
     /** Checks out a connection, or queues, or connects. On the thread that may touch the pool. */
@@ -212,7 +233,9 @@ final class ChannelExchange extends CompletableFuture<Response>
 
     @Override
     public void onResponse(Response response) {
-        if (!super.complete(response)) {
+        ExchangeFuture f = future;
+        future = null;
+        if (f == null || !f.complete(response)) {
             // Cancelled (or completed by someone else) while the head was arriving: nobody will read it.
             response.close();
         }
@@ -244,8 +267,13 @@ final class ChannelExchange extends CompletableFuture<Response>
 
     // ---- ending ----
 
-    private void fail(Throwable cause) {
-        super.completeExceptionally(cause);
+    /** Ends the exchange with {@code cause} before a response was delivered. */
+    void fail(Throwable cause) {
+        ExchangeFuture f = future;
+        future = null;
+        if (f != null) {
+            f.completeExceptionally(cause);
+        }
         finish();
     }
 
@@ -256,23 +284,38 @@ final class ChannelExchange extends CompletableFuture<Response>
         }
     }
 
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
-        if (cancelled) {
-            host.onHome(() -> {
-                OriginPool<ChannelConnection> p = pool;
-                if (p != null && p.cancel(this)) {
-                    finish();
-                    return;
-                }
-                ChannelConnection c = connection;
-                if (c != null) {
-                    c.cancel(this, "the request was cancelled: " + request);
-                }
-            });
+    /** The caller cancelled its future: stop waiting, or abort on the connection. */
+    private void cancelled() {
+        future = null;
+        host.onHome(() -> {
+            OriginPool<ChannelConnection> p = pool;
+            if (p != null && p.cancel(this)) {
+                finish();
+                return;
+            }
+            ChannelConnection c = connection;
+            if (c != null) {
+                c.cancel(this, "the request was cancelled: " + request);
+            }
+        });
+    }
+
+    /** The future the caller holds; cancelling it aborts the exchange. */
+    private static final class ExchangeFuture extends CompletableFuture<Response> {
+        private final ChannelExchange exchange;
+
+        ExchangeFuture(ChannelExchange exchange) {
+            this.exchange = exchange;
         }
-        return cancelled;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                exchange.cancelled();
+            }
+            return cancelled;
+        }
     }
 
     // ---- timers ----

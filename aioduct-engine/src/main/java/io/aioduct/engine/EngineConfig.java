@@ -6,6 +6,7 @@ import io.aioduct.connect.SocketConfig;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.pool.Ticker;
+import io.aioduct.tls.TlsConfig;
 import java.net.InetAddress;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,7 @@ public final class EngineConfig {
     private final Resolver resolver;
     private final SocketConfig socket;
     private final Ticker ticker;
+    private final TlsConfig tls;
 
     private EngineConfig(Builder b) {
         this.pool = b.pool;
@@ -30,6 +32,7 @@ public final class EngineConfig {
         this.resolver = b.resolver;
         this.socket = b.socket.build();
         this.ticker = b.ticker;
+        this.tls = b.tls;
     }
 
     public static Builder builder() {
@@ -43,6 +46,7 @@ public final class EngineConfig {
         b.resolver = resolver;
         b.socket = socket.toBuilder();
         b.ticker = ticker;
+        b.tls = tls;
         return b;
     }
 
@@ -67,6 +71,11 @@ public final class EngineConfig {
         return ticker;
     }
 
+    /** TLS for {@code https} origins. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
     /** Builds an {@link EngineConfig}. Not thread-safe. */
     public static final class Builder {
         private PoolConfig pool = PoolConfig.DEFAULT;
@@ -74,8 +83,15 @@ public final class EngineConfig {
         private Resolver resolver = Resolver.system();
         private SocketConfig.Builder socket = SocketConfig.builder();
         private Ticker ticker = Ticker.SYSTEM;
+        private TlsConfig tls = TlsConfig.DEFAULT;
 
         private Builder() {}
+
+        /** TLS for {@code https} origins: trust, client certificate, versions; default {@link TlsConfig#DEFAULT}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
 
         public Builder pool(PoolConfig pool) {
             this.pool = Objects.requireNonNull(pool, "pool");

@@ -13,6 +13,7 @@ import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
 import io.aioduct.runtime.RuntimeLocal;
+import io.aioduct.tls.TlsConnectorLocal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLocal> extends EngineCore {
     private final R runtime;
     private final C connector;
+    private final ConnectorLocal tlsConnector;
     private final List<CoreHost> cores;
     private final long acquireNanos;
 
@@ -53,6 +55,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
+        this.tlsConnector = new TlsConnectorLocal(connector, config.tls(), false);
         List<CoreHost> hosts = new ArrayList<>();
         for (int i = 0; i < runtime.cores(); i++) {
             hosts.add(new CoreHost(i));
@@ -82,17 +85,17 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         int core = current >= 0 ? current : runtime.nextCore();
         ChannelExchange exchange =
                 new ChannelExchange(cores.get(core), request, settings, acquireNanos, System.nanoTime());
+        CompletableFuture<Response> future = exchange.future();
         if (current >= 0) {
             exchange.start();
         } else {
             try {
                 runtime.spawnOn(core, exchange);
             } catch (RejectedExecutionException e) {
-                finished();
-                exchange.completeExceptionally(refused());
+                exchange.fail(refused());
             }
         }
-        return exchange;
+        return future;
     }
 
     @Override
@@ -221,7 +224,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         private void connectOnCore(Origin origin, List<InetAddress> addresses, long nanos, ChannelExchange exchange) {
             CompletionStage<Transport> connecting;
             try {
-                connecting = connector.connect(socketConfig(origin, addresses, nanos));
+                connecting =
+                        (origin.secure() ? tlsConnector : connector).connect(socketConfig(origin, addresses, nanos));
             } catch (RuntimeException e) {
                 exchange.connectFailed(e);
                 return;

@@ -14,6 +14,7 @@ import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
 import io.aioduct.runtime.RuntimePoll;
+import io.aioduct.tls.TlsConnector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend> extends EngineCore {
     private final R runtime;
     private final C connector;
+    private final ConnectorSend tlsConnector;
     private final boolean blocking;
     private final ConcurrentHashMap<Origin, OriginPool<ChannelConnection>> channelPools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Origin, OriginPool<SocketConnection>> socketPools = new ConcurrentHashMap<>();
@@ -59,6 +61,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.blocking = connector.kind() == TransportKind.BLOCKING;
+        this.tlsConnector = new TlsConnector(connector, config.tls(), false);
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
         scheduleEviction();
     }
@@ -80,8 +83,9 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         begin();
         if (!blocking) {
             ChannelExchange exchange = new ChannelExchange(host, request, settings, acquireNanos, System.nanoTime());
+            CompletableFuture<Response> future = exchange.future();
             exchange.start();
-            return exchange;
+            return future;
         }
         BlockingExchange exchange = new BlockingExchange(this, request, settings);
         BlockingFuture future = new BlockingFuture(exchange);
@@ -129,6 +133,11 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         return p != null
                 ? p
                 : socketPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
+    }
+
+    /** The connector for {@code origin}: TLS layered over ours for https. */
+    ConnectorSend connectorFor(Origin origin) {
+        return origin.secure() ? tlsConnector : connector;
     }
 
     Executor blockingExecutor() {
@@ -216,7 +225,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
                     return;
                 }
                 try {
-                    connector
+                    connectorFor(origin)
                             .connect(socketConfig(origin, addresses, connectTimeoutNanos))
                             .whenComplete((t, e) -> {
                                 if (e != null) {

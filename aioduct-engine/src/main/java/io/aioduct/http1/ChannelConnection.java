@@ -67,6 +67,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     private boolean reused;
     private boolean responseStarted;
     private boolean requestComplete;
+    private boolean delivered;
     private long startedAt;
     private long lastReadAt;
     private @Nullable ScheduledFuture<?> timer;
@@ -143,6 +144,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         headRequest = request.method().equals("HEAD");
         responseStarted = false;
         requestComplete = false;
+        delivered = false;
         startedAt = System.nanoTime();
         lastReadAt = startedAt;
         parser.reset();
@@ -315,11 +317,14 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         resetExchange();
         pool.release(this, reusable && channel.isActive());
         if (b != null) b.onEnd();
-        if (undelivered != null) c.onResponse(undelivered);
+        if (undelivered != null) {
+            c.onResponse(undelivered);
+        }
         c.onComplete();
     }
 
     private void deliver(Http1Call c, Response response) {
+        delivered = true;
         BodyBuffer b = body;
         if (b != null) {
             // Closes the connection if the caller drops the response without reading or closing it.
@@ -362,10 +367,13 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         releaseCumulation();
         channel.close();
         pool.release(this, false);
-        if (was == State.AWAITING_HEAD) {
+        if (b != null) {
+            b.onError(cause);
+        }
+        if (was == State.AWAITING_HEAD || !delivered) {
+            // The head may have been parsed, but the caller never saw it: the exchange itself fails.
             c.onFailure(cause, retryable);
         } else {
-            if (b != null) b.onError(cause);
             c.onComplete();
         }
     }

@@ -1,8 +1,12 @@
 package io.aioduct.http1;
 
 import io.aioduct.BodyTooLargeException;
+import io.aioduct.ConnectionClosedException;
+import io.aioduct.RequestCancelledException;
 import io.aioduct.internal.BodySource;
 import io.aioduct.internal.Completions;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -11,21 +15,44 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response body read from a blocking socket as the consumer asks: {@link #read} reads on the
  * calling thread. Async forms run inline on a virtual thread (they only park) and otherwise on the
  * runtime's executor; a subscriber is fed by one such thread that waits for demand.
+ *
+ * <p>It belongs to one exchange ({@code generation}) of its connection and remembers how that ended,
+ * so once the connection has been reused, nothing done with this body (a late close, the garbage
+ * collector's cleanup) can touch the newer exchange. State changes are atomic; reads are for one
+ * consumer thread at a time.
  */
 final class SocketBody implements BodySource {
     private static final int CHUNK = 16 * 1024;
+    private static final int OPEN = 0;
+    private static final int ENDED = 1;
+    private static final int FAILED = 2;
+    private static final int CLOSED = 3;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(SocketBody.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SocketConnection connection;
+    private final int generation;
     private final long contentLength;
     private final Executor executor;
+    private volatile int state = OPEN;
+    private volatile @Nullable RuntimeException failure;
 
-    SocketBody(SocketConnection connection, long contentLength, Executor executor) {
+    SocketBody(SocketConnection connection, int generation, long contentLength, Executor executor) {
         this.connection = connection;
+        this.generation = generation;
         this.contentLength = contentLength;
         this.executor = executor;
     }
@@ -37,13 +64,43 @@ final class SocketBody implements BodySource {
 
     @Override
     public int read(byte[] buffer, int offset, int length) {
-        return connection.readBody(buffer, offset, length);
+        switch (state) {
+            case ENDED:
+                return -1;
+            case FAILED:
+                throw failure;
+            case CLOSED:
+                throw new RequestCancelledException("the response body was closed before it was fully read");
+            default:
+                break;
+        }
+        int n;
+        try {
+            n = connection.readBody(generation, buffer, offset, length);
+        } catch (RuntimeException e) {
+            fail(e);
+            throw e;
+        }
+        if (n < 0) {
+            // The exchange ended: normally, or because it failed or was closed from another thread.
+            if (STATE.compareAndSet(this, OPEN, ENDED)) {
+                return -1;
+            }
+            return read(buffer, offset, length);
+        }
+        return n;
+    }
+
+    /** The exchange failed from elsewhere (the total timeout); the next read throws {@code cause}. */
+    void fail(RuntimeException cause) {
+        failure = cause;
+        STATE.compareAndSet(this, OPEN, FAILED);
     }
 
     @Override
     public byte[] readAll(long limit) {
         if (contentLength > limit) {
-            connection.abortBody();
+            close();
             throw new BodyTooLargeException(limit, "Content-Length is " + contentLength);
         }
         byte[] out = new byte[contentLength >= 0 ? (int) contentLength : CHUNK];
@@ -51,23 +108,27 @@ final class SocketBody implements BodySource {
         while (true) {
             if (size == out.length) {
                 if (contentLength >= 0 && size == contentLength) {
-                    // Exactly the announced length: one more read sees the end and frees the connection.
-                    if (connection.readBody(new byte[1], 0, 1) < 0) return out;
+                    // Exactly the announced length: one more read sees the end.
+                    if (read(new byte[1], 0, 1) < 0) return out;
                     throw new IllegalStateException("body longer than its Content-Length");
                 }
                 if (size >= limit) {
-                    connection.abortBody();
+                    close();
                     throw new BodyTooLargeException(limit, "more than " + limit + " bytes arrived");
                 }
                 out = Arrays.copyOf(out, (int) Math.min(Math.min(limit + 1, Integer.MAX_VALUE - 8), (long) size * 2));
             }
-            int n = connection.readBody(out, size, out.length - size);
+            int n = read(out, size, out.length - size);
             if (n < 0) {
+                if (contentLength >= 0 && size < contentLength) {
+                    throw new ConnectionClosedException(
+                            "response body ended after " + size + " of " + contentLength + " bytes", null);
+                }
                 return size == out.length ? out : Arrays.copyOf(out, size);
             }
             size += n;
             if (size > limit) {
-                connection.abortBody();
+                close();
                 throw new BodyTooLargeException(limit, "more than " + limit + " bytes arrived");
             }
         }
@@ -102,14 +163,14 @@ final class SocketBody implements BodySource {
 
     @Override
     public void close() {
-        connection.abortBody();
+        if (STATE.compareAndSet(this, OPEN, CLOSED)) {
+            connection.abortBody(generation);
+        }
     }
 
     /** Called by the cleaner when the response body became unreachable. */
     void abandoned() {
-        if (connection.bodyOpen()) {
-            connection.abortBody();
-        }
+        close();
     }
 
     /** Reads chunks as the subscriber asks for them, on one thread, so signals never overlap. */
@@ -119,7 +180,7 @@ final class SocketBody implements BodySource {
         private final Condition wanted = lock.newCondition();
         private long demand;
         private boolean cancelled;
-        private Throwable badRequest;
+        private @Nullable Throwable badRequest;
 
         Feeder(Flow.Subscriber<? super ByteBuffer> subscriber) {
             this.subscriber = subscriber;
@@ -150,7 +211,7 @@ final class SocketBody implements BodySource {
             } finally {
                 lock.unlock();
             }
-            connection.abortBody();
+            close();
         }
 
         @Override
@@ -164,7 +225,7 @@ final class SocketBody implements BodySource {
                         }
                         if (cancelled) return;
                         if (badRequest != null) {
-                            connection.abortBody();
+                            close();
                             subscriber.onError(badRequest);
                             return;
                         }
@@ -173,7 +234,7 @@ final class SocketBody implements BodySource {
                         lock.unlock();
                     }
                     byte[] chunk = new byte[CHUNK];
-                    int n = connection.readBody(chunk, 0, chunk.length);
+                    int n = read(chunk, 0, chunk.length);
                     if (n < 0) {
                         subscriber.onComplete();
                         return;

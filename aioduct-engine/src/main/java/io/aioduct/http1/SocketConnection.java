@@ -67,6 +67,8 @@ public final class SocketConnection implements PooledConnection {
     private Runnable onComplete = () -> {};
     private final AtomicBoolean exchangeOpen = new AtomicBoolean();
     private final CopySink sink = new CopySink();
+    private volatile int generation;
+    private volatile @org.jspecify.annotations.Nullable SocketBody currentBody;
 
     public SocketConnection(
             SocketTransport transport, OriginPool<SocketConnection> pool, Http1Options options, long createdNanos) {
@@ -124,11 +126,28 @@ public final class SocketConnection implements PooledConnection {
         }
     }
 
-    /** The total timeout fired: close the socket so the blocked thread wakes with an error. Any thread. */
+    /**
+     * The total timeout fired: close the socket so a blocked thread wakes with an error. If the
+     * response was already handed out, its body fails now and the connection's slot is freed at once,
+     * whether or not anyone is reading the body. Any thread.
+     */
     public void expire() {
         totalExpired = true;
         reusable = false;
         transport.close();
+        SocketBody body = currentBody;
+        if (body != null && !awaitingHead && exchangeOpen.get()) {
+            // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
+            body.fail(new TimedOutException(
+                    TimedOutException.Kind.TOTAL,
+                    Duration.ofNanos(spec.totalTimeoutNanos()),
+                    "reading the response body of " + spec.request()));
+            if (exchangeOpen.compareAndSet(true, false)) {
+                Runnable done = onComplete;
+                pool.release(this, false);
+                done.run();
+            }
+        }
     }
 
     /** Whether the last failed exchange broke on a reused connection before any response byte. */
@@ -152,6 +171,8 @@ public final class SocketConnection implements PooledConnection {
         this.responseStarted = false;
         this.lastFailureRetryable = false;
         this.awaitingHead = true;
+        this.currentBody = null;
+        this.generation++;
         exchangeOpen.set(true);
         Request request = exchange.request();
         try {
@@ -246,22 +267,26 @@ public final class SocketConnection implements PooledConnection {
                 && readBuf.readableBytes() >= length) {
             // The whole (small) body arrived with the head: take it and free the connection at once.
             byte[] bytes = new byte[(int) length];
-            readBody(bytes, 0, bytes.length);
+            readBody(generation, bytes, 0, bytes.length);
             return new Response(
                     request, status, parser.version, parser.headers, new ArrayBody(bytes), spec.maxBufferedBody());
         }
-        SocketBody body = new SocketBody(this, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
+        SocketBody body =
+                new SocketBody(this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
+        currentBody = body;
         Response response = new Response(request, status, parser.version, parser.headers, body, spec.maxBufferedBody());
         CLEANER.register(response.body(), body::abandoned);
         return response;
     }
 
     /**
-     * Reads up to {@code len} body bytes on the calling thread; -1 at the end, when the connection has
-     * been released. Fails (closing the connection) on a timeout, a peer close or bad framing.
+     * Reads up to {@code len} body bytes of the exchange {@code gen} on the calling thread; -1 at the
+     * end, when the connection has been released. Fails (closing the connection) on a timeout, a peer
+     * close or bad framing. A body of an earlier exchange (the connection was reused since) reads
+     * nothing: its {@link SocketBody} already knows how it ended.
      */
-    int readBody(byte[] b, int off, int len) {
-        if (!exchangeOpen.get()) {
+    int readBody(int gen, byte[] b, int off, int len) {
+        if (gen != generation || !exchangeOpen.get()) {
             return -1;
         }
         try {
@@ -291,22 +316,21 @@ public final class SocketConnection implements PooledConnection {
         }
     }
 
-    /** The body was abandoned before its end: close rather than drain. Idempotent. */
-    void abortBody() {
-        if (exchangeOpen.compareAndSet(true, false)) {
+    /** The body of exchange {@code gen} was abandoned before its end: close rather than drain. */
+    void abortBody(int gen) {
+        if (gen == generation && exchangeOpen.compareAndSet(true, false)) {
+            Runnable done = onComplete;
             reusable = false;
             close("response body closed before it was fully read");
             pool.release(this, false);
-            onComplete.run();
+            done.run();
         }
-    }
-
-    boolean bodyOpen() {
-        return exchangeOpen.get();
     }
 
     private void finish() {
         if (exchangeOpen.compareAndSet(true, false)) {
+            // Take the callback first: once released, the connection may start another exchange at once.
+            Runnable done = onComplete;
             reused = true;
             if (readBuf.isReadable()) {
                 // Bytes beyond the response: the connection is out of step.
@@ -315,7 +339,7 @@ public final class SocketConnection implements PooledConnection {
             readBuf.discardReadBytes();
             boolean keep = isReusable();
             pool.release(this, keep);
-            onComplete.run();
+            done.run();
         }
     }
 
@@ -323,8 +347,9 @@ public final class SocketConnection implements PooledConnection {
         reusable = false;
         close("exchange failed: " + e.getMessage());
         if (exchangeOpen.compareAndSet(true, false)) {
+            Runnable done = onComplete;
             pool.release(this, false);
-            onComplete.run();
+            done.run();
         }
         return e;
     }

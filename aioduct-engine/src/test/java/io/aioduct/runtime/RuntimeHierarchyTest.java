@@ -94,8 +94,7 @@ class RuntimeHierarchyTest {
     void blockOnOnAPooledEventLoopThrowsNamingTheThread() throws Exception {
         try (PooledRuntime runtime = PooledRuntime.create()) {
             CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-            // sleep completes on one of the runtime's event loops.
-            runtime.sleep(Duration.ofMillis(1)).thenRun(() -> {
+            runtime.connectLoop().execute(() -> {
                 try {
                     runtime.blockOn(new CompletableFuture<>());
                     thrown.complete(null);

@@ -98,10 +98,16 @@ public abstract class EngineTest {
 
     @AfterEach
     void checkNothingLeaked() {
+        AssertionError notQuiet = null;
         try {
             for (HttpEngine e : engines) {
-                if (!e.isClosed()) {
-                    awaitQuiet(e);
+                try {
+                    if (!e.isClosed()) {
+                        awaitQuiet(e);
+                    }
+                } catch (AssertionError failure) {
+                    // Still close everything, so one leaky test cannot poison the ones after it.
+                    notQuiet = notQuiet == null ? failure : notQuiet;
                 }
                 e.close(Duration.ofSeconds(2));
                 if (e.runtime() instanceof VirtualThreadRuntime v) {
@@ -114,6 +120,9 @@ public abstract class EngineTest {
         } finally {
             engines.clear();
             server.close();
+        }
+        if (notQuiet != null) {
+            throw notQuiet;
         }
         assertThat(server.failures()).as("server-side failures").isEmpty();
         assertThat(LeakRecordingDetector.collectLeaks())

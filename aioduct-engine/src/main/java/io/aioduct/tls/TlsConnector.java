@@ -1,0 +1,57 @@
+package io.aioduct.tls;
+
+import io.aioduct.connect.ConnectorSend;
+import io.aioduct.connect.SocketConfig;
+import io.aioduct.connect.Transport;
+import io.aioduct.connect.TransportKind;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Layers TLS over any thread-safe connector: the TCP connection comes from the connector it wraps,
+ * then the handshake runs (verifying the certificate and host name, sending SNI, offering ALPN) and
+ * the transport it returns carries the negotiated protocol. On an event-loop transport Netty's
+ * SslHandler does the work on the channel's loop; on a blocking socket the JDK's SSLSocket does it on
+ * the calling thread (the request's virtual thread, on the virtual runtime). Thread-safe.
+ */
+public final class TlsConnector implements ConnectorSend {
+    private final ConnectorSend plain;
+    private final TlsContexts contexts;
+    private final TlsConfig config;
+
+    /**
+     * @param offerHttp2 whether ALPN offers {@code h2} before {@code http/1.1}
+     * @throws IllegalArgumentException if the TLS settings cannot be set up (naming why)
+     */
+    public TlsConnector(ConnectorSend plain, TlsConfig config, boolean offerHttp2) {
+        this.plain = Objects.requireNonNull(plain, "plain");
+        this.config = Objects.requireNonNull(config, "config");
+        this.contexts = new TlsContexts(config, TlsContexts.alpn(offerHttp2));
+    }
+
+    @Override
+    public TransportKind kind() {
+        return plain.kind();
+    }
+
+    /** The TLS implementation in use on event-loop transports ({@code JDK} or {@code OPENSSL}). */
+    public String provider() {
+        return plain.kind() == TransportKind.BLOCKING ? "JDK" : contexts.providerName();
+    }
+
+    /** The protocols ALPN offers, in order of preference. */
+    public List<String> alpn() {
+        return contexts.alpn();
+    }
+
+    @Override
+    public CompletionStage<Transport> connect(SocketConfig socket) {
+        return plain.connect(socket).thenCompose(t -> TlsHandshake.run(t, socket, contexts, config));
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnector[" + plain + "]";
+    }
+}

@@ -1,0 +1,78 @@
+package io.aioduct.tls;
+
+import io.aioduct.connect.ChannelTransport;
+import io.aioduct.connect.SocketConfig;
+import io.aioduct.connect.SocketTransport;
+import io.aioduct.connect.Transport;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLSocket;
+
+/** Runs the client handshake over a freshly connected transport of either kind. */
+final class TlsHandshake {
+    private TlsHandshake() {}
+
+    static CompletionStage<Transport> run(
+            Transport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+        if (plain instanceof ChannelTransport ct) {
+            return overChannel(ct.channel(), socket, contexts, config);
+        }
+        CompletableFuture<Transport> result = new CompletableFuture<>();
+        try {
+            result.complete(overSocket((SocketTransport) plain, socket, contexts, config));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private static CompletionStage<Transport> overChannel(
+            Channel ch, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+        CompletableFuture<Transport> result = new CompletableFuture<>();
+        Runnable install = () -> {
+            SslHandler tls = contexts.netty().newHandler(ch.alloc(), socket.host(), socket.port());
+            tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            ch.pipeline().addFirst("aioduct-tls", tls);
+            tls.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    result.complete(new ChannelTransport(ch, TlsContexts.nullIfEmpty(tls.applicationProtocol())));
+                } else {
+                    ch.close();
+                    result.completeExceptionally(
+                            TlsFailures.classify(f.cause(), socket.host(), socket.port(), config.handshakeTimeout()));
+                }
+            });
+        };
+        if (ch.eventLoop().inEventLoop()) {
+            install.run();
+        } else {
+            ch.eventLoop().execute(install);
+        }
+        return result;
+    }
+
+    private static SocketTransport overSocket(
+            SocketTransport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+        try {
+            SSLSocket tls = (SSLSocket) contexts.jdk()
+                    .getSocketFactory()
+                    .createSocket(plain.channel().socket(), socket.host(), socket.port(), true);
+            tls.setSSLParameters(contexts.parameters(socket.host()));
+            plain.readTimeoutMillis(
+                    (int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()));
+            tls.startHandshake();
+            plain.readTimeoutMillis(0);
+            return new SocketTransport(
+                    plain.channel(),
+                    tls.getInputStream(),
+                    tls.getOutputStream(),
+                    TlsContexts.nullIfEmpty(tls.getApplicationProtocol()));
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw TlsFailures.classify(e, socket.host(), socket.port(), config.handshakeTimeout());
+        }
+    }
+}
