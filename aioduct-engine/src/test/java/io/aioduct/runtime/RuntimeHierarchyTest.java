@@ -94,8 +94,9 @@ class RuntimeHierarchyTest {
     void blockOnOnAPooledEventLoopThrowsNamingTheThread() throws Exception {
         try (PooledRuntime runtime = PooledRuntime.create()) {
             CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-            // sleep completes on one of the runtime's event loops.
-            runtime.sleep(Duration.ofMillis(1)).thenRun(() -> {
+            // Straight onto an event loop: a callback attached to sleep() runs on this very thread instead
+            // when the sleep has already completed, and then blockOn would wait forever.
+            runtime.connectLoop().execute(() -> {
                 try {
                     runtime.blockOn(new CompletableFuture<>());
                     thrown.complete(null);
