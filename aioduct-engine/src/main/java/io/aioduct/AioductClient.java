@@ -135,7 +135,7 @@ public final class AioductClient {
         if (interceptors.isEmpty()) {
             return engine.execute(r, settings);
         }
-        Completions.checkMayBlock(engine.runtime().inEventLoop(), "execute()");
+        engine.runtime().checkMayBlock("execute()");
         return Completions.await(new InterceptorChain(interceptors, 0, r, engine, settings, true).proceed(r));
     }
 

@@ -100,7 +100,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
 
     @Override
     public Response execute(Request request, ExchangeSettings settings) {
-        Completions.checkMayBlock(runtime.inEventLoop(), "execute()");
+        // Before anything is sent: a refused blocking call must not leave a request on the wire.
+        runtime.checkMayBlock("execute()");
         return runtime.blockOn(send(request, settings));
     }
 

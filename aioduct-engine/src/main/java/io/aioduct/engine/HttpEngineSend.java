@@ -9,7 +9,6 @@ import io.aioduct.connect.TransportKind;
 import io.aioduct.http1.ChannelConnection;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.http1.SocketConnection;
-import io.aioduct.internal.Completions;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
@@ -107,7 +106,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
 
     @Override
     public Response execute(Request request, ExchangeSettings settings) {
-        Completions.checkMayBlock(runtime.inEventLoop(), "execute()");
+        // Before anything is sent: a refused blocking call must not leave a request on the wire.
+        runtime.checkMayBlock("execute()");
         if (!blocking) {
             return runtime.blockOn(send(request, settings));
         }

@@ -36,6 +36,18 @@ public interface RuntimeCompletion extends AutoCloseable {
     /** Whether the calling thread is one of this runtime's event-loop threads, where blocking is forbidden. */
     boolean inEventLoop();
 
+    /**
+     * Throws at once, naming the thread, if the calling thread must not block on this runtime: its event
+     * loops always, and whatever other threads the runtime reserves (a compat runtime's busy workers).
+     * {@link #blockOn} and blocking client calls check this before they start anything.
+     *
+     * @param what the blocking call, for the message (e.g. {@code "execute()"})
+     * @throws IllegalStateException if blocking here is forbidden
+     */
+    default void checkMayBlock(String what) {
+        io.aioduct.internal.Completions.checkMayBlock(inEventLoop(), what);
+    }
+
     /** Whether {@link #close} has been called. */
     boolean isClosed();
 

@@ -94,6 +94,8 @@ class RuntimeHierarchyTest {
     void blockOnOnAPooledEventLoopThrowsNamingTheThread() throws Exception {
         try (PooledRuntime runtime = PooledRuntime.create()) {
             CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            // Straight onto an event loop: a callback attached to sleep() runs on this very thread instead
+            // when the sleep has already completed, and then blockOn would wait forever.
             runtime.connectLoop().execute(() -> {
                 try {
                     runtime.blockOn(new CompletableFuture<>());

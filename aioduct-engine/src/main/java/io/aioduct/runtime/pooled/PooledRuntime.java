@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * thread-safe pool.
  *
  * <p>Threads: {@code aioduct-pooled-io-N} (event loops; never block there) and {@code
- * aioduct-pooled-worker-N}. Thread-safe. Whoever creates it closes it.
+ * aioduct-pooled-worker-N}, or {@code <prefix>-io-N} and {@code <prefix>-worker-N} with {@link
+ * Builder#threadNamePrefix}. Thread-safe. Whoever creates it closes it.
  */
 public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
     private static final Logger log = LoggerFactory.getLogger(PooledRuntime.class);
@@ -59,14 +60,23 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
                     String.valueOf(Epoll.unavailabilityCause()));
         }
         this.loops = new MultiThreadIoEventLoopGroup(
-                b.ioThreads, RuntimeThread.factory("aioduct-pooled-io", true, this, -1, true, threads), handlers);
+                b.ioThreads,
+                RuntimeThread.factory(b.threadNamePrefix + "-io", true, this, -1, true, threads),
+                handlers);
         AtomicInteger workerIds = new AtomicInteger();
         PooledRuntime self = this;
         this.workers = new ForkJoinPool(
                 b.workerThreads,
                 pool -> {
-                    ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
-                    t.setName("aioduct-pooled-worker-" + workerIds.getAndIncrement());
+                    ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {
+                        @Override
+                        protected void onTermination(Throwable exception) {
+                            // Idle workers retire and new ones start: forget the old so the set stays small.
+                            threads.remove(this);
+                            super.onTermination(exception);
+                        }
+                    };
+                    t.setName(b.threadNamePrefix + "-worker-" + workerIds.getAndIncrement());
                     t.setDaemon(true);
                     threads.add(t);
                     return t;
@@ -167,6 +177,9 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Both pools report terminated a moment before their threads have exited; the contract is that
+        // close returns once every thread has ended.
+        RuntimeThread.join(threads, Math.max(remaining(deadline), TimeUnit.SECONDS.toNanos(1)));
         log.info("aioduct runtime {} stopped", name);
     }
 
@@ -197,6 +210,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private int workerThreads = Runtime.getRuntime().availableProcessors();
         private boolean preferEpoll = true;
+        private String threadNamePrefix = "aioduct-pooled";
 
         private Builder() {}
 
@@ -211,6 +225,14 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         public Builder workerThreads(int count) {
             if (count < 1) throw new IllegalArgumentException("workerThreads must be >= 1, was " + count);
             this.workerThreads = count;
+            return this;
+        }
+
+        /** Names threads {@code prefix-io-N} and {@code prefix-worker-N}; default {@code aioduct-pooled}. */
+        public Builder threadNamePrefix(String prefix) {
+            java.util.Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isBlank()) throw new IllegalArgumentException("threadNamePrefix must not be blank");
+            this.threadNamePrefix = prefix;
             return this;
         }
 

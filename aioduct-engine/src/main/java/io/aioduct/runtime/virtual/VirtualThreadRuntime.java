@@ -81,7 +81,12 @@ public final class VirtualThreadRuntime implements RuntimePoll {
                 }
             }
         });
+        // Registered before the second look at the flag, so close() either sees this task or refuses it.
         running.add(t);
+        if (closed.get()) {
+            running.remove(t);
+            throw new RejectedExecutionException("runtime " + name() + " is closed");
+        }
         t.start();
     }
 
@@ -122,7 +127,7 @@ public final class VirtualThreadRuntime implements RuntimePoll {
 
     @Override
     public void close(Duration grace) {
-        closed.set(true);
+        boolean first = closed.compareAndSet(false, true);
         long deadline = System.nanoTime() + grace.toNanos();
         lock.lock();
         try {
@@ -136,7 +141,7 @@ public final class VirtualThreadRuntime implements RuntimePoll {
         } finally {
             lock.unlock();
         }
-        if (!running.isEmpty()) {
+        if (!running.isEmpty() && first) {
             log.warn(
                     "runtime virtual: {} spawned tasks still running after the {} grace period; interrupting them",
                     running.size(),
@@ -158,7 +163,9 @@ public final class VirtualThreadRuntime implements RuntimePoll {
             Thread.currentThread().interrupt();
         }
         RuntimeThread.join(timerThreads, TimeUnit.SECONDS.toNanos(1));
-        log.info("aioduct runtime virtual stopped");
+        if (first) {
+            log.info("aioduct runtime virtual stopped");
+        }
     }
 
     @Override
