@@ -94,8 +94,9 @@ class RuntimeHierarchyTest {
     void blockOnOnAPooledEventLoopThrowsNamingTheThread() throws Exception {
         try (PooledRuntime runtime = PooledRuntime.create()) {
             CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-            // sleep completes on one of the runtime's event loops.
-            runtime.sleep(Duration.ofMillis(1)).thenRun(() -> {
+            // Run on one of the runtime's event loops. (Not sleep(...).thenRun: if the timer fires before
+            // thenRun attaches, the action runs on the test thread and blockOn waits there forever.)
+            runtime.connectLoop().execute(() -> {
                 try {
                     runtime.blockOn(new CompletableFuture<>());
                     thrown.complete(null);
