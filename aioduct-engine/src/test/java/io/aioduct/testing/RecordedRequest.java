@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
  * An immutable record of one request as {@link TestServer} received it: the request line, the header
  * fields exactly as sent (order, duplicates and spelling kept), the de-chunked body and where on which
  * connection it arrived. Tests use it to assert what the client under test put on the wire.
+ *
+ * <p>{@link H2TestServer} records HTTP/2 requests in the same shape: the method and target come from the
+ * {@code :method} and {@code :path} pseudo-header fields, {@link #version()} is {@code "HTTP/2.0"},
+ * {@link #headers()} holds every field of the HEADERS block in order, pseudo-header fields first (so
+ * {@code header(":authority")} works), and {@link #streamId()} tells the stream.
  */
 public final class RecordedRequest {
 
@@ -31,6 +36,7 @@ public final class RecordedRequest {
     private final int connectionId;
     private final int requestIndexOnConnection;
     private final boolean chunked;
+    private final int streamId;
 
     RecordedRequest(
             String method,
@@ -42,6 +48,20 @@ public final class RecordedRequest {
             int connectionId,
             int requestIndexOnConnection,
             boolean chunked) {
+        this(method, uri, version, headers, trailers, body, connectionId, requestIndexOnConnection, chunked, 0);
+    }
+
+    RecordedRequest(
+            String method,
+            String uri,
+            String version,
+            List<Header> headers,
+            List<Header> trailers,
+            byte[] body,
+            int connectionId,
+            int requestIndexOnConnection,
+            boolean chunked,
+            int streamId) {
         this.method = method;
         this.uri = uri;
         this.version = version;
@@ -51,6 +71,7 @@ public final class RecordedRequest {
         this.connectionId = connectionId;
         this.requestIndexOnConnection = requestIndexOnConnection;
         this.chunked = chunked;
+        this.streamId = streamId;
     }
 
     /** The request method, e.g. {@code "GET"}. */
@@ -104,7 +125,7 @@ public final class RecordedRequest {
         return all(headers, name);
     }
 
-    /** Trailer fields of a chunked request body (empty when none or not chunked). */
+    /** Trailer fields: of a chunked HTTP/1.1 body, or the HTTP/2 trailing HEADERS (empty when none). */
     public List<Header> trailers() {
         return trailers;
     }
@@ -149,11 +170,16 @@ public final class RecordedRequest {
         return chunked;
     }
 
+    /** The HTTP/2 stream that carried the request (1, 3, 5...), or 0 for HTTP/1.1. */
+    public int streamId() {
+        return streamId;
+    }
+
     @Override
     public String toString() {
-        return method + " " + uri + " " + version + " (connection " + connectionId + ", request "
-                + requestIndexOnConnection + ", " + headers.size() + " headers, " + body.length + " body bytes"
-                + (chunked ? ", chunked" : "") + ")";
+        return method + " " + uri + " " + version + " (connection " + connectionId
+                + (streamId > 0 ? ", stream " + streamId : "") + ", request " + requestIndexOnConnection + ", "
+                + headers.size() + " headers, " + body.length + " body bytes" + (chunked ? ", chunked" : "") + ")";
     }
 
     private static @Nullable String first(List<Header> fields, String name) {

@@ -10,6 +10,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
@@ -50,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>{@link #startTls} serves HTTP/1.1 over TLS (ALPN offering only {@code http/1.1}) with certificates
+ * from {@link TlsMaterial}; {@link H2TestServer} hands it the connections that negotiate {@code http/1.1}.
+ *
  * <p>One event loop thread (named {@code test-server-*}) serves the listening socket and all
  * connections; {@link #close()} waits until it has terminated. All query methods are safe to call from
  * any thread.
@@ -65,6 +70,7 @@ public final class TestServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final InetSocketAddress address;
+    private final @Nullable SslContext sslContext;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final AtomicInteger connectionIds = new AtomicInteger();
@@ -79,7 +85,8 @@ public final class TestServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<ConnectionAction> nextConnectActions = new ConcurrentLinkedQueue<>();
     private volatile @Nullable Duration idleTimeout;
 
-    private TestServer(InetAddress bindAddress) {
+    private TestServer(InetAddress bindAddress, @Nullable SslContext sslContext) {
+        this.sslContext = sslContext;
         ThreadFactory names = new DefaultThreadFactory("test-server", true);
         ThreadFactory recording = runnable -> {
             Thread thread = names.newThread(runnable);
@@ -95,6 +102,9 @@ public final class TestServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (sslContext != null) {
+                                ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc()));
+                            }
                             accept(ch);
                         }
                     });
@@ -116,7 +126,20 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on {@code bindAddress} (e.g. {@code ::1}) and an ephemeral port. */
     public static TestServer start(InetAddress bindAddress) {
-        return new TestServer(bindAddress);
+        return new TestServer(bindAddress, null);
+    }
+
+    /**
+     * Starts an HTTP/1.1-over-TLS server on 127.0.0.1 presenting {@link TlsMaterial#localhost()}, ALPN
+     * offering only {@code http/1.1}; its {@link #uri} is {@code https://localhost:port/...}.
+     */
+    public static TestServer startTls(TlsMaterial tls) {
+        return startTls(InetAddress.getLoopbackAddress(), tls.serverContext(ApplicationProtocolNames.HTTP_1_1));
+    }
+
+    /** Starts an HTTP/1.1-over-TLS server on {@code bindAddress} with any server context (other certificates, mTLS). */
+    public static TestServer startTls(InetAddress bindAddress, SslContext sslContext) {
+        return new TestServer(bindAddress, sslContext);
     }
 
     // ---- addresses ----
@@ -129,16 +152,23 @@ public final class TestServer implements AutoCloseable {
         return address;
     }
 
-    /** The host as it goes in a URI: {@code 127.0.0.1}, or {@code [::1]} for IPv6. */
+    /**
+     * The host as it goes in a URI: {@code 127.0.0.1}, or {@code [::1]} for IPv6; with TLS on 127.0.0.1,
+     * {@code localhost} (the name the test certificate is for).
+     */
     public String host() {
-        InetAddress ip = address.getAddress();
-        String text = NetUtil.toAddressString(ip);
-        return ip instanceof Inet6Address ? "[" + text + "]" : text;
+        return uriHost(address, sslContext != null);
     }
 
-    /** {@code http://host:port} + {@code path}, e.g. {@code http://127.0.0.1:5123/a?b=1}. */
+    /** Whether this server speaks TLS. */
+    public boolean isTls() {
+        return sslContext != null;
+    }
+
+    /** {@code http://host:port} + {@code path}, e.g. {@code http://127.0.0.1:5123/a?b=1} ({@code https://} with TLS). */
     public String uri(String path) {
-        return "http://" + host() + ":" + port() + (path.startsWith("/") || path.isEmpty() ? "" : "/") + path;
+        return (isTls() ? "https://" : "http://") + host() + ":" + port()
+                + (path.startsWith("/") || path.isEmpty() ? "" : "/") + path;
     }
 
     /** {@link #uri(String)} as a {@link URI}. */
@@ -289,6 +319,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     // ---- package-private, called on the event loop ----
+
+    static String uriHost(InetSocketAddress address, boolean tls) {
+        InetAddress ip = address.getAddress();
+        if (tls && ip.isLoopbackAddress() && !(ip instanceof Inet6Address)) {
+            return "localhost";
+        }
+        String text = NetUtil.toAddressString(ip);
+        return ip instanceof Inet6Address ? "[" + text + "]" : text;
+    }
+
+    /**
+     * Serves HTTP/1.1 on a connection another server accepted (its TLS handshake, if any, done or under
+     * way in the pipeline already), as if this server had accepted it. Call on the channel's event loop.
+     */
+    void adopt(SocketChannel ch) {
+        accept(ch);
+    }
 
     @Nullable
     Duration idleTimeout() {
