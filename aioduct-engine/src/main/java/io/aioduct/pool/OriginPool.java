@@ -18,45 +18,93 @@ import org.jspecify.annotations.Nullable;
  * requests waiting for capacity. It counts connections and hands them out; it never does I/O itself
  * beyond {@link PooledConnection#validate()} and {@link PooledConnection#close(String)}.
  *
- * <p>Threading: a <em>shared</em> pool ({@link #shared}) guards its state with a lock and may be used
- * from any thread; a <em>local</em> pool ({@link #local}) belongs to one core and must only be used on
- * that core's thread, with no locking at all. Waiter callbacks always run outside the lock.
+ * <p>An HTTP/1.1 connection carries one exchange at a time. A {@linkplain PooledConnection#multiplexed()
+ * multiplexed} (HTTP/2) connection carries up to its {@linkplain PooledConnection#capacity() capacity}
+ * at once: requests share it until it is full, and only then does another connection open, up to the
+ * multiplexed limit. While an origin that may speak HTTP/2 has its first connection in flight, further
+ * requests wait for it rather than each opening their own; the pool learns the origin's protocol from
+ * that connection. A multiplexed connection that stops taking exchanges (GOAWAY) no longer counts
+ * against the limit, so a replacement can open while it drains.
  *
- * <p>Every connection the pool counts is either idle here, active with a caller, or being opened by a
- * caller that was told {@link PoolWaiter#mayConnect()}; callers must report back with {@link
- * #connected}, {@link #connectFailed()}, {@link #release} or {@link #closed} exactly once per
- * connection state change.
+ * <p>Threading: a <em>shared</em> pool guards its state with a lock and may be used from any thread; a
+ * <em>local</em> pool belongs to one core and must only be used on that core's thread, with no locking
+ * at all. Waiter callbacks always run outside the lock.
+ *
+ * <p>Every connection the pool counts is either idle here, leased to callers, or being opened by a
+ * caller that was told {@link PoolWaiter#mayConnect()}; callers report back with {@link #connected},
+ * {@link #connectFailed()}, {@link #release} (once per lease) or {@link #closed}.
  */
 public final class OriginPool<C extends PooledConnection> {
+
+    /**
+     * How the pool treats HTTP/2.
+     *
+     * @param expected whether this origin may speak HTTP/2 (https with h2 offered, or h2c by prior
+     *     knowledge): then the first connect is awaited before others open
+     * @param maxConnections the most multiplexed connections to the origin
+     */
+    public record Multiplexing(boolean expected, int maxConnections) {
+        public static final Multiplexing NONE = new Multiplexing(false, 1);
+
+        public Multiplexing {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+            }
+        }
+    }
+
+    /** Leases of one multiplexed connection. */
+    private static final class Mux {
+        int leases;
+        boolean retired;
+    }
+
     private final Origin origin;
-    private final String protocol;
     private final PoolConfig config;
     private final Ticker ticker;
+    private final Multiplexing multiplexing;
     private final @Nullable ReentrantLock lock;
     private final ArrayDeque<C> idle = new ArrayDeque<>();
     private final ArrayDeque<PoolWaiter<C>> waiters = new ArrayDeque<>();
     private final Set<C> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final IdentityHashMap<C, Mux> muxes = new IdentityHashMap<>();
+    private final ArrayList<C> withSpare = new ArrayList<>(2);
     private int total;
     private int active;
     private int connecting;
+    private int streams;
     private boolean closed;
+    /** null until a connection tells: true = HTTP/2 (multiplexed), false = HTTP/1.1. */
+    private @Nullable Boolean multiplexedOrigin;
 
-    private OriginPool(Origin origin, String protocol, PoolConfig config, Ticker ticker, boolean shared) {
+    private OriginPool(Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing, boolean shared) {
         this.origin = origin;
-        this.protocol = protocol;
         this.config = config;
         this.ticker = ticker;
+        this.multiplexing = multiplexing;
         this.lock = shared ? new ReentrantLock() : null;
     }
 
-    /** A pool usable from any thread. */
+    /** A pool usable from any thread, for HTTP/1.1 connections. */
     public static <C extends PooledConnection> OriginPool<C> shared(Origin origin, PoolConfig config, Ticker ticker) {
-        return new OriginPool<>(origin, "http/1.1", config, ticker, true);
+        return new OriginPool<>(origin, config, ticker, Multiplexing.NONE, true);
     }
 
     /** A pool confined to one core's thread: no locks. */
     public static <C extends PooledConnection> OriginPool<C> local(Origin origin, PoolConfig config, Ticker ticker) {
-        return new OriginPool<>(origin, "http/1.1", config, ticker, false);
+        return new OriginPool<>(origin, config, ticker, Multiplexing.NONE, false);
+    }
+
+    /** A pool usable from any thread that also takes multiplexed connections. */
+    public static <C extends PooledConnection> OriginPool<C> shared(
+            Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
+        return new OriginPool<>(origin, config, ticker, multiplexing, true);
+    }
+
+    /** A core-confined pool that also takes multiplexed connections. */
+    public static <C extends PooledConnection> OriginPool<C> local(
+            Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
+        return new OriginPool<>(origin, config, ticker, multiplexing, false);
     }
 
     public Origin origin() {
@@ -71,11 +119,18 @@ public final class OriginPool<C extends PooledConnection> {
         if (lock != null) lock.unlock();
     }
 
+    /** The connection limit in force: the multiplexed one once the origin is known to speak HTTP/2. */
+    private int limit() {
+        return Boolean.TRUE.equals(multiplexedOrigin)
+                ? multiplexing.maxConnections()
+                : config.maxConnectionsPerOrigin();
+    }
+
     /**
-     * Gets a connection for {@code waiter}: returns an idle one (now active), or returns null after
+     * Gets a connection for {@code waiter}: returns one (leased to the caller), or returns null after
      * either calling {@link PoolWaiter#mayConnect()} (capacity was free) or queueing the waiter.
      *
-     * @param fresh skip idle connections: the caller needs a new one (a retry after a stale reuse)
+     * @param fresh skip existing connections: the caller needs a new one (a retry after a stale reuse)
      * @throws PoolExhaustedException if the pool is full and so is its queue of waiters
      * @throws RequestCancelledException if the pool is closed
      */
@@ -89,25 +144,31 @@ public final class OriginPool<C extends PooledConnection> {
                 if (closed) {
                     throw new RequestCancelledException("the connection pool for " + origin + " is closed");
                 }
+                if (!fresh) {
+                    C shared = leaseSpare();
+                    if (shared != null) {
+                        return shared;
+                    }
+                }
                 if (!fresh && !idle.isEmpty()) {
                     candidate = idle.pollFirst();
-                    active++;
-                } else if (total < config.maxConnectionsPerOrigin()) {
+                    lease(candidate);
+                } else if (awaitingFirstMultiplexed()) {
+                    // The connection in flight may well carry this request too: wait for it.
+                    enqueue(waiter);
+                    return null;
+                } else if (total < limit()) {
                     total++;
                     connecting++;
                     connect = true;
                 } else if (fresh && !idle.isEmpty()) {
                     // Make room for the fresh connection by retiring the oldest idle one.
                     evicted = idle.pollLast();
-                    all.remove(evicted);
+                    forget(evicted);
                     connecting++;
                     connect = true;
-                } else if (waiters.size() >= config.maxPendingAcquires()) {
-                    throw new PoolExhaustedException("connection pool for " + origin + " is exhausted: "
-                            + config.maxConnectionsPerOrigin() + " connections in use and " + waiters.size()
-                            + " requests already waiting (maxPendingAcquires)");
                 } else {
-                    waiters.addLast(waiter);
+                    enqueue(waiter);
                     return null;
                 }
             } finally {
@@ -129,13 +190,72 @@ public final class OriginPool<C extends PooledConnection> {
             candidate.close("stale: closed by the peer or expired while idle");
             lock();
             try {
-                active--;
+                unlease(candidate);
                 total--;
-                all.remove(candidate);
+                forget(candidate);
             } finally {
                 unlock();
             }
         }
+    }
+
+    private boolean awaitingFirstMultiplexed() {
+        return multiplexing.expected() && multiplexedOrigin == null && connecting > 0;
+    }
+
+    private void enqueue(PoolWaiter<C> waiter) {
+        if (waiters.size() >= config.maxPendingAcquires()) {
+            throw new PoolExhaustedException("connection pool for " + origin + " is exhausted: " + limit()
+                    + " connections in use and " + waiters.size() + " requests already waiting (maxPendingAcquires)");
+        }
+        waiters.addLast(waiter);
+    }
+
+    /** A lease on a busy multiplexed connection with room to spare, or null. Holds the lock. */
+    private @Nullable C leaseSpare() {
+        for (int i = 0; i < withSpare.size(); i++) {
+            C c = withSpare.get(i);
+            Mux m = muxes.get(c);
+            if (m != null && !m.retired && m.leases < c.capacity()) {
+                m.leases++;
+                streams++;
+                if (m.leases >= c.capacity()) {
+                    withSpare.remove(i);
+                }
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Marks an idle connection as leased. Holds the lock. */
+    private void lease(C c) {
+        active++;
+        Mux m = muxes.get(c);
+        if (m != null) {
+            m.leases = 1;
+            streams++;
+            if (c.capacity() > 1) {
+                withSpare.add(c);
+            }
+        }
+    }
+
+    /** Undoes {@link #lease} for a connection found stale. Holds the lock. */
+    private void unlease(C c) {
+        active--;
+        Mux m = muxes.get(c);
+        if (m != null) {
+            streams -= m.leases;
+            m.leases = 0;
+            withSpare.remove(c);
+        }
+    }
+
+    private void forget(C c) {
+        all.remove(c);
+        muxes.remove(c);
+        withSpare.remove(c);
     }
 
     /** Removes a waiter that gave up (timed out, cancelled). Returns false if it was already served. */
@@ -148,18 +268,34 @@ public final class OriginPool<C extends PooledConnection> {
         }
     }
 
-    /** A connect allowed by {@link PoolWaiter#mayConnect()} succeeded; the connection is now active. */
+    /**
+     * A connect allowed by {@link PoolWaiter#mayConnect()} succeeded; the connection is now leased to
+     * the caller. A multiplexed connection is also offered at once to requests waiting for capacity.
+     */
     public void connected(C connection) {
         boolean reject;
+        List<PoolWaiter<C>> served = null;
+        List<PoolWaiter<C>> permits = null;
         lock();
         try {
             connecting--;
             reject = closed;
-            if (!reject) {
+            if (reject) {
+                total--;
+            } else {
                 active++;
                 all.add(connection);
-            } else {
-                total--;
+                if (connection.multiplexed()) {
+                    multiplexedOrigin = Boolean.TRUE;
+                    Mux m = new Mux();
+                    m.leases = 1;
+                    streams++;
+                    muxes.put(connection, m);
+                    served = shareWithWaiters(connection, m);
+                } else if (multiplexedOrigin == null) {
+                    multiplexedOrigin = Boolean.FALSE;
+                }
+                permits = grantPermits();
             }
         } finally {
             unlock();
@@ -168,63 +304,104 @@ public final class OriginPool<C extends PooledConnection> {
             connection.close("pool closed while connecting");
             throw new RequestCancelledException("the connection pool for " + origin + " closed while connecting");
         }
+        handOut(connection, served, permits);
+    }
+
+    /** Leases spare streams of a multiplexed connection to queued waiters. Holds the lock. */
+    private @Nullable List<PoolWaiter<C>> shareWithWaiters(C c, Mux m) {
+        List<PoolWaiter<C>> served = null;
+        while (!m.retired && m.leases < c.capacity() && !waiters.isEmpty()) {
+            if (served == null) served = new ArrayList<>();
+            served.add(waiters.pollFirst());
+            m.leases++;
+            streams++;
+        }
+        boolean spare = !m.retired && m.leases < c.capacity();
+        if (spare && !withSpare.contains(c)) {
+            withSpare.add(c);
+        } else if (!spare) {
+            withSpare.remove(c);
+        }
+        return served;
+    }
+
+    /** Lets queued waiters open connections while the limit allows. Holds the lock. */
+    private @Nullable List<PoolWaiter<C>> grantPermits() {
+        List<PoolWaiter<C>> permits = null;
+        while (!closed && !waiters.isEmpty() && total < limit() && !awaitingFirstMultiplexed()) {
+            if (permits == null) permits = new ArrayList<>();
+            permits.add(waiters.pollFirst());
+            total++;
+            connecting++;
+        }
+        return permits;
+    }
+
+    private void handOut(C connection, @Nullable List<PoolWaiter<C>> served, @Nullable List<PoolWaiter<C>> permits) {
+        if (served != null) {
+            for (PoolWaiter<C> w : served) w.acquired(connection);
+        }
+        if (permits != null) {
+            for (PoolWaiter<C> w : permits) w.mayConnect();
+        }
     }
 
     /** A connect allowed by {@link PoolWaiter#mayConnect()} failed; its capacity goes to the next waiter. */
     public void connectFailed() {
-        PoolWaiter<C> next;
+        List<PoolWaiter<C>> permits;
         lock();
         try {
             connecting--;
             total--;
-            next = closed ? null : waiters.pollFirst();
-            if (next != null) {
-                total++;
-                connecting++;
-            }
+            permits = closed ? null : grantPermits();
         } finally {
             unlock();
         }
-        if (next != null) {
-            next.mayConnect();
-        }
+        handOut(null, null, permits);
     }
 
     /**
-     * An exchange is done with an active connection. A reusable one goes to the next waiter or the idle
-     * list; anything else is closed and its capacity passed on.
+     * An exchange is done with its lease. A reusable connection goes to the next waiter or the idle
+     * list; anything else is closed (a multiplexed one once its last lease ends) and its capacity passed
+     * on.
      */
     public void release(C connection, boolean reusable) {
         long now = ticker.nanoTime();
         boolean keep = reusable && isUsable(connection, now);
         PoolWaiter<C> handTo = null;
-        PoolWaiter<C> mayConnect = null;
+        List<PoolWaiter<C>> served = null;
+        List<PoolWaiter<C>> permits = null;
         boolean close = false;
         boolean poolClosed;
         lock();
         try {
             poolClosed = closed;
-            active--;
-            if (keep && !closed) {
-                handTo = waiters.pollFirst();
-                if (handTo != null) {
-                    active++;
-                } else if (idle.size() < config.maxIdlePerOrigin()) {
-                    connection.idleSinceNanos(now);
-                    idle.addFirst(connection);
+            Mux m = muxes.get(connection);
+            if (m != null) {
+                close = releaseMultiplexed(connection, m, keep, now);
+                if (!close && !m.retired) {
+                    served = shareWithWaiters(connection, m);
+                }
+                permits = grantPermits();
+            } else {
+                active--;
+                if (keep && !closed) {
+                    handTo = waiters.pollFirst();
+                    if (handTo != null) {
+                        active++;
+                    } else if (idle.size() < config.maxIdlePerOrigin()) {
+                        connection.idleSinceNanos(now);
+                        idle.addFirst(connection);
+                    } else {
+                        close = true;
+                    }
                 } else {
                     close = true;
                 }
-            } else {
-                close = true;
-            }
-            if (close) {
-                total--;
-                all.remove(connection);
-                mayConnect = closed ? null : waiters.pollFirst();
-                if (mayConnect != null) {
-                    total++;
-                    connecting++;
+                if (close) {
+                    total--;
+                    all.remove(connection);
+                    permits = grantPermits();
                 }
             }
         } finally {
@@ -236,35 +413,113 @@ public final class OriginPool<C extends PooledConnection> {
         if (handTo != null) {
             handTo.acquired(connection);
         }
-        if (mayConnect != null) {
-            mayConnect.mayConnect();
+        handOut(connection, served, permits);
+    }
+
+    /** Returns one lease of a multiplexed connection; true when it must now be closed. Holds the lock. */
+    private boolean releaseMultiplexed(C c, Mux m, boolean keep, long now) {
+        m.leases--;
+        streams--;
+        if (!keep || closed || c.capacity() == 0) {
+            retire(c, m);
+        }
+        if (m.retired) {
+            if (m.leases == 0) {
+                active--;
+                forget(c);
+                return true;
+            }
+            return false;
+        }
+        if (m.leases == 0) {
+            withSpare.remove(c);
+            if (waiters.isEmpty()) {
+                active--;
+                if (idle.size() < config.maxIdlePerOrigin()) {
+                    c.idleSinceNanos(now);
+                    idle.addFirst(c);
+                    return false;
+                }
+                total--;
+                m.retired = true;
+                forget(c);
+                return true;
+            }
+            // Waiters are about to share it: it stays active.
+        }
+        return false;
+    }
+
+    /** A multiplexed connection takes no more exchanges; it stops counting against the limit. */
+    private void retire(C c, Mux m) {
+        if (!m.retired) {
+            m.retired = true;
+            total--;
+            withSpare.remove(c);
         }
     }
 
     /**
-     * A connection closed by itself (the peer closed it, an error). Removes it if idle; passes its
-     * capacity on. Active connections must instead be {@link #release released} as not reusable.
+     * A multiplexed connection's capacity changed: the server raised or lowered its stream limit, or
+     * sent GOAWAY (capacity 0). Waiters get the new room; a connection with no room left and no lease is
+     * closed.
      */
-    public void closed(C connection) {
-        PoolWaiter<C> next = null;
+    public void capacityChanged(C connection) {
+        List<PoolWaiter<C>> served = null;
+        List<PoolWaiter<C>> permits;
+        boolean close = false;
         lock();
         try {
-            if (!idle.remove(connection)) {
+            Mux m = muxes.get(connection);
+            if (m == null) {
                 return;
             }
-            total--;
-            all.remove(connection);
-            next = closed ? null : waiters.pollFirst();
-            if (next != null) {
-                total++;
-                connecting++;
+            if (connection.capacity() == 0) {
+                retire(connection, m);
+                if (m.leases == 0) {
+                    if (!idle.remove(connection)) {
+                        active--; // it was about to be shared, so counted active; idle ones are not
+                    }
+                    forget(connection);
+                    close = true;
+                }
+            } else if (!m.retired) {
+                served = shareWithWaiters(connection, m);
             }
+            permits = grantPermits();
         } finally {
             unlock();
         }
-        if (next != null) {
-            next.mayConnect();
+        if (close) {
+            connection.close("the server stopped taking requests on it (GOAWAY)");
         }
+        handOut(connection, served, permits);
+    }
+
+    /**
+     * A connection closed by itself (the peer closed it, an error). Removes it if idle; passes its
+     * capacity on. Leased connections must still be {@link #release released}.
+     */
+    public void closed(C connection) {
+        List<PoolWaiter<C>> permits = null;
+        lock();
+        try {
+            Mux m = muxes.get(connection);
+            if (m != null && m.leases > 0) {
+                retire(connection, m);
+            } else if (idle.remove(connection)) {
+                if (m == null || !m.retired) {
+                    total--;
+                }
+                forget(connection);
+            } else {
+                return;
+            }
+            permits = closed ? null : grantPermits();
+        } finally {
+            unlock();
+        }
+        handOut(connection, null, permits);
     }
 
     /** Closes idle connections past the idle timeout or max lifetime. Returns how many. */
@@ -278,8 +533,11 @@ public final class OriginPool<C extends PooledConnection> {
                 C c = it.next();
                 if (!isUsable(c, now) || idleTooLong(c, now)) {
                     it.remove();
-                    total--;
-                    all.remove(c);
+                    Mux m = muxes.get(c);
+                    if (m == null || !m.retired) {
+                        total--;
+                    }
+                    forget(c);
                     if (expired == null) expired = new ArrayList<>();
                     expired.add(c);
                 }
@@ -310,7 +568,7 @@ public final class OriginPool<C extends PooledConnection> {
     public boolean isEmpty() {
         lock();
         try {
-            return total == 0 && waiters.isEmpty();
+            return total == 0 && waiters.isEmpty() && all.isEmpty();
         } finally {
             unlock();
         }
@@ -319,14 +577,9 @@ public final class OriginPool<C extends PooledConnection> {
     public PoolStats stats() {
         lock();
         try {
+            boolean h2 = Boolean.TRUE.equals(multiplexedOrigin);
             return new PoolStats(
-                    origin,
-                    protocol,
-                    active,
-                    idle.size(),
-                    connecting,
-                    waiters.size(),
-                    config.maxConnectionsPerOrigin());
+                    origin, h2 ? "h2" : "http/1.1", active, idle.size(), connecting, waiters.size(), limit(), streams);
         } finally {
             unlock();
         }
@@ -343,7 +596,7 @@ public final class OriginPool<C extends PooledConnection> {
     }
 
     /**
-     * Closes the pool: idle connections are closed, waiters fail, and every connection still active is
+     * Closes the pool: idle connections are closed, waiters fail, and every connection still leased is
      * returned so the caller can abort it. Later releases just close.
      */
     public List<C> close(String reason) {
@@ -354,8 +607,13 @@ public final class OriginPool<C extends PooledConnection> {
         try {
             closed = true;
             idleNow = new ArrayList<>(idle);
-            for (C c : idleNow) all.remove(c);
-            total -= idleNow.size();
+            for (C c : idleNow) {
+                Mux m = muxes.get(c);
+                if (m == null || !m.retired) {
+                    total--;
+                }
+                forget(c);
+            }
             idle.clear();
             waiting = new ArrayList<>(waiters);
             waiters.clear();

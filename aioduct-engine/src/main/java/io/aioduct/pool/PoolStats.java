@@ -12,5 +12,14 @@ import io.aioduct.Origin;
  * @param connecting connections being opened
  * @param pending requests queued for a connection
  * @param max the connection limit
+ * @param activeStreams exchanges in flight on multiplexed (HTTP/2) connections; 0 for HTTP/1.1
  */
-public record PoolStats(Origin origin, String protocol, int active, int idle, int connecting, int pending, int max) {}
+public record PoolStats(
+        Origin origin,
+        String protocol,
+        int active,
+        int idle,
+        int connecting,
+        int pending,
+        int max,
+        int activeStreams) {}

@@ -17,6 +17,23 @@ public interface PooledConnection {
         return isReusable();
     }
 
+    /**
+     * Whether the connection carries several exchanges at once (HTTP/2). A multiplexed connection is
+     * shared by callers up to its {@link #capacity()}.
+     */
+    default boolean multiplexed() {
+        return false;
+    }
+
+    /**
+     * How many exchanges it can carry at once right now: 1 for HTTP/1.1; for HTTP/2 the server's
+     * concurrent-stream limit (capped), and 0 once it takes no more (GOAWAY, closing). A multiplexed
+     * connection tells its pool through {@link OriginPool#capacityChanged} when this changes.
+     */
+    default int capacity() {
+        return 1;
+    }
+
     /** When the connection was established, for the max-lifetime rule. */
     long createdNanos();
 

@@ -48,7 +48,7 @@ class OriginPoolTest {
     }
 
     private static PoolStats stats(int active, int idle, int connecting, int pending, int max) {
-        return new PoolStats(ORIGIN, "http/1.1", active, idle, connecting, pending, max);
+        return new PoolStats(ORIGIN, "http/1.1", active, idle, connecting, pending, max, 0);
     }
 
     private FakeConnection newConnection() {
