@@ -8,9 +8,10 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
-import io.aioduct.http1.ExchangeSpec;
 import io.aioduct.http1.SocketConnection;
+import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * checkout (waiting if the pool is full), connect, write, read the head. On the virtual runtime that
  * thread is the request's virtual thread and every wait only parks it.
  */
-final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnection> {
+final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnection> {
     /** Marks "you may connect" in {@link #handoff}. */
     private static final Object CONNECT = new Object();
 
@@ -39,8 +40,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
     private final long totalDeadline;
     private final long maxBuffered;
     private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
-    private volatile @Nullable SocketConnection connection;
-    private volatile @Nullable OriginPool<SocketConnection> waitingIn;
+    private volatile @Nullable BlockingConnection connection;
+    private volatile @Nullable OriginPool<BlockingConnection> waitingIn;
     private volatile boolean aborted;
     private @Nullable CompletableFuture<?> watchdog;
     private boolean done;
@@ -65,7 +66,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
             }
             boolean fresh = false;
             for (int attempt = 0; ; attempt++) {
-                SocketConnection c = acquire(fresh);
+                BlockingConnection c = acquire(fresh);
                 connection = c;
                 if (aborted) {
                     // Cancelled while waiting or connecting: the connection goes back unused.
@@ -115,7 +116,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
 
     /** The total timeout fired: close the socket under the blocked thread. */
     private void expire() {
-        SocketConnection c = connection;
+        BlockingConnection c = connection;
         if (c != null) c.expire();
     }
 
@@ -126,12 +127,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
      */
     void abort() {
         aborted = true;
-        SocketConnection c = connection;
+        BlockingConnection c = connection;
         if (c != null) {
             c.close("the request was cancelled");
             return;
         }
-        OriginPool<SocketConnection> pool = waitingIn;
+        OriginPool<BlockingConnection> pool = waitingIn;
         if (pool != null && pool.cancel(this)) {
             handoff.completeExceptionally(cancelled());
         }
@@ -141,12 +142,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
         return new io.aioduct.RequestCancelledException("the request was cancelled: " + request);
     }
 
-    private SocketConnection acquire(boolean fresh) {
-        OriginPool<SocketConnection> pool = engine.socketPool(request.origin());
+    private BlockingConnection acquire(boolean fresh) {
+        OriginPool<BlockingConnection> pool = engine.socketPool(request.origin());
         if (handoff.isDone()) {
             handoff = new CompletableFuture<>();
         }
-        SocketConnection c = pool.acquire(this, fresh);
+        BlockingConnection c = pool.acquire(this, fresh);
         if (c != null) {
             return c;
         }
@@ -162,12 +163,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
             waitingIn = null;
         }
         if (got != CONNECT) {
-            return (SocketConnection) got;
+            return (BlockingConnection) got;
         }
         return connect(pool);
     }
 
-    private Object await(OriginPool<SocketConnection> pool) {
+    private Object await(OriginPool<BlockingConnection> pool) {
         long acquire = engine.config.pool().acquireTimeout().toNanos();
         long total = totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime());
         long limit = Deadlines.min(acquire, total);
@@ -199,7 +200,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
         }
     }
 
-    private SocketConnection connect(OriginPool<SocketConnection> pool) {
+    private BlockingConnection connect(OriginPool<BlockingConnection> pool) {
         SocketTransport transport;
         try {
             long limit = Deadlines.min(
@@ -234,7 +235,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<SocketConnectio
     // ---- PoolWaiter: hand the result to the waiting thread ----
 
     @Override
-    public void acquired(SocketConnection c) {
+    public void acquired(BlockingConnection c) {
         handoff.complete(c);
     }
 

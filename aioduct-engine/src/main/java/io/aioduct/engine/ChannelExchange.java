@@ -9,8 +9,9 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.http1.ChannelConnection;
-import io.aioduct.http1.Http1Call;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeCall;
+import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
 import java.lang.invoke.MethodHandles;
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * connection callbacks arrive on loop threads; cancellation from anywhere. Every path ends in {@link
  * #finish()} exactly once.
  */
-final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>, Runnable {
+final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Runnable {
     private static final VarHandle FINISHED;
 
     static {
@@ -51,8 +52,8 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
     private final long totalDeadline;
     private final long acquireNanos;
     private final long maxBuffered;
-    private @Nullable OriginPool<ChannelConnection> pool;
-    private volatile @Nullable ChannelConnection connection;
+    private @Nullable OriginPool<LoopConnection> pool;
+    private volatile @Nullable LoopConnection connection;
     private volatile boolean connecting;
     private boolean fresh;
     private int attempts;
@@ -100,7 +101,7 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
 
     private void acquire() {
         connecting = false;
-        ChannelConnection c;
+        LoopConnection c;
         try {
             c = pool.acquire(this, fresh);
         } catch (AioductException e) {
@@ -117,7 +118,7 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
     // ---- PoolWaiter ----
 
     @Override
-    public void acquired(ChannelConnection c) {
+    public void acquired(LoopConnection c) {
         cancelAcquireTimer();
         connection = c;
         if (c.loop().inEventLoop()) {
@@ -137,7 +138,7 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
             start();
             return;
         }
-        ChannelConnection c = connection;
+        LoopConnection c = connection;
         if (isDone()) {
             connection = null;
             pool.release(c, true);
@@ -194,7 +195,7 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
         fail(t);
     }
 
-    // ---- Http1Call ----
+    // ---- ExchangeCall ----
 
     @Override
     public Request request() {
@@ -288,12 +289,12 @@ final class ChannelExchange implements Http1Call, PoolWaiter<ChannelConnection>,
     private void cancelled() {
         future = null;
         host.onHome(() -> {
-            OriginPool<ChannelConnection> p = pool;
+            OriginPool<LoopConnection> p = pool;
             if (p != null && p.cancel(this)) {
                 finish();
                 return;
             }
-            ChannelConnection c = connection;
+            LoopConnection c = connection;
             if (c != null) {
                 c.cancel(this, "the request was cancelled: " + request);
             }

@@ -1,8 +1,8 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
-import io.aioduct.http1.ChannelConnection;
 import io.aioduct.http1.Http1Options;
+import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.Ticker;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 interface ChannelHost {
 
     /** The pool for {@code origin} as seen from the calling thread. */
-    OriginPool<ChannelConnection> poolFor(Origin origin);
+    OriginPool<LoopConnection> poolFor(Origin origin);
 
     /** Resolves and connects, then calls {@code exchange.connected} or {@code connectFailed} on the new channel's loop. */
     void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange);

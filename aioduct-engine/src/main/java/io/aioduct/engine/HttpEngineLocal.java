@@ -6,9 +6,9 @@ import io.aioduct.Response;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.connect.Transport;
-import io.aioduct.http1.ChannelConnection;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
@@ -195,7 +195,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     /** One core's view of the engine: its own pools, used only on that core's thread. */
     private final class CoreHost implements ChannelHost {
         private final int core;
-        private final ConcurrentHashMap<Origin, OriginPool<ChannelConnection>> pools = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Origin, OriginPool<LoopConnection>> pools = new ConcurrentHashMap<>();
         private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
 
         CoreHost(int core) {
@@ -203,8 +203,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         }
 
         @Override
-        public OriginPool<ChannelConnection> poolFor(Origin origin) {
-            OriginPool<ChannelConnection> p = pools.get(origin);
+        public OriginPool<LoopConnection> poolFor(Origin origin) {
+            OriginPool<LoopConnection> p = pools.get(origin);
             return p != null
                     ? p
                     : pools.computeIfAbsent(origin, o -> OriginPool.local(o, config.pool(), config.ticker()));
@@ -277,8 +277,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         }
 
         void closePools(String reason) {
-            for (OriginPool<ChannelConnection> p : pools.values()) {
-                for (ChannelConnection c : p.close(reason)) c.abortForShutdown(reason);
+            for (OriginPool<LoopConnection> p : pools.values()) {
+                for (LoopConnection c : p.close(reason)) c.abortForShutdown(reason);
             }
         }
 

@@ -6,9 +6,9 @@ import io.aioduct.Response;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.TransportKind;
-import io.aioduct.http1.ChannelConnection;
 import io.aioduct.http1.Http1Options;
-import io.aioduct.http1.SocketConnection;
+import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
@@ -41,8 +41,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
     private final C connector;
     private final ConnectorSend tlsConnector;
     private final boolean blocking;
-    private final ConcurrentHashMap<Origin, OriginPool<ChannelConnection>> channelPools = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Origin, OriginPool<SocketConnection>> socketPools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Origin, OriginPool<LoopConnection>> channelPools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Origin, OriginPool<BlockingConnection>> socketPools = new ConcurrentHashMap<>();
     private final Host host = new Host();
     private final long acquireNanos;
     private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
@@ -128,8 +128,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
 
     // ---- used by the exchanges ----
 
-    OriginPool<SocketConnection> socketPool(Origin origin) {
-        OriginPool<SocketConnection> p = socketPools.get(origin);
+    OriginPool<BlockingConnection> socketPool(Origin origin) {
+        OriginPool<BlockingConnection> p = socketPools.get(origin);
         return p != null
                 ? p
                 : socketPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
@@ -178,11 +178,11 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
 
     @Override
     void closePools(String reason) {
-        for (OriginPool<ChannelConnection> p : channelPools.values()) {
-            for (ChannelConnection c : p.close(reason)) c.abortForShutdown(reason);
+        for (OriginPool<LoopConnection> p : channelPools.values()) {
+            for (LoopConnection c : p.close(reason)) c.abortForShutdown(reason);
         }
-        for (OriginPool<SocketConnection> p : socketPools.values()) {
-            for (SocketConnection c : p.close(reason)) c.close(reason);
+        for (OriginPool<BlockingConnection> p : socketPools.values()) {
+            for (BlockingConnection c : p.close(reason)) c.close(reason);
         }
     }
 
@@ -210,8 +210,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
     /** The event-loop exchanges' view of this engine: one shared pool per origin. */
     private final class Host implements ChannelHost {
         @Override
-        public OriginPool<ChannelConnection> poolFor(Origin origin) {
-            OriginPool<ChannelConnection> p = channelPools.get(origin);
+        public OriginPool<LoopConnection> poolFor(Origin origin) {
+            OriginPool<LoopConnection> p = channelPools.get(origin);
             return p != null
                     ? p
                     : channelPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));

@@ -2,22 +2,18 @@ package io.aioduct.http1;
 
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.internal.ByteSink;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
  * Decodes one response body's framing (Content-Length, chunked, or until the connection closes) and
- * hands the payload bytes to a {@link Sink} as ranges of the input buffer, without copying. Chunk-size
+ * hands the payload bytes to a {@link ByteSink} as ranges of the input buffer, without copying. Chunk-size
  * lines and trailers may be split across reads anywhere.
  *
  * <p>Not thread-safe: one per connection, restarted for every response.
  */
 final class BodyDecoder {
-    /** Receives payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call. */
-    interface Sink {
-        void onData(ByteBuf in, int index, int length);
-    }
-
     enum Framing {
         NONE,
         LENGTH,
@@ -93,7 +89,7 @@ final class BodyDecoder {
      * @return whether the body is now complete
      * @throws HttpProtocolException on malformed chunked framing
      */
-    boolean decode(ByteBuf in, Sink sink, int maxData) {
+    boolean decode(ByteBuf in, ByteSink sink, int maxData) {
         switch (framing) {
             case NONE -> {
                 return true;
@@ -145,7 +141,7 @@ final class BodyDecoder {
         return "connection closed in the middle of a chunked body after " + received + " bytes";
     }
 
-    private boolean decodeChunked(ByteBuf in, Sink sink, int maxData) {
+    private boolean decodeChunked(ByteBuf in, ByteSink sink, int maxData) {
         int delivered = 0;
         while (in.isReadable()) {
             switch (chunk) {

@@ -7,9 +7,11 @@ import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
+import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
+import io.aioduct.internal.ExchangeCall;
+import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.PooledConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * by the time the caller sees the response.
  */
 public final class ChannelConnection extends ChannelInboundHandlerAdapter
-        implements PooledConnection, BodyBuffer.Control {
+        implements LoopConnection, BodyBuffer.Control {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private enum State {
@@ -48,7 +50,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
 
     private final Channel channel;
     private final EventLoop loop;
-    private final OriginPool<ChannelConnection> pool;
+    private final OriginPool<LoopConnection> pool;
     private final Http1Options options;
     private final ResponseParser parser;
     private final BodyDecoder decoder;
@@ -59,7 +61,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     private volatile long idleSince;
     private volatile boolean paused;
     private State state = State.IDLE;
-    private @Nullable Http1Call call;
+    private @Nullable ExchangeCall call;
     private @Nullable BodyBuffer body;
     private @Nullable ByteBuf cumulation;
     private @Nullable RequestPump pump;
@@ -75,7 +77,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     private @Nullable Throwable closeCause;
 
     public ChannelConnection(
-            Channel channel, OriginPool<ChannelConnection> pool, Http1Options options, long createdNanos) {
+            Channel channel, OriginPool<LoopConnection> pool, Http1Options options, long createdNanos) {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.pool = pool;
@@ -86,6 +88,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         channel.pipeline().addLast("aioduct-http1", this);
     }
 
+    @Override
     public EventLoop loop() {
         return loop;
     }
@@ -125,7 +128,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     // ---- sending ----
 
     /** Starts {@code c} on this connection, which the caller acquired. Must run on {@link #loop()}. */
-    public void start(Http1Call c) {
+    @Override
+    public void start(ExchangeCall c) {
         if (state != State.IDLE || !channel.isActive()) {
             boolean retry = reused;
             state = State.CLOSED;
@@ -152,7 +156,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         armTimer(startedAt);
     }
 
-    private void writeRequest(Http1Call c, Request request) {
+    private void writeRequest(ExchangeCall c, Request request) {
         long framing = RequestWriter.framing(request);
         RequestBody body = request.body();
         int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
@@ -231,7 +235,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     }
 
     private void process(ByteBuf in) {
-        Http1Call c = call;
+        ExchangeCall c = call;
         Response response = null;
         if (state == State.AWAITING_HEAD) {
             if (!readHead(in)) {
@@ -265,7 +269,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private Response onHead(Http1Call c) {
+    private Response onHead(ExchangeCall c) {
         int status = parser.status;
         boolean noBody = headRequest || status == 204 || status == 304;
         BodyDecoder.Framing framing = noBody
@@ -304,7 +308,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     }
 
     /** The response message ended. Releases the connection before anyone is told, so it can be reused at once. */
-    private void finishMessage(Http1Call c, boolean trailingBytes, @Nullable Response undelivered) {
+    private void finishMessage(ExchangeCall c, boolean trailingBytes, @Nullable Response undelivered) {
         BodyBuffer b = body;
         if (trailingBytes || !requestComplete) {
             // Bytes beyond the response, or a request body still being sent: out of step, do not reuse.
@@ -323,7 +327,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         c.onComplete();
     }
 
-    private void deliver(Http1Call c, Response response) {
+    private void deliver(ExchangeCall c, Response response) {
         delivered = true;
         BodyBuffer b = body;
         if (b != null) {
@@ -350,7 +354,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
      * delivered the call fails; after, the body does.
      */
     private void fail(Throwable cause, boolean retryable) {
-        Http1Call c = call;
+        ExchangeCall c = call;
         BodyBuffer b = body;
         State was = state;
         if (c == null) {
@@ -422,7 +426,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     }
 
     /** Aborts the exchange of {@code c} if it is still running here: its future was cancelled. Any thread. */
-    public void cancel(Http1Call c, String reason) {
+    @Override
+    public void cancel(ExchangeCall c, String reason) {
         onLoop(() -> {
             if (call == c) {
                 fail(new RequestCancelledException(reason), false);
@@ -431,6 +436,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     }
 
     /** Aborts whatever runs here: the engine is shutting down. Any thread. */
+    @Override
     public void abortForShutdown(String reason) {
         onLoop(() -> {
             if (call != null) {
@@ -485,7 +491,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     // ---- timeouts: one timer per connection, re-armed lazily ----
 
     private void armTimer(long now) {
-        Http1Call c = call;
+        ExchangeCall c = call;
         if (c == null) {
             return;
         }
@@ -500,7 +506,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         timer = loop.schedule(timerTask, Math.max(0, next - now), TimeUnit.NANOSECONDS);
     }
 
-    private long nextDeadline(Http1Call c) {
+    private long nextDeadline(ExchangeCall c) {
         long next = Long.MAX_VALUE;
         if (state == State.AWAITING_HEAD && c.responseTimeoutNanos() > 0) {
             next = startedAt + c.responseTimeoutNanos();
@@ -516,7 +522,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
 
     private void onTimer() {
         timer = null;
-        Http1Call c = call;
+        ExchangeCall c = call;
         if (c == null) {
             return;
         }
@@ -534,7 +540,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void timeout(TimedOutException.Kind kind, long nanos, Http1Call c) {
+    private void timeout(TimedOutException.Kind kind, long nanos, ExchangeCall c) {
         String phase = state == State.AWAITING_HEAD ? "waiting for the response head" : "reading the response body";
         fail(new TimedOutException(kind, Duration.ofNanos(nanos), phase + " of " + c.request()), false);
     }

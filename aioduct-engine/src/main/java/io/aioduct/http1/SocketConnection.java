@@ -8,9 +8,11 @@ import io.aioduct.RequestBody;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
+import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.BodySource;
+import io.aioduct.internal.ByteSink;
+import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.PooledConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
@@ -35,14 +37,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: one exchange at a time, driven by one thread; {@link #expire()} and {@link
  * #close(String)} may be called from any thread to abort it.
  */
-public final class SocketConnection implements PooledConnection {
+public final class SocketConnection implements BlockingConnection {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int READ_CHUNK = 16 * 1024;
 
     private final SocketTransport transport;
     private final InputStream in;
     private final OutputStream out;
-    private final OriginPool<SocketConnection> pool;
+    private final OriginPool<BlockingConnection> pool;
     private final Http1Options options;
     private final ResponseParser parser;
     private final BodyDecoder decoder;
@@ -71,7 +73,7 @@ public final class SocketConnection implements PooledConnection {
     private volatile @org.jspecify.annotations.Nullable SocketBody currentBody;
 
     public SocketConnection(
-            SocketTransport transport, OriginPool<SocketConnection> pool, Http1Options options, long createdNanos) {
+            SocketTransport transport, OriginPool<BlockingConnection> pool, Http1Options options, long createdNanos) {
         this.transport = transport;
         this.in = transport.input();
         this.out = transport.output();
@@ -131,6 +133,7 @@ public final class SocketConnection implements PooledConnection {
      * response was already handed out, its body fails now and the connection's slot is freed at once,
      * whether or not anyone is reading the body. Any thread.
      */
+    @Override
     public void expire() {
         totalExpired = true;
         reusable = false;
@@ -151,6 +154,7 @@ public final class SocketConnection implements PooledConnection {
     }
 
     /** Whether the last failed exchange broke on a reused connection before any response byte. */
+    @Override
     public boolean lastFailureRetryable() {
         return lastFailureRetryable;
     }
@@ -164,6 +168,7 @@ public final class SocketConnection implements PooledConnection {
      *
      * @param blockingExecutor where async body reads run when the caller is not a virtual thread
      */
+    @Override
     public Response exchange(ExchangeSpec exchange, Runnable complete, Executor blockingExecutor) {
         this.spec = exchange;
         this.onComplete = complete;
@@ -424,7 +429,7 @@ public final class SocketConnection implements PooledConnection {
     }
 
     /** Copies decoded payload into the caller's array. */
-    private static final class CopySink implements BodyDecoder.Sink {
+    private static final class CopySink implements ByteSink {
         private byte[] target = new byte[0];
         private int offset;
         int copied;

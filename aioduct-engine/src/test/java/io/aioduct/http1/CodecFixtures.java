@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
+import io.aioduct.internal.ByteSink;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -118,7 +119,7 @@ final class CodecFixtures {
     }
 
     /** A sink that copies what it is handed and checks each range lies in the buffer's readable bytes. */
-    static final class CollectingSink implements BodyDecoder.Sink {
+    static final class CollectingSink implements ByteSink {
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
         int calls;
 

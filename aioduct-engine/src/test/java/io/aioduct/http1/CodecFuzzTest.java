@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.internal.ByteSink;
 import io.aioduct.internal.HeaderRules;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
@@ -329,7 +330,7 @@ class CodecFuzzTest {
         }
     }
 
-    private static final class CountingSink implements BodyDecoder.Sink {
+    private static final class CountingSink implements ByteSink {
         long total;
 
         @Override

@@ -1,4 +1,4 @@
-package io.aioduct.http1;
+package io.aioduct.internal;
 
 import io.aioduct.Request;
 import org.jspecify.annotations.Nullable;

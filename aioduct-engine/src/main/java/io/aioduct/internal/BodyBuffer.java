@@ -1,8 +1,6 @@
-package io.aioduct.http1;
+package io.aioduct.internal;
 
 import io.aioduct.BodyTooLargeException;
-import io.aioduct.internal.BodySource;
-import io.aioduct.internal.Completions;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -27,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
  */
-final class BodyBuffer implements BodyDecoder.Sink, BodySource {
+public final class BodyBuffer implements ByteSink, BodySource {
 
     /** What the body needs from its connection. */
-    interface Control {
+    public interface Control {
         void pauseReading();
 
         void resumeReading();
@@ -69,7 +67,7 @@ final class BodyBuffer implements BodyDecoder.Sink, BodySource {
     private boolean terminated;
     private @Nullable AtomicInteger drains;
 
-    BodyBuffer(Control control, long contentLength, int highWater, int eagerLimit) {
+    public BodyBuffer(Control control, long contentLength, int highWater, int eagerLimit) {
         this.control = control;
         this.contentLength = contentLength;
         this.highWater = highWater;
@@ -83,7 +81,7 @@ final class BodyBuffer implements BodyDecoder.Sink, BodySource {
         return contentLength;
     }
 
-    boolean ended() {
+    public boolean ended() {
         lock.lock();
         try {
             return ended;
@@ -154,7 +152,7 @@ final class BodyBuffer implements BodyDecoder.Sink, BodySource {
     }
 
     /** The body ended on the wire. */
-    void onEnd() {
+    public void onEnd() {
         CompletableFuture<byte[]> done = null;
         byte[] result = null;
         boolean publish;
@@ -179,7 +177,7 @@ final class BodyBuffer implements BodyDecoder.Sink, BodySource {
     }
 
     /** The exchange failed after the response was delivered (timeout, peer close, bad framing). */
-    void onError(Throwable cause) {
+    public void onError(Throwable cause) {
         fail(cause);
     }
 
@@ -444,7 +442,7 @@ final class BodyBuffer implements BodyDecoder.Sink, BodySource {
      * dropped its stream, nothing will ever read the rest: close. Aggregation and subscribers finish on
      * their own.
      */
-    void abandoned() {
+    public void abandoned() {
         lock.lock();
         try {
             if (mode != NONE && mode != STREAM) {

@@ -1,14 +1,14 @@
-package io.aioduct.http1;
+package io.aioduct.internal;
 
 import io.aioduct.Response;
 
 /**
- * One exchange as an HTTP/1.1 connection sees it: what to send, how long to wait, and where to report.
+ * One exchange as a connection (HTTP/1.1 or HTTP/2) sees it: what to send, how long to wait, and where to report.
  * Implemented by the engine. The connection calls exactly one of {@link #onResponse} or {@link
  * #onFailure}, then (after a response) {@link #onComplete} once the message has fully arrived or been
  * aborted. Callbacks run on the connection's thread and must not block or throw.
  */
-public interface Http1Call extends ExchangeSpec {
+public interface ExchangeCall extends ExchangeSpec {
 
     /** The response head arrived. The body may still be streaming; failures after this go to the body. */
     void onResponse(Response response);

@@ -1,0 +1,26 @@
+package io.aioduct.internal;
+
+import io.aioduct.Response;
+import io.aioduct.pool.PooledConnection;
+import java.util.concurrent.Executor;
+
+/**
+ * A connection over a blocking socket (HTTP/1.1 or HTTP/2), as the engine's exchanges see it: the
+ * calling thread runs the exchange itself.
+ */
+public interface BlockingConnection extends PooledConnection {
+
+    /**
+     * Sends the request and waits for the response head on the calling thread. {@code complete} runs once
+     * when the exchange is over (body ended, aborted or failed); the lease goes back to the pool first.
+     *
+     * @param blockingExecutor where async body reads run when the caller is not a virtual thread
+     */
+    Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor);
+
+    /** Whether the last failed exchange broke on a reused connection before any response byte. */
+    boolean lastFailureRetryable();
+
+    /** The exchange on the calling thread ran past its total timeout: wake it with that error. Any thread. */
+    void expire();
+}
