@@ -1,5 +1,6 @@
 package io.aioduct;
 
+import io.aioduct.internal.ArrayHeaders;
 import io.aioduct.internal.HeaderRules;
 import java.util.ArrayList;
 import java.util.Arrays;

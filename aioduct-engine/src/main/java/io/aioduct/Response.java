@@ -12,6 +12,7 @@ public final class Response implements AutoCloseable {
     private final HttpVersion version;
     private final HttpHeaders headers;
     private final ResponseBody body;
+    private final BodySource source;
 
     /** Engine use: connections build responses; user code receives them. */
     public Response(
@@ -20,6 +21,7 @@ public final class Response implements AutoCloseable {
         this.status = status;
         this.version = version;
         this.headers = headers;
+        this.source = body;
         this.body = new ResponseBody(body, headers.first("Content-Type"), bufferLimit);
     }
 
@@ -43,6 +45,14 @@ public final class Response implements AutoCloseable {
 
     public ResponseBody body() {
         return body;
+    }
+
+    /**
+     * The trailer fields sent after the body (HTTP/2, or HTTP/1.1 chunked), once the body has been read
+     * to its end; empty when the server sent none. Fails if the body fails.
+     */
+    public java.util.concurrent.CompletionStage<HttpHeaders> trailers() {
+        return source.trailers();
     }
 
     /** Same as {@code body().close()}. */

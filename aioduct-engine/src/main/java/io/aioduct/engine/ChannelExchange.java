@@ -8,10 +8,10 @@ import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.ChannelTransport;
-import io.aioduct.http1.ChannelConnection;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.ExchangeCall;
 import io.aioduct.internal.LoopConnection;
+import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
 import java.lang.invoke.MethodHandles;
@@ -168,8 +168,14 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
 
     /** The connect succeeded; on the new channel's loop. */
     void connected(ChannelTransport transport) {
-        ChannelConnection c = new ChannelConnection(
-                transport.channel(), pool, host.http1(), host.ticker().nanoTime());
+        LoopConnection c;
+        try {
+            c = host.newConnection(transport, request.origin(), pool);
+        } catch (RuntimeException e) {
+            transport.close();
+            connectFailed(e);
+            return;
+        }
         try {
             pool.connected(c);
         } catch (RequestCancelledException e) {
@@ -243,13 +249,19 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     }
 
     @Override
-    public void onFailure(Throwable failure, boolean retryable) {
+    public void onFailure(Throwable failure, Retry retry) {
         connection = null;
-        if (retryable && attempts == 0 && !isDone() && !host.closed() && request.idempotent() && repeatableBody()) {
+        boolean allowed = switch (retry) {
+            case NEVER -> false;
             // A reused connection broke before any response byte: the server most likely closed it while
             // it sat idle. Send once more on a connection of our own.
+            case IF_IDEMPOTENT -> request.idempotent();
+            // The server refused the stream or went away before it: it never saw the request.
+            case UNPROCESSED -> true;
+        };
+        if (allowed && attempts == 0 && !isDone() && !host.closed() && repeatableBody()) {
             attempts++;
-            fresh = true;
+            fresh = retry == Retry.IF_IDEMPOTENT;
             acquire();
             return;
         }

@@ -19,6 +19,10 @@ interface ChannelHost {
     /** Resolves and connects, then calls {@code exchange.connected} or {@code connectFailed} on the new channel's loop. */
     void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange);
 
+    /** The connection for a freshly connected transport: HTTP/2 if ALPN or prior knowledge says so. */
+    LoopConnection newConnection(
+            io.aioduct.connect.ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool);
+
     /** Runs {@code task} where the exchange's pool may be touched (inline for a shared pool). */
     void onHome(Runnable task);
 

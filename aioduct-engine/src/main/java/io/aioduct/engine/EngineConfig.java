@@ -4,6 +4,7 @@ import io.aioduct.connect.AddressPreference;
 import io.aioduct.connect.Resolver;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.http1.Http1Options;
+import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.pool.Ticker;
 import io.aioduct.tls.TlsConfig;
@@ -25,6 +26,7 @@ public final class EngineConfig {
     private final SocketConfig socket;
     private final Ticker ticker;
     private final TlsConfig tls;
+    private final Http2Options http2;
 
     private EngineConfig(Builder b) {
         this.pool = b.pool;
@@ -33,6 +35,7 @@ public final class EngineConfig {
         this.socket = b.socket.build();
         this.ticker = b.ticker;
         this.tls = b.tls;
+        this.http2 = b.http2;
     }
 
     public static Builder builder() {
@@ -47,6 +50,7 @@ public final class EngineConfig {
         b.socket = socket.toBuilder();
         b.ticker = ticker;
         b.tls = tls;
+        b.http2 = http2;
         return b;
     }
 
@@ -76,6 +80,16 @@ public final class EngineConfig {
         return tls;
     }
 
+    /** HTTP/2: offered by ALPN, prior knowledge for cleartext, windows, limits, keep-alive PINGs. */
+    public Http2Options http2() {
+        return http2;
+    }
+
+    /** Whether connections to {@code origin} may speak HTTP/2 (so its pool waits for its first connection). */
+    public boolean mayUseHttp2(io.aioduct.Origin origin) {
+        return origin.secure() ? http2.enabled() : http2.priorKnowledge();
+    }
+
     /** Builds an {@link EngineConfig}. Not thread-safe. */
     public static final class Builder {
         private PoolConfig pool = PoolConfig.DEFAULT;
@@ -84,8 +98,15 @@ public final class EngineConfig {
         private SocketConfig.Builder socket = SocketConfig.builder();
         private Ticker ticker = Ticker.SYSTEM;
         private TlsConfig tls = TlsConfig.DEFAULT;
+        private Http2Options http2 = Http2Options.DEFAULT;
 
         private Builder() {}
+
+        /** HTTP/2 settings; default {@link Http2Options#DEFAULT} (offered over TLS, not over cleartext). */
+        public Builder http2(Http2Options http2) {
+            this.http2 = Objects.requireNonNull(http2, "http2");
+            return this;
+        }
 
         /** TLS for {@code https} origins: trust, client certificate, versions; default {@link TlsConfig#DEFAULT}. */
         public Builder tls(TlsConfig tls) {

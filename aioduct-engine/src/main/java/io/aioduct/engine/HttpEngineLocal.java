@@ -55,7 +55,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
-        this.tlsConnector = new TlsConnectorLocal(connector, config.tls(), false);
+        this.tlsConnector =
+                new TlsConnectorLocal(connector, config.tls(), config.http2().enabled());
         List<CoreHost> hosts = new ArrayList<>();
         for (int i = 0; i < runtime.cores(); i++) {
             hosts.add(new CoreHost(i));
@@ -207,7 +208,10 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
             OriginPool<LoopConnection> p = pools.get(origin);
             return p != null
                     ? p
-                    : pools.computeIfAbsent(origin, o -> OriginPool.local(o, config.pool(), config.ticker()));
+                    : pools.computeIfAbsent(
+                            origin,
+                            o -> OriginPool.local(
+                                    o, config.pool(), config.ticker(), Connections.multiplexing(config, o)));
         }
 
         @Override
@@ -242,6 +246,12 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
                             new IllegalStateException("a local connector must return channel transports, got " + t));
                 }
             }));
+        }
+
+        @Override
+        public LoopConnection newConnection(
+                ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
+            return Connections.onChannel(config, transport, origin, pool, config.ticker());
         }
 
         @Override

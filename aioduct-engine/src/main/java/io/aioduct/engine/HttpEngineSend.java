@@ -60,7 +60,10 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.blocking = connector.kind() == TransportKind.BLOCKING;
-        this.tlsConnector = new TlsConnector(connector, config.tls(), false);
+        // The blocking HTTP/2 driver comes with the virtual runtime's HTTP/2 support; until then ALPN offers
+        // h2 only on event-loop transports.
+        this.tlsConnector =
+                new TlsConnector(connector, config.tls(), config.http2().enabled() && !blocking);
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
         scheduleEviction();
     }
@@ -214,7 +217,10 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
             OriginPool<LoopConnection> p = channelPools.get(origin);
             return p != null
                     ? p
-                    : channelPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
+                    : channelPools.computeIfAbsent(
+                            origin,
+                            o -> OriginPool.shared(
+                                    o, config.pool(), config.ticker(), Connections.multiplexing(config, o)));
         }
 
         @Override
@@ -242,6 +248,12 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
                     exchange.connectFailed(e);
                 }
             });
+        }
+
+        @Override
+        public LoopConnection newConnection(
+                ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
+            return Connections.onChannel(config, transport, origin, pool, config.ticker());
         }
 
         @Override

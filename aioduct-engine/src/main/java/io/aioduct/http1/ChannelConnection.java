@@ -11,6 +11,7 @@ import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
 import io.aioduct.internal.ExchangeCall;
 import io.aioduct.internal.LoopConnection;
+import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -131,15 +132,15 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     @Override
     public void start(ExchangeCall c) {
         if (state != State.IDLE || !channel.isActive()) {
-            boolean retry = reused;
             state = State.CLOSED;
             reusable = false;
             pool.release(this, false);
+            // Nothing of this request was written, so it may go out again on another connection.
             c.onFailure(
                     new ConnectionClosedException(
                             "connection to " + channel.remoteAddress() + " closed before the request was sent",
                             closeCause),
-                    retry);
+                    Retry.UNPROCESSED);
             return;
         }
         Request request = c.request();
@@ -310,6 +311,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     /** The response message ended. Releases the connection before anyone is told, so it can be reused at once. */
     private void finishMessage(ExchangeCall c, boolean trailingBytes, @Nullable Response undelivered) {
         BodyBuffer b = body;
+        // Taken now: once released, the connection may start the next exchange and reset the decoder.
+        io.aioduct.HttpHeaders trailers = decoder.trailers();
         if (trailingBytes || !requestComplete) {
             // Bytes beyond the response, or a request body still being sent: out of step, do not reuse.
             reusable = false;
@@ -320,7 +323,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         }
         resetExchange();
         pool.release(this, reusable && channel.isActive());
-        if (b != null) b.onEnd();
+        if (b != null) b.onEnd(trailers);
         if (undelivered != null) {
             c.onResponse(undelivered);
         }
@@ -376,7 +379,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         }
         if (was == State.AWAITING_HEAD || !delivered) {
             // The head may have been parsed, but the caller never saw it: the exchange itself fails.
-            c.onFailure(cause, retryable);
+            c.onFailure(cause, retryable ? Retry.IF_IDEMPOTENT : Retry.NEVER);
         } else {
             c.onComplete();
         }

@@ -49,6 +49,7 @@ final class SocketBody implements BodySource {
     private final Executor executor;
     private volatile int state = OPEN;
     private volatile @Nullable RuntimeException failure;
+    private final CompletableFuture<io.aioduct.HttpHeaders> trailers = new CompletableFuture<>();
 
     SocketBody(SocketConnection connection, int generation, long contentLength, Executor executor) {
         this.connection = connection;
@@ -95,6 +96,17 @@ final class SocketBody implements BodySource {
     void fail(RuntimeException cause) {
         failure = cause;
         STATE.compareAndSet(this, OPEN, FAILED);
+        trailers.completeExceptionally(cause);
+    }
+
+    /** The body ended on the wire with these trailers (called by the connection as it finishes). */
+    void ended(io.aioduct.HttpHeaders fields) {
+        trailers.complete(fields);
+    }
+
+    @Override
+    public CompletionStage<io.aioduct.HttpHeaders> trailers() {
+        return trailers;
     }
 
     @Override
@@ -164,6 +176,7 @@ final class SocketBody implements BodySource {
     @Override
     public void close() {
         if (STATE.compareAndSet(this, OPEN, CLOSED)) {
+            trailers.completeExceptionally(new RequestCancelledException("the response body was closed"));
             connection.abortBody(generation);
         }
     }

@@ -336,6 +336,10 @@ public final class SocketConnection implements BlockingConnection {
         if (exchangeOpen.compareAndSet(true, false)) {
             // Take the callback first: once released, the connection may start another exchange at once.
             Runnable done = onComplete;
+            SocketBody body = currentBody;
+            if (body != null) {
+                body.ended(decoder.trailers());
+            }
             reused = true;
             if (readBuf.isReadable()) {
                 // Bytes beyond the response: the connection is out of step.

@@ -66,6 +66,8 @@ public final class BodyBuffer implements ByteSink, BodySource {
     private long demand;
     private boolean terminated;
     private @Nullable AtomicInteger drains;
+    private @Nullable CompletableFuture<io.aioduct.HttpHeaders> trailers;
+    private io.aioduct.HttpHeaders trailerFields = io.aioduct.HttpHeaders.empty();
 
     public BodyBuffer(Control control, long contentLength, int highWater, int eagerLimit) {
         this.control = control;
@@ -153,6 +155,12 @@ public final class BodyBuffer implements ByteSink, BodySource {
 
     /** The body ended on the wire. */
     public void onEnd() {
+        onEnd(io.aioduct.HttpHeaders.empty());
+    }
+
+    /** The body ended on the wire, followed by these trailer fields. */
+    public void onEnd(io.aioduct.HttpHeaders trailerFields) {
+        CompletableFuture<io.aioduct.HttpHeaders> trailersDone;
         CompletableFuture<byte[]> done = null;
         byte[] result = null;
         boolean publish;
@@ -162,6 +170,8 @@ public final class BodyBuffer implements ByteSink, BodySource {
                 return;
             }
             ended = true;
+            this.trailerFields = trailerFields;
+            trailersDone = trailers;
             consolidateQueue();
             if (mode == AGGREGATE && aggregate != null) {
                 done = aggregate;
@@ -173,7 +183,27 @@ public final class BodyBuffer implements ByteSink, BodySource {
             lock.unlock();
         }
         if (done != null) done.complete(result);
+        if (trailersDone != null) trailersDone.complete(trailerFields);
         if (publish) drain();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<io.aioduct.HttpHeaders> trailers() {
+        lock.lock();
+        try {
+            if (ended) {
+                return CompletableFuture.completedFuture(trailerFields);
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            if (trailers == null) {
+                trailers = new CompletableFuture<>();
+            }
+            return trailers;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The exchange failed after the response was delivered (timeout, peer close, bad framing). */
@@ -183,6 +213,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
 
     private void fail(Throwable cause) {
         CompletableFuture<byte[]> done = null;
+        CompletableFuture<io.aioduct.HttpHeaders> trailersDone;
         boolean publish;
         lock.lock();
         try {
@@ -192,12 +223,14 @@ public final class BodyBuffer implements ByteSink, BodySource {
             failure = cause;
             releaseQueue();
             done = aggregate;
+            trailersDone = trailers;
             signal();
             publish = mode == PUBLISH;
         } finally {
             lock.unlock();
         }
         if (done != null) done.completeExceptionally(cause);
+        if (trailersDone != null) trailersDone.completeExceptionally(cause);
         if (publish) drain();
     }
 

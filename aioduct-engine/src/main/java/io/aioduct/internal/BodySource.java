@@ -30,6 +30,11 @@ public interface BodySource {
     /** Abandons the body: releases what is buffered and closes the connection unless the body already ended. */
     void close();
 
+    /** The trailer fields, once the body has ended (empty when there were none); fails if the body does. */
+    default CompletionStage<io.aioduct.HttpHeaders> trailers() {
+        return java.util.concurrent.CompletableFuture.completedFuture(io.aioduct.HttpHeaders.empty());
+    }
+
     /** A source with no bytes, for HEAD, 204 and 304 responses. */
     BodySource EMPTY = new BodySource() {
         @Override

@@ -14,11 +14,10 @@ public interface ExchangeCall extends ExchangeSpec {
     void onResponse(Response response);
 
     /**
-     * The exchange failed before a response was delivered. {@code retryable}: the connection was a
-     * reused one and broke before any response byte arrived, so the request may be resent on a new
-     * connection if it is idempotent.
+     * The exchange failed before a response was delivered. {@code retry} says whether the connection
+     * judged it safe to send the request again (on another connection).
      */
-    void onFailure(Throwable failure, boolean retryable);
+    void onFailure(Throwable failure, Retry retry);
 
     /** The response message ended on the wire (or was aborted); the connection is already released. */
     void onComplete();

@@ -307,16 +307,28 @@ public final class OriginPool<C extends PooledConnection> {
         handOut(connection, served, permits);
     }
 
-    /** Leases spare streams of a multiplexed connection to queued waiters. Holds the lock. */
+    /**
+     * Leases spare streams of a multiplexed connection to queued waiters, taking it out of the idle list
+     * if it was there. Keeps the connection on the spare list exactly while it is leased but not full.
+     * Holds the lock.
+     */
     private @Nullable List<PoolWaiter<C>> shareWithWaiters(C c, Mux m) {
+        if (m.retired) {
+            withSpare.remove(c);
+            return null;
+        }
         List<PoolWaiter<C>> served = null;
-        while (!m.retired && m.leases < c.capacity() && !waiters.isEmpty()) {
+        while (m.leases < c.capacity() && !waiters.isEmpty()) {
+            if (m.leases == 0) {
+                idle.remove(c);
+                active++;
+            }
             if (served == null) served = new ArrayList<>();
             served.add(waiters.pollFirst());
             m.leases++;
             streams++;
         }
-        boolean spare = !m.retired && m.leases < c.capacity();
+        boolean spare = m.leases > 0 && m.leases < c.capacity();
         if (spare && !withSpare.contains(c)) {
             withSpare.add(c);
         } else if (!spare) {
@@ -433,19 +445,17 @@ public final class OriginPool<C extends PooledConnection> {
         }
         if (m.leases == 0) {
             withSpare.remove(c);
-            if (waiters.isEmpty()) {
-                active--;
-                if (idle.size() < config.maxIdlePerOrigin()) {
-                    c.idleSinceNanos(now);
-                    idle.addFirst(c);
-                    return false;
-                }
-                total--;
-                m.retired = true;
-                forget(c);
-                return true;
+            active--;
+            // Idle now; queued waiters (served right after) take it out of the idle list again.
+            if (!waiters.isEmpty() || idle.size() < config.maxIdlePerOrigin()) {
+                c.idleSinceNanos(now);
+                idle.addFirst(c);
+                return false;
             }
-            // Waiters are about to share it: it stays active.
+            total--;
+            m.retired = true;
+            forget(c);
+            return true;
         }
         return false;
     }
@@ -477,9 +487,7 @@ public final class OriginPool<C extends PooledConnection> {
             if (connection.capacity() == 0) {
                 retire(connection, m);
                 if (m.leases == 0) {
-                    if (!idle.remove(connection)) {
-                        active--; // it was about to be shared, so counted active; idle ones are not
-                    }
+                    idle.remove(connection);
                     forget(connection);
                     close = true;
                 }

@@ -1,12 +1,18 @@
-package io.aioduct;
+package io.aioduct.internal;
 
-/** Headers held as alternating names and values in one array; already validated. */
-final class ArrayHeaders implements HttpHeaders {
-    static final ArrayHeaders EMPTY = new ArrayHeaders(new String[0]);
+import io.aioduct.HttpHeaders;
+
+/**
+ * Headers held as alternating names and values in one array, trusted to be valid already (built by
+ * {@link HttpHeaders.Builder}, or decoded from the wire by a codec that checked them).
+ */
+public final class ArrayHeaders implements HttpHeaders {
+    public static final ArrayHeaders EMPTY = new ArrayHeaders(new String[0]);
 
     private final String[] fields;
 
-    ArrayHeaders(String[] fields) {
+    /** Takes ownership of {@code fields}: alternating names and values, already checked. */
+    public ArrayHeaders(String[] fields) {
         this.fields = fields;
     }
 

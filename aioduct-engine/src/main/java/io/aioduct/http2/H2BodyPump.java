@@ -1,0 +1,222 @@
+package io.aioduct.http2;
+
+import io.aioduct.RequestBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Feeds a streamed request body (input stream, writer or publisher) to an HTTP/2 stream on an event
+ * loop. Chunks hop onto the loop, where the stream sends them as flow control allows; the source is held
+ * back while more than a bounded amount waits there, so a slow server or a small window slows the
+ * source instead of growing a buffer. Blocking sources run on their own virtual thread.
+ */
+final class H2BodyPump {
+    private static final int CHUNK = 16 * 1024;
+    private static final long LIMIT = 256 * 1024;
+
+    private final H2ChannelStream stream;
+    private final H2ChannelConnection connection;
+    private final long declared;
+    private final AtomicLong pending = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private long sent;
+    private volatile boolean cancelled;
+    private volatile Thread thread;
+    private volatile Flow.Subscription subscription;
+    private volatile boolean demandOwed;
+
+    private H2BodyPump(H2ChannelStream stream, H2ChannelConnection connection, long declared) {
+        this.stream = stream;
+        this.connection = connection;
+        this.declared = declared;
+    }
+
+    static H2BodyPump start(H2ChannelStream stream, RequestBody body) {
+        H2BodyPump pump = new H2BodyPump(stream, connectionOf(stream), body.contentLength());
+        switch (body) {
+            case RequestBody.Stream s ->
+                Thread.ofVirtual().name("aioduct-body-pump").start(() -> pump.runStream(s));
+            case RequestBody.Writer w ->
+                Thread.ofVirtual().name("aioduct-body-pump").start(() -> pump.runWriter(w));
+            case RequestBody.Publisher p -> p.publisher().subscribe(pump.new Subscriber());
+            case RequestBody.Bytes b -> throw new IllegalArgumentException("byte bodies are sent directly");
+        }
+        return pump;
+    }
+
+    private static H2ChannelConnection connectionOf(H2ChannelStream stream) {
+        return stream.connection();
+    }
+
+    /** The stream's queue emptied into the session. On the loop. */
+    void onDrained() {
+        pending.set(0);
+        lock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Flow.Subscription s = subscription;
+        if (demandOwed && s != null && !cancelled) {
+            demandOwed = false;
+            s.request(1);
+        }
+    }
+
+    void cancel() {
+        cancelled = true;
+        Thread t = thread;
+        if (t != null) t.interrupt();
+        Flow.Subscription s = subscription;
+        if (s != null) s.cancel();
+        lock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands a chunk to the stream; returns whether the source may produce more at once. */
+    private boolean submit(ByteBuf chunk, boolean last) {
+        int n = chunk.readableBytes();
+        sent += n;
+        if (declared >= 0 && sent > declared) {
+            chunk.release();
+            throw new IllegalStateException(
+                    "request body is longer than its declared length of " + declared + " bytes");
+        }
+        if (last && declared >= 0 && sent != declared) {
+            chunk.release();
+            throw new IllegalStateException(
+                    "request body ended after " + sent + " of its declared " + declared + " bytes");
+        }
+        long now = pending.addAndGet(n);
+        connection.onLoop(() -> {
+            stream.enqueue(chunk, last);
+            connection.flush();
+        });
+        return now <= LIMIT;
+    }
+
+    private void awaitRoom() throws InterruptedIOException {
+        lock.lock();
+        try {
+            while (pending.get() > LIMIT && !cancelled) {
+                drained.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sending the request body");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failed(Throwable cause) {
+        if (!cancelled) {
+            connection.onLoop(() -> stream.requestBodyFailed(cause));
+        }
+    }
+
+    private void runStream(RequestBody.Stream body) {
+        thread = Thread.currentThread();
+        try (InputStream in = body.open()) {
+            byte[] buf = new byte[CHUNK];
+            int n;
+            while (!cancelled && (n = in.read(buf)) >= 0) {
+                if (n == 0) continue;
+                if (!submit(Unpooled.copiedBuffer(buf, 0, n), false)) {
+                    awaitRoom();
+                }
+            }
+            if (!cancelled) submit(Unpooled.EMPTY_BUFFER, true);
+        } catch (Throwable e) {
+            failed(e);
+        }
+    }
+
+    private void runWriter(RequestBody.Writer body) {
+        thread = Thread.currentThread();
+        OutputStream out = new java.io.BufferedOutputStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) throws java.io.IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] data, int off, int len) throws java.io.IOException {
+                        if (cancelled) {
+                            throw new java.io.IOException("the exchange ended; the request body is no longer wanted");
+                        }
+                        if (len > 0 && !submit(Unpooled.copiedBuffer(data, off, len), false)) {
+                            awaitRoom();
+                        }
+                    }
+                },
+                CHUNK);
+        try {
+            body.writer().writeTo(out);
+            out.flush();
+            if (!cancelled) submit(Unpooled.EMPTY_BUFFER, true);
+        } catch (Throwable e) {
+            failed(e);
+        }
+    }
+
+    /** Pulls from a publisher, one buffer of demand at a time while the loop keeps up. */
+    private final class Subscriber implements Flow.Subscriber<ByteBuffer> {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+            if (cancelled) return;
+            try {
+                ByteBuf copy = Unpooled.buffer(item.remaining());
+                copy.writeBytes(item);
+                if (submit(copy, false)) {
+                    subscription.request(1);
+                } else {
+                    demandOwed = true;
+                }
+            } catch (RuntimeException e) {
+                cancel();
+                failed(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            failed(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            if (cancelled) return;
+            try {
+                submit(Unpooled.EMPTY_BUFFER, true);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.aioduct.http2;
+
+import io.aioduct.HttpHeaders;
+import io.aioduct.HttpProtocolException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.internal.ArrayHeaders;
+import io.aioduct.internal.HeaderRules;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps requests to HTTP/2 header lists and response header lists back to {@link HttpHeaders}, under
+ * RFC 9113 section 8: pseudo-headers first, names in lower case, no connection-specific fields.
+ * Stateless.
+ */
+final class Http2Messages {
+    private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+
+    private Http2Messages() {}
+
+    /** The length the request body will have: its own, 0 for a bodiless POST/PUT/PATCH, -1 unknown or none. */
+    static long bodyLength(Request request) {
+        RequestBody body = request.body();
+        if (body == null) {
+            String m = request.method();
+            return m.equals("POST") || m.equals("PUT") || m.equals("PATCH") ? 0 : -1;
+        }
+        return body.contentLength();
+    }
+
+    /** Whether the request sends DATA frames (then HEADERS does not end the stream). */
+    static boolean hasBody(Request request) {
+        RequestBody body = request.body();
+        return body != null && body.contentLength() != 0;
+    }
+
+    static Http2Headers requestHeaders(Request request, @Nullable String userAgent, long length) {
+        HttpHeaders headers = request.headers();
+        // No validation: names and values were checked when the request was built.
+        DefaultHttp2Headers h = new DefaultHttp2Headers(false, headers.size() + 6);
+        h.method(request.method());
+        h.scheme(request.origin().scheme());
+        h.path(request.target());
+        String host = headers.first("Host");
+        h.authority(host != null ? host : request.origin().hostHeader());
+        boolean hasUserAgent = false;
+        boolean hasContentType = false;
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            switch (lower) {
+                case "host",
+                        "connection",
+                        "keep-alive",
+                        "proxy-connection",
+                        "transfer-encoding",
+                        "upgrade",
+                        "content-length" -> {
+                    // Connection-specific (RFC 9113 8.2.2), or written below from the body.
+                    continue;
+                }
+                case "te" -> {
+                    if (!headers.value(i).trim().equalsIgnoreCase("trailers")) continue;
+                }
+                case "user-agent" -> hasUserAgent = true;
+                case "content-type" -> hasContentType = true;
+                default -> {}
+            }
+            h.add(new AsciiString(lower), headers.value(i));
+        }
+        if (!hasUserAgent && userAgent != null) {
+            h.add(USER_AGENT, userAgent);
+        }
+        RequestBody body = request.body();
+        if (body != null && !hasContentType && body.contentType() != null) {
+            h.add(CONTENT_TYPE, body.contentType());
+        }
+        if (length >= 0) {
+            h.add(CONTENT_LENGTH, Long.toString(length));
+        }
+        return h;
+    }
+
+    /** The status of a response head the session already checked. */
+    static int status(Http2Headers headers) {
+        CharSequence s = headers.status();
+        return (s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + (s.charAt(2) - '0');
+    }
+
+    /**
+     * The regular fields of a response or trailer block. Pseudo-headers other than :status, and
+     * connection-specific fields, make it malformed (RFC 9113 8.2.2, 8.3.2).
+     */
+    static HttpHeaders responseHeaders(Http2Headers headers) {
+        String[] fields = new String[headers.size() * 2];
+        int n = 0;
+        for (Map.Entry<CharSequence, CharSequence> e : headers) {
+            CharSequence name = e.getKey();
+            if (name.length() > 0 && name.charAt(0) == ':') {
+                if (!AsciiString.contentEquals(name, ":status")) {
+                    throw new HttpProtocolException("response carries the request pseudo-header " + name);
+                }
+                continue;
+            }
+            String value = e.getValue().toString();
+            String key = name.toString();
+            if (key.equals("connection") || key.equals("transfer-encoding") || key.equals("keep-alive")) {
+                throw new HttpProtocolException("HTTP/2 response carries the connection-specific header " + key);
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (!HeaderRules.isValueByte(value.charAt(i))) {
+                    throw new HttpProtocolException("HTTP/2 response header '" + key + "' has an illegal character "
+                            + HeaderRules.describe(value.charAt(i)));
+                }
+            }
+            fields[n++] = key;
+            fields[n++] = value;
+        }
+        return new ArrayHeaders(n == fields.length ? fields : java.util.Arrays.copyOf(fields, n));
+    }
+
+    /** The Content-Length of a response, or -1; a malformed one is a protocol error. */
+    static long contentLength(HttpHeaders headers) {
+        String cl = headers.first("content-length");
+        if (cl == null) {
+            return -1;
+        }
+        try {
+            long v = Long.parseLong(cl.trim());
+            if (v < 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new HttpProtocolException("HTTP/2 response content-length '" + cl + "' is not a number");
+        }
+    }
+}
