@@ -8,7 +8,6 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
-import io.aioduct.http1.SocketConnection;
 import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.ExchangeSpec;
@@ -78,12 +77,11 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                     return c.exchange(this, this::complete, engine.blockingExecutor());
                 } catch (AioductException e) {
                     connection = null;
-                    if (attempt == 0
-                            && c.lastFailureRetryable()
-                            && request.idempotent()
-                            && repeatableBody()
-                            && !engine.closed()) {
-                        fresh = true;
+                    io.aioduct.internal.Retry retry = c.lastFailureRetry();
+                    boolean allowed = retry == io.aioduct.internal.Retry.UNPROCESSED
+                            || (retry == io.aioduct.internal.Retry.IF_IDEMPOTENT && request.idempotent());
+                    if (attempt == 0 && allowed && repeatableBody() && !engine.closed()) {
+                        fresh = retry == io.aioduct.internal.Retry.IF_IDEMPOTENT;
                         continue;
                     }
                     throw e;
@@ -226,8 +224,20 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
             if (e instanceof AioductException) throw e;
             throw new ConnectFailedException("cannot connect to " + request.origin() + ": " + e, e);
         }
-        SocketConnection c = new SocketConnection(
-                transport, pool, engine.config.http1(), engine.config.ticker().nanoTime());
+        BlockingConnection c;
+        try {
+            c = Connections.onSocket(
+                    engine.config,
+                    transport,
+                    request.origin(),
+                    pool,
+                    engine.blockingExecutor(),
+                    engine.config.ticker());
+        } catch (RuntimeException e) {
+            transport.close();
+            pool.connectFailed();
+            throw e;
+        }
         pool.connected(c);
         return c;
     }

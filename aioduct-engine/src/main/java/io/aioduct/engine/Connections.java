@@ -2,11 +2,16 @@ package io.aioduct.engine;
 
 import io.aioduct.Origin;
 import io.aioduct.connect.ChannelTransport;
+import io.aioduct.connect.SocketTransport;
 import io.aioduct.http1.ChannelConnection;
+import io.aioduct.http1.SocketConnection;
 import io.aioduct.http2.H2ChannelConnection;
+import io.aioduct.http2.H2SocketConnection;
+import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.Ticker;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /** Chooses the protocol of a new connection and builds it; shared by both engines. */
@@ -37,5 +42,20 @@ final class Connections {
                     transport.channel(), pool, config.http2(), config.http1(), ticker.nanoTime());
         }
         return new ChannelConnection(transport.channel(), pool, config.http1(), ticker.nanoTime());
+    }
+
+    /** A blocking-socket connection; {@code callbacks} runs body callbacks off an HTTP/2 reader thread. */
+    static BlockingConnection onSocket(
+            EngineConfig config,
+            SocketTransport transport,
+            Origin origin,
+            OriginPool<BlockingConnection> pool,
+            Executor callbacks,
+            Ticker ticker) {
+        if (http2(config, origin, transport.applicationProtocol())) {
+            return new H2SocketConnection(
+                    transport, pool, config.http2(), config.http1(), callbacks, ticker.nanoTime());
+        }
+        return new SocketConnection(transport, pool, config.http1(), ticker.nanoTime());
     }
 }

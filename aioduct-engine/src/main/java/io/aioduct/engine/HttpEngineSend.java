@@ -135,7 +135,9 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         OriginPool<BlockingConnection> p = socketPools.get(origin);
         return p != null
                 ? p
-                : socketPools.computeIfAbsent(origin, o -> OriginPool.shared(o, config.pool(), config.ticker()));
+                : socketPools.computeIfAbsent(
+                        origin,
+                        o -> OriginPool.shared(o, config.pool(), config.ticker(), Connections.multiplexing(config, o)));
     }
 
     /** The connector for {@code origin}: TLS layered over ours for https. */

@@ -155,8 +155,8 @@ public final class SocketConnection implements BlockingConnection {
 
     /** Whether the last failed exchange broke on a reused connection before any response byte. */
     @Override
-    public boolean lastFailureRetryable() {
-        return lastFailureRetryable;
+    public io.aioduct.internal.Retry lastFailureRetry() {
+        return lastFailureRetryable ? io.aioduct.internal.Retry.IF_IDEMPOTENT : io.aioduct.internal.Retry.NEVER;
     }
 
     // ---- the exchange ----

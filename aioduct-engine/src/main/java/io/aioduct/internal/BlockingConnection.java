@@ -18,8 +18,12 @@ public interface BlockingConnection extends PooledConnection {
      */
     Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor);
 
-    /** Whether the last failed exchange broke on a reused connection before any response byte. */
-    boolean lastFailureRetryable();
+    /**
+     * Whether the failed exchange on the calling thread may be sent again: a reused HTTP/1.1 connection
+     * that broke before any response byte ({@link Retry#IF_IDEMPOTENT}), an HTTP/2 stream the server
+     * refused ({@link Retry#UNPROCESSED}), or neither.
+     */
+    Retry lastFailureRetry();
 
     /** The exchange on the calling thread ran past its total timeout: wake it with that error. Any thread. */
     void expire();

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -46,6 +47,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
     private static final int CLOSED = 4;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final @Nullable Executor callbacks;
     private final Control control;
     private final long contentLength;
     private final int highWater;
@@ -69,7 +71,22 @@ public final class BodyBuffer implements ByteSink, BodySource {
     private @Nullable CompletableFuture<io.aioduct.HttpHeaders> trailers;
     private io.aioduct.HttpHeaders trailerFields = io.aioduct.HttpHeaders.empty();
 
+    /**
+     * A body whose futures and subscriber signals run on the producer's thread (an event loop): the
+     * fastest path, and the one the event-loop connections use.
+     */
     public BodyBuffer(Control control, long contentLength, int highWater, int eagerLimit) {
+        this(control, contentLength, highWater, eagerLimit, null);
+    }
+
+    /**
+     * A body whose futures and subscriber signals run on {@code callbacks} instead of the producer's
+     * thread: for a blocking driver's reader thread, which must never run a caller's code (a caller
+     * blocking there would stall every stream of the connection).
+     */
+    public BodyBuffer(
+            Control control, long contentLength, int highWater, int eagerLimit, @Nullable Executor callbacks) {
+        this.callbacks = callbacks;
         this.control = control;
         this.contentLength = contentLength;
         this.highWater = highWater;
@@ -131,7 +148,33 @@ public final class BodyBuffer implements ByteSink, BodySource {
             return;
         }
         if (pause) control.pauseReading();
-        if (publish) drain();
+        if (publish) signalSubscriber();
+    }
+
+    /** Runs subscriber delivery on the callback executor, if there is one. */
+    private void signalSubscriber() {
+        if (callbacks == null) {
+            drain();
+        } else {
+            callbacks.execute(this::drain);
+        }
+    }
+
+    /** Completes a future on the callback executor, if there is one. */
+    private <T> void complete(CompletableFuture<T> future, T value) {
+        if (callbacks == null) {
+            future.complete(value);
+        } else {
+            callbacks.execute(() -> future.complete(value));
+        }
+    }
+
+    private void completeExceptionally(CompletableFuture<?> future, Throwable cause) {
+        if (callbacks == null) {
+            future.completeExceptionally(cause);
+        } else {
+            callbacks.execute(() -> future.completeExceptionally(cause));
+        }
     }
 
     /** Appends to the growable array (aggregate mode); false if that would pass the limit. */
@@ -182,9 +225,9 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
-        if (done != null) done.complete(result);
-        if (trailersDone != null) trailersDone.complete(trailerFields);
-        if (publish) drain();
+        if (done != null) complete(done, result);
+        if (trailersDone != null) complete(trailersDone, trailerFields);
+        if (publish) signalSubscriber();
     }
 
     @Override
@@ -229,9 +272,9 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
-        if (done != null) done.completeExceptionally(cause);
-        if (trailersDone != null) trailersDone.completeExceptionally(cause);
-        if (publish) drain();
+        if (done != null) completeExceptionally(done, cause);
+        if (trailersDone != null) completeExceptionally(trailersDone, cause);
+        if (publish) signalSubscriber();
     }
 
     // ---- consumer side: any thread ----

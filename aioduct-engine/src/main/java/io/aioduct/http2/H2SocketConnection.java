@@ -1,0 +1,401 @@
+package io.aioduct.http2;
+
+import io.aioduct.ConnectionClosedException;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.connect.SocketTransport;
+import io.aioduct.http1.Http1Options;
+import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.ExchangeSpec;
+import io.aioduct.internal.Retry;
+import io.aioduct.pool.OriginPool;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP/2 connection over a blocking socket, for the virtual-thread runtime. The same {@link
+ * Http2Session} as on the event loops, guarded by a lock: a reader virtual thread reads frames and feeds
+ * it; each request's own virtual thread opens its stream, writes its body as flow control allows and
+ * waits for its head; a watch virtual thread enforces timeouts and keep-alive PINGs. No platform thread
+ * is involved, and no caller's code runs on the reader thread (body callbacks go to the runtime).
+ *
+ * <p>Frames leave in the order the session queued them: whoever flushes drains and writes under one
+ * write lock.
+ */
+public final class H2SocketConnection implements BlockingConnection, Http2Session.Listener {
+    private static final int DEFAULT_INITIAL_CAPACITY = 100;
+
+    final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Condition watchWake = lock.newCondition();
+    private final SocketTransport transport;
+    private final OriginPool<BlockingConnection> pool;
+    private final Http2Options options;
+    private final Http1Options bodyOptions;
+    private final Executor callbacks;
+    private final Http2Session session;
+    private final long createdNanos;
+    private final List<H2SocketStream> streams = new ArrayList<>();
+    private final List<H2SocketStream> finished = new ArrayList<>();
+    private final ThreadLocal<Retry> lastRetry = ThreadLocal.withInitial(() -> Retry.NEVER);
+
+    private volatile int capacity;
+    private volatile boolean alive = true;
+    private volatile long idleSince;
+    private boolean capacityDirty;
+    private long lastReadAt;
+    private long pingSentAt;
+    private @Nullable Throwable closeCause;
+
+    /**
+     * Takes over {@code transport} (connected, TLS done), sends the preface and starts the reader and
+     * watch virtual threads.
+     *
+     * @param callbacks where body futures and subscriber signals run (the runtime's threads)
+     */
+    public H2SocketConnection(
+            SocketTransport transport,
+            OriginPool<BlockingConnection> pool,
+            Http2Options options,
+            Http1Options bodyOptions,
+            Executor callbacks,
+            long createdNanos) {
+        this.transport = transport;
+        this.pool = pool;
+        this.options = options;
+        this.bodyOptions = bodyOptions;
+        this.callbacks = callbacks;
+        this.createdNanos = createdNanos;
+        this.session = new Http2Session(options, PooledByteBufAllocator.DEFAULT, this);
+        this.capacity = Math.min(DEFAULT_INITIAL_CAPACITY, options.maxConcurrentStreams());
+        this.lastReadAt = System.nanoTime();
+        lock.lock();
+        try {
+            session.start();
+        } finally {
+            lock.unlock();
+        }
+        flush();
+        Thread.ofVirtual().name("aioduct-h2-reader").start(this::readLoop);
+        Thread.ofVirtual().name("aioduct-h2-watch").start(this::watchLoop);
+    }
+
+    Http2Session session() {
+        return session;
+    }
+
+    Http1Options bodyOptions() {
+        return bodyOptions;
+    }
+
+    Executor callbacks() {
+        return callbacks;
+    }
+
+    // ---- PooledConnection ----
+
+    @Override
+    public boolean multiplexed() {
+        return true;
+    }
+
+    @Override
+    public int capacity() {
+        return alive ? capacity : 0;
+    }
+
+    @Override
+    public boolean isReusable() {
+        return alive && capacity > 0 && transport.isOpen();
+    }
+
+    @Override
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    @Override
+    public void idleSinceNanos(long nanos) {
+        idleSince = nanos;
+    }
+
+    @Override
+    public void close(String reason) {
+        alive = false;
+        lock.lock();
+        try {
+            session.goAway(Frames.NO_ERROR, reason, new RequestCancelledException(reason));
+        } finally {
+            lock.unlock();
+        }
+        flush();
+        transport.close();
+        afterUnlock();
+    }
+
+    // ---- BlockingConnection ----
+
+    @Override
+    public Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor) {
+        lastRetry.set(Retry.NEVER);
+        H2SocketStream stream = new H2SocketStream(this, spec, complete, lock.newCondition());
+        try {
+            return stream.run();
+        } catch (RuntimeException e) {
+            lastRetry.set(stream.retry());
+            throw e;
+        } finally {
+            afterUnlock();
+        }
+    }
+
+    @Override
+    public Retry lastFailureRetry() {
+        return lastRetry.get();
+    }
+
+    /** The total timeout of a stream is watched per stream here; the connection itself goes on. */
+    @Override
+    public void expire() {
+        lock.lock();
+        try {
+            watchWake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- streams ----
+
+    /** A stream opened. Holds the lock. */
+    void added(H2SocketStream stream) {
+        streams.add(stream);
+        watchWake.signalAll();
+    }
+
+    /** A stream ended; its lease goes back after the lock is released. Holds the lock. */
+    void ended(H2SocketStream stream) {
+        streams.remove(stream);
+        finished.add(stream);
+    }
+
+    /** Gives back the leases of ended streams and tells the pool about capacity changes, outside the lock. */
+    void afterUnlock() {
+        List<H2SocketStream> done;
+        boolean dirty;
+        lock.lock();
+        try {
+            if (finished.isEmpty() && !capacityDirty) {
+                return;
+            }
+            done = new ArrayList<>(finished);
+            finished.clear();
+            dirty = capacityDirty;
+            capacityDirty = false;
+        } finally {
+            lock.unlock();
+        }
+        for (H2SocketStream s : done) {
+            pool.release(this, alive && !session.closed());
+            s.completion().run();
+        }
+        if (dirty) {
+            pool.capacityChanged(this);
+        }
+    }
+
+    /** Sends whatever the session queued, in order. Any thread; never under {@link #lock}. */
+    void flush() {
+        writeLock.lock();
+        try {
+            ByteBuf out;
+            lock.lock();
+            try {
+                out = session.drainOutbound();
+            } finally {
+                lock.unlock();
+            }
+            if (out == null) {
+                return;
+            }
+            try {
+                OutputStream os = transport.output();
+                out.readBytes(os, out.readableBytes());
+                os.flush();
+            } catch (IOException e) {
+                failTransport(new ConnectionClosedException(
+                        "I/O error writing to the HTTP/2 connection " + transport.remoteAddress() + ": " + e, e));
+            } finally {
+                out.release();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- the reader ----
+
+    private void readLoop() {
+        InputStream in = transport.input();
+        byte[] chunk = new byte[16 * 1024];
+        ByteBuf acc = Unpooled.buffer(32 * 1024);
+        Throwable cause = null;
+        try {
+            while (alive) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    break;
+                }
+                lock.lock();
+                try {
+                    lastReadAt = System.nanoTime();
+                    pingSentAt = 0;
+                    acc.writeBytes(chunk, 0, n);
+                    session.receive(acc);
+                    acc.discardReadBytes();
+                } finally {
+                    lock.unlock();
+                }
+                flush();
+                afterUnlock();
+                if (session.closed()) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            cause = e;
+        } finally {
+            acc.release();
+        }
+        failTransport(new ConnectionClosedException(
+                "HTTP/2 connection to " + transport.remoteAddress() + " closed"
+                        + (cause != null
+                                ? ": " + cause
+                                : closeCause != null ? ": " + closeCause.getMessage() : " by the server"),
+                cause != null ? cause : closeCause));
+    }
+
+    private void failTransport(ConnectionClosedException cause) {
+        boolean wasAlive = alive;
+        alive = false;
+        lock.lock();
+        try {
+            if (closeCause == null) {
+                closeCause = cause;
+            }
+            session.transportClosed(cause);
+            capacity = 0;
+            watchWake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        transport.close();
+        afterUnlock();
+        if (wasAlive) {
+            pool.closed(this);
+        }
+    }
+
+    // ---- Http2Session.Listener (called under the lock) ----
+
+    @Override
+    public void onCapacityChanged() {
+        capacity = session.capacity();
+        capacityDirty = true;
+    }
+
+    @Override
+    public void onPingAcknowledged() {
+        pingSentAt = 0;
+    }
+
+    // ---- the watch: stream timeouts and keep-alive PINGs ----
+
+    private void watchLoop() {
+        while (true) {
+            List<H2SocketStream> expired = new ArrayList<>();
+            lock.lock();
+            try {
+                if (!alive) {
+                    return;
+                }
+                long now = System.nanoTime();
+                long next = Long.MAX_VALUE;
+                for (H2SocketStream s : streams) {
+                    long d = s.deadline(now);
+                    if (d <= now) {
+                        expired.add(s);
+                    } else {
+                        next = Math.min(next, d);
+                    }
+                }
+                next = Math.min(next, checkPing(now));
+                if (expired.isEmpty()) {
+                    long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
+                    if (wait > 0) {
+                        watchWake.awaitNanos(wait);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            for (H2SocketStream s : expired) {
+                s.timeout();
+            }
+            flush();
+            afterUnlock();
+        }
+    }
+
+    /** Holds the lock. Returns when the PING logic next needs to run. */
+    private long checkPing(long now) {
+        long interval = options.pingInterval().toNanos();
+        if (interval == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (pingSentAt != 0) {
+            long deadline = pingSentAt + options.pingTimeout().toNanos();
+            if (now - deadline >= 0) {
+                TimedOutException e = new TimedOutException(
+                        TimedOutException.Kind.READ,
+                        options.pingTimeout(),
+                        "the HTTP/2 server " + transport.remoteAddress() + " did not answer a keep-alive PING");
+                alive = false;
+                session.goAway(Frames.NO_ERROR, "PING timeout", e);
+                transport.close();
+                return Long.MAX_VALUE;
+            }
+            return deadline;
+        }
+        if (now - lastReadAt >= interval) {
+            pingSentAt = now;
+            session.ping(now);
+            return now + options.pingTimeout().toNanos();
+        }
+        return lastReadAt + interval;
+    }
+
+    @Override
+    public String toString() {
+        return "H2SocketConnection[" + transport.remoteAddress() + ", streams=" + streams.size() + "]";
+    }
+}

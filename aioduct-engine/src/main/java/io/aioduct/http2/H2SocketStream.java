@@ -1,0 +1,465 @@
+package io.aioduct.http2;
+
+import io.aioduct.ConnectionClosedException;
+import io.aioduct.HttpHeaders;
+import io.aioduct.HttpProtocolException;
+import io.aioduct.HttpVersion;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.internal.BodyBuffer;
+import io.aioduct.internal.BodySource;
+import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeSpec;
+import io.aioduct.internal.Retry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.locks.Condition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange on an HTTP/2 connection over a blocking socket. {@link #run()} runs on the request's own
+ * (virtual) thread: it opens the stream, writes the request body as the flow-control window allows
+ * (waiting when it is shut), and waits for the response head. The stream callbacks run on the reader
+ * thread under the connection's lock and only record state and signal; the response body goes to a
+ * {@link BodyBuffer} whose callbacks run on the runtime, never on the reader.
+ */
+final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer.Control {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int CHUNK = 16 * 1024;
+
+    private final H2SocketConnection connection;
+    private final ExchangeSpec spec;
+    private final Runnable completion;
+    private final Condition changed;
+    private int id = -1;
+    private @Nullable Response response;
+    private @Nullable BodyBuffer body;
+    private @Nullable Throwable failure;
+    private Retry retry = Retry.NEVER;
+    private boolean responseStarted;
+    private boolean ended;
+    private boolean writable = true;
+    private boolean paused;
+    private int withheld;
+    private long startedAt;
+    private long lastActivity;
+
+    H2SocketStream(H2SocketConnection connection, ExchangeSpec spec, Runnable completion, Condition changed) {
+        this.connection = connection;
+        this.spec = spec;
+        this.completion = completion;
+        this.changed = changed;
+    }
+
+    Runnable completion() {
+        return completion;
+    }
+
+    Retry retry() {
+        return retry;
+    }
+
+    /** Sends the request and waits for the response head, on the calling thread. */
+    Response run() {
+        Request request = spec.request();
+        boolean hasBody = Http2Messages.hasBody(request);
+        Http2Headers headers =
+                Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
+        connection.lock.lock();
+        try {
+            id = connection.session().openStream(this, headers, !hasBody);
+            if (id < 0) {
+                retry = Retry.UNPROCESSED;
+                throw new ConnectionClosedException(
+                        "the HTTP/2 connection took no more streams (GOAWAY or stream " + "limit) before " + request
+                                + " was sent",
+                        connection.session().closeCause());
+            }
+            startedAt = System.nanoTime();
+            lastActivity = startedAt;
+            connection.added(this);
+        } finally {
+            connection.lock.unlock();
+        }
+        connection.flush();
+        if (hasBody) {
+            try {
+                sendBody(request.body());
+            } catch (RuntimeException | IOException e) {
+                Throwable cause = e instanceof SentFailure sf ? sf.getCause() : e;
+                abort(cause);
+                throw cause instanceof RuntimeException re
+                        ? re
+                        : new ConnectionClosedException(
+                                "sending the request body of " + request + " failed: " + cause, cause);
+            }
+        }
+        return awaitResponse();
+    }
+
+    private Response awaitResponse() {
+        connection.lock.lock();
+        try {
+            while (response == null && failure == null) {
+                // The connection's watch thread enforces the timeouts and wakes us through onClosed.
+                changed.awaitUninterruptibly();
+            }
+            if (response != null) {
+                return response;
+            }
+            throw Completions.propagate(failure);
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    // ---- the request body ----
+
+    private void sendBody(RequestBody requestBody) throws IOException {
+        long declared = requestBody.contentLength();
+        switch (requestBody) {
+            case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), true);
+            case RequestBody.Stream s -> {
+                long sent = 0;
+                try (InputStream in = s.open()) {
+                    byte[] buf = new byte[CHUNK];
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        sent = checkLength(sent + n, declared, false);
+                        if (n > 0) write(Unpooled.wrappedBuffer(buf, 0, n), false);
+                    }
+                }
+                checkLength(sent, declared, true);
+                write(Unpooled.EMPTY_BUFFER, true);
+            }
+            case RequestBody.Writer w -> {
+                long[] sent = {0};
+                OutputStream out = new java.io.BufferedOutputStream(
+                        new OutputStream() {
+                            @Override
+                            public void write(int b) throws IOException {
+                                write(new byte[] {(byte) b}, 0, 1);
+                            }
+
+                            @Override
+                            public void write(byte[] data, int off, int len) throws IOException {
+                                sent[0] = checkLength(sent[0] + len, declared, false);
+                                if (len > 0) H2SocketStream.this.write(Unpooled.wrappedBuffer(data, off, len), false);
+                            }
+                        },
+                        CHUNK);
+                w.writer().writeTo(out);
+                out.flush();
+                checkLength(sent[0], declared, true);
+                write(Unpooled.EMPTY_BUFFER, true);
+            }
+            case RequestBody.Publisher p -> sendPublisher(p, declared);
+        }
+    }
+
+    private static long checkLength(long sent, long declared, boolean atEnd) {
+        if (declared >= 0 && (sent > declared || (atEnd && sent != declared))) {
+            throw new IllegalStateException(
+                    sent > declared
+                            ? "request body is longer than its declared length of " + declared + " bytes"
+                            : "request body ended after " + sent + " of its declared " + declared + " bytes");
+        }
+        return sent;
+    }
+
+    private void sendPublisher(RequestBody.Publisher p, long declared) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long[] sent = {0};
+        p.publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                if (done.isDone()) return;
+                try {
+                    sent[0] = checkLength(sent[0] + item.remaining(), declared, false);
+                    write(Unpooled.wrappedBuffer(item), false);
+                    subscription.request(1);
+                } catch (RuntimeException e) {
+                    subscription.cancel();
+                    done.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        try {
+            done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new SentFailure(e.getCause());
+        }
+        checkLength(sent[0], declared, true);
+        write(Unpooled.EMPTY_BUFFER, true);
+    }
+
+    /** Carries a body publisher's own failure out unchanged. */
+    private static final class SentFailure extends RuntimeException {
+        SentFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Writes {@code data}, waiting while the flow-control window is shut. */
+    private void write(ByteBuf data, boolean endStream) {
+        while (true) {
+            boolean all;
+            connection.lock.lock();
+            try {
+                if (ended) {
+                    throw failure != null
+                            ? Completions.propagate(failure)
+                            : new RequestCancelledException("the stream ended while its request body was being sent");
+                }
+                all = connection.session().writeData(id, data, endStream);
+                if (!all) {
+                    writable = false;
+                    while (!writable && !ended) {
+                        changed.awaitUninterruptibly();
+                    }
+                }
+            } finally {
+                connection.lock.unlock();
+            }
+            connection.flush();
+            if (all) {
+                return;
+            }
+        }
+    }
+
+    // ---- StreamHandler: on the reader thread, under the connection's lock ----
+
+    @Override
+    public void onHeaders(Http2Headers headers, boolean trailers, boolean endStream) {
+        lastActivity = System.nanoTime();
+        responseStarted = true;
+        HttpHeaders fields;
+        long length;
+        try {
+            fields = Http2Messages.responseHeaders(headers);
+            length = trailers ? -1 : Http2Messages.contentLength(fields);
+        } catch (HttpProtocolException e) {
+            connection.session().reset(id, Frames.PROTOCOL_ERROR);
+            onClosed(e, false);
+            return;
+        }
+        if (trailers) {
+            BodyBuffer b = body;
+            if (b != null) b.onEnd(fields);
+            end();
+            return;
+        }
+        Request request = spec.request();
+        BodySource source;
+        if (endStream || request.method().equals("HEAD")) {
+            source = BodySource.EMPTY;
+        } else {
+            body = new BodyBuffer(
+                    this,
+                    length,
+                    connection.bodyOptions().bodyHighWaterBytes(),
+                    connection.bodyOptions().eagerBodyBytes(),
+                    connection.callbacks());
+            source = body;
+        }
+        Response r = new Response(
+                request, Http2Messages.status(headers), HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
+        if (body != null) {
+            CLEANER.register(r.body(), new Abandon(body));
+        }
+        response = r;
+        if (endStream) {
+            end();
+        }
+        changed.signalAll();
+    }
+
+    @Override
+    public void onData(ByteBuf in, int index, int length, boolean endStream) {
+        lastActivity = System.nanoTime();
+        BodyBuffer b = body;
+        if (b != null && length > 0) {
+            b.onData(in, index, length);
+        }
+        if (paused) {
+            withheld += length;
+        } else {
+            connection.session().consumed(id, length);
+        }
+        if (endStream) {
+            if (b != null) b.onEnd();
+            end();
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause, boolean refused) {
+        if (ended) {
+            return;
+        }
+        if (response == null) {
+            failure = cause;
+            retry = refused
+                    ? Retry.UNPROCESSED
+                    : cause instanceof ConnectionClosedException && !responseStarted
+                            ? Retry.IF_IDEMPOTENT
+                            : Retry.NEVER;
+        } else if (body != null) {
+            body.onError(cause);
+        }
+        end();
+        changed.signalAll();
+    }
+
+    @Override
+    public void onWritable() {
+        writable = true;
+        changed.signalAll();
+    }
+
+    /** Holds the lock. */
+    private void end() {
+        if (!ended) {
+            ended = true;
+            connection.ended(this);
+        }
+    }
+
+    // ---- timeouts: checked by the connection's watch thread ----
+
+    /** When this stream next needs attention; {@code <= now} means a timeout fired. Holds the lock. */
+    long deadline(long now) {
+        if (ended) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        if (spec.totalDeadlineNanos() != 0) {
+            next = spec.totalDeadlineNanos();
+        }
+        if (!responseStarted && spec.responseTimeoutNanos() > 0) {
+            next = Math.min(next, startedAt + spec.responseTimeoutNanos());
+        }
+        if (spec.readTimeoutNanos() > 0 && !paused) {
+            next = Math.min(next, lastActivity + spec.readTimeoutNanos());
+        }
+        return next;
+    }
+
+    /** A timeout fired: reset the stream and fail the exchange with the kind that fired. */
+    void timeout() {
+        connection.lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            long now = System.nanoTime();
+            TimedOutException.Kind kind;
+            long nanos;
+            if (spec.totalDeadlineNanos() != 0 && now - spec.totalDeadlineNanos() >= 0) {
+                kind = TimedOutException.Kind.TOTAL;
+                nanos = spec.totalTimeoutNanos();
+            } else if (!responseStarted
+                    && spec.responseTimeoutNanos() > 0
+                    && now - (startedAt + spec.responseTimeoutNanos()) >= 0) {
+                kind = TimedOutException.Kind.RESPONSE;
+                nanos = spec.responseTimeoutNanos();
+            } else {
+                kind = TimedOutException.Kind.READ;
+                nanos = spec.readTimeoutNanos();
+            }
+            String phase = responseStarted ? "reading the response body" : "waiting for the response head";
+            connection.session().reset(id, Frames.CANCEL);
+            onClosed(new TimedOutException(kind, Duration.ofNanos(nanos), phase + " of " + spec.request()), false);
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    /** Ends the exchange from our side: RST_STREAM(CANCEL) and fail with {@code cause}. */
+    private void abort(Throwable cause) {
+        connection.lock.lock();
+        try {
+            if (!ended) {
+                connection.session().reset(id, Frames.CANCEL);
+                onClosed(cause, false);
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        connection.flush();
+        connection.afterUnlock();
+    }
+
+    // ---- BodyBuffer.Control ----
+
+    @Override
+    public void pauseReading() {
+        // Called from onData, on the reader thread under the lock: stop giving the window back.
+        paused = true;
+    }
+
+    @Override
+    public void resumeReading() {
+        connection.lock.lock();
+        try {
+            paused = false;
+            lastActivity = System.nanoTime();
+            if (withheld > 0 && !ended) {
+                connection.session().consumed(id, withheld);
+                withheld = 0;
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        connection.flush();
+    }
+
+    @Override
+    public void abort(BodyBuffer b, String reason) {
+        abort(new RequestCancelledException(reason));
+    }
+
+    @Override
+    public boolean onLoop() {
+        return false;
+    }
+
+    /** Cleaner action: a response body dropped unread resets its stream. */
+    private record Abandon(BodyBuffer body) implements Runnable {
+        @Override
+        public void run() {
+            body.abandoned();
+        }
+    }
+}
