@@ -23,6 +23,7 @@ public final class Request {
     private final @Nullable Duration responseTimeout;
     private final @Nullable Duration readTimeout;
     private final @Nullable Duration totalTimeout;
+    private final java.util.function.@Nullable Supplier<HttpHeaders> trailers;
 
     private Request(Builder b, HttpHeaders headers) {
         checkFraming(headers, b.body);
@@ -35,6 +36,7 @@ public final class Request {
         this.responseTimeout = b.responseTimeout;
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
+        this.trailers = b.trailers;
     }
 
     /** The client frames bodies itself; a request may only repeat a matching Content-Length. */
@@ -114,6 +116,14 @@ public final class Request {
         return totalTimeout;
     }
 
+    /**
+     * Where the trailer fields sent after the body come from, or null for none. Called once per send,
+     * after the body: the fields may depend on it (a checksum, a signature).
+     */
+    public java.util.function.@Nullable Supplier<HttpHeaders> trailers() {
+        return trailers;
+    }
+
     /** Whether a failed attempt may be sent again without changing the outcome (RFC 9110 9.2.2). */
     public boolean idempotent() {
         return switch (method) {
@@ -131,6 +141,7 @@ public final class Request {
         b.responseTimeout = responseTimeout;
         b.readTimeout = readTimeout;
         b.totalTimeout = totalTimeout;
+        b.trailers = trailers;
         return b;
     }
 
@@ -178,6 +189,7 @@ public final class Request {
         private @Nullable Duration responseTimeout;
         private @Nullable Duration readTimeout;
         private @Nullable Duration totalTimeout;
+        private java.util.function.@Nullable Supplier<HttpHeaders> trailers;
 
         Builder(String method, Origin origin, String target, @Nullable AioductClient client) {
             this.method = checkMethod(method);
@@ -233,6 +245,15 @@ public final class Request {
             UrlParser.encodeQueryComponent(name, query);
             query.append('=');
             UrlParser.encodeQueryComponent(value, query);
+            return this;
+        }
+
+        /**
+         * Trailer fields to send after the body, asked for once the body is sent. Over HTTP/1.1 the body
+         * then goes chunked (trailers need it); over HTTP/2 they are a final HEADERS frame.
+         */
+        public Builder trailers(java.util.function.Supplier<HttpHeaders> trailers) {
+            this.trailers = java.util.Objects.requireNonNull(trailers, "trailers");
             return this;
         }
 

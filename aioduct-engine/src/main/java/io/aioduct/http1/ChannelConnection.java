@@ -98,6 +98,15 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         return channel;
     }
 
+    /** The request of the exchange running here (for its body pump). On the loop. */
+    Request currentRequest() {
+        ExchangeCall c = call;
+        if (c == null) {
+            throw new IllegalStateException("no exchange on " + this);
+        }
+        return c.request();
+    }
+
     // ---- PooledConnection ----
 
     @Override
@@ -163,12 +172,19 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(request, framing, c.userAgent(), head);
-        if (body == null || framing == 0) {
-            channel.writeAndFlush(head, channel.voidPromise());
-            requestComplete = true;
-        } else if (body instanceof RequestBody.Bytes bytes) {
-            if (inline > 0 || bytes.length() == 0) {
-                head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+        if (body == null || body instanceof RequestBody.Bytes) {
+            RequestBody.Bytes bytes = (RequestBody.Bytes) body;
+            if (framing == RequestWriter.CHUNKED_BODY) {
+                // Trailers asked for: the bytes go as one chunk, then the last chunk carries them.
+                if (bytes != null && bytes.length() > 0) {
+                    RequestWriter.writeChunkHeader(head, bytes.length());
+                    head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+                    RequestWriter.writeCrlf(head);
+                }
+                RequestWriter.writeLastChunk(head, request);
+                channel.writeAndFlush(head, channel.voidPromise());
+            } else if (bytes == null || bytes.length() == 0 || inline > 0) {
+                if (bytes != null) head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
                 channel.writeAndFlush(head, channel.voidPromise());
             } else {
                 channel.write(head, channel.voidPromise());
@@ -176,6 +192,9 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                         io.netty.buffer.Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()),
                         channel.voidPromise());
             }
+            requestComplete = true;
+        } else if (framing == 0) {
+            channel.writeAndFlush(head, channel.voidPromise());
             requestComplete = true;
         } else {
             channel.writeAndFlush(head, channel.voidPromise());

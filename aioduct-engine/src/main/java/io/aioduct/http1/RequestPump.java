@@ -21,6 +21,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
     final Channel channel;
     final boolean chunked;
     final long declared;
+    final io.aioduct.Request request;
     long sent;
     volatile boolean cancelled;
 
@@ -29,6 +30,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         this.channel = connection.channel();
         this.declared = declared;
         this.chunked = chunked;
+        this.request = connection.currentRequest();
     }
 
     static RequestPump start(ChannelConnection connection, RequestBody body, boolean chunked) {
@@ -86,9 +88,10 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
             throw new IllegalStateException(
                     "request body ended after " + sent + " of its declared " + declared + " bytes");
         }
-        ByteBuf end = chunked
-                ? channel.alloc().buffer(5).writeBytes(RequestWriter.LAST_CHUNK)
-                : channel.alloc().buffer(0);
+        ByteBuf end = channel.alloc().buffer(chunked ? 64 : 0);
+        if (chunked) {
+            RequestWriter.writeLastChunk(end, request);
+        }
         return channel.writeAndFlush(end);
     }
 

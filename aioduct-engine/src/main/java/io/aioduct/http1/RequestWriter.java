@@ -36,6 +36,10 @@ final class RequestWriter {
     /** The framing a request's body gets. */
     static long framing(Request request) {
         RequestBody body = request.body();
+        if (request.trailers() != null) {
+            // Trailers ride on the chunked framing's last chunk.
+            return CHUNKED_BODY;
+        }
         if (body == null) {
             return methodExpectsBody(request.method()) ? 0 : NO_BODY;
         }
@@ -103,6 +107,25 @@ final class RequestWriter {
         } else if (framing >= 0) {
             out.writeBytes(CONTENT_LENGTH);
             writeDecimal(out, framing);
+            out.writeShort(CRLF);
+        }
+        out.writeShort(CRLF);
+    }
+
+    /** Ends a chunked body: the last chunk, the request's trailer fields if any, the final CRLF. */
+    static void writeLastChunk(ByteBuf out, Request request) {
+        java.util.function.Supplier<HttpHeaders> supplier = request.trailers();
+        if (supplier == null) {
+            out.writeBytes(LAST_CHUNK);
+            return;
+        }
+        HttpHeaders trailers = supplier.get();
+        out.writeByte('0');
+        out.writeShort(CRLF);
+        for (int i = 0, n = trailers.size(); i < n; i++) {
+            ByteBufUtil.writeAscii(out, trailers.name(i));
+            out.writeBytes(COLON_SP);
+            ByteBufUtil.writeAscii(out, trailers.value(i));
             out.writeShort(CRLF);
         }
         out.writeShort(CRLF);

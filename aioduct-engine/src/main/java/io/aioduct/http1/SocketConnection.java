@@ -204,18 +204,33 @@ public final class SocketConnection implements BlockingConnection {
         writeBuf.clear();
         RequestWriter.writeHead(request, framing, exchange.userAgent(), writeBuf);
         RequestBody body = request.body();
-        if (body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192) {
+        boolean chunked = framing == RequestWriter.CHUNKED_BODY;
+        if ((body == null || body instanceof RequestBody.Bytes) && chunked) {
+            // Trailers asked for: the bytes go as one chunk, then the last chunk carries them.
+            RequestBody.Bytes bytes = (RequestBody.Bytes) body;
+            if (bytes != null && bytes.length() > 0) {
+                RequestWriter.writeChunkHeader(writeBuf, bytes.length());
+                writeBuf.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+                RequestWriter.writeCrlf(writeBuf);
+            }
+            RequestWriter.writeLastChunk(writeBuf, request);
+            writeBuffered();
+        } else if (body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192) {
             writeBuf.writeBytes(bytes.array(), bytes.offset(), bytes.length());
-            out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
+            writeBuffered();
         } else {
-            out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
+            writeBuffered();
             if (body instanceof RequestBody.Bytes bytes) {
                 out.write(bytes.array(), bytes.offset(), bytes.length());
             } else if (body != null && framing != 0) {
-                new SocketRequestBody(out, framing == RequestWriter.CHUNKED_BODY, body.contentLength()).write(body);
+                new SocketRequestBody(out, chunked, body.contentLength(), request).write(body);
             }
         }
         out.flush();
+    }
+
+    private void writeBuffered() throws IOException {
+        out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
     }
 
     private void readHead() throws IOException {

@@ -22,12 +22,14 @@ final class SocketRequestBody {
     private final OutputStream out;
     private final boolean chunked;
     private final long declared;
+    private final io.aioduct.Request request;
     private long sent;
 
-    SocketRequestBody(OutputStream out, boolean chunked, long declared) {
+    SocketRequestBody(OutputStream out, boolean chunked, long declared, io.aioduct.Request request) {
         this.out = out;
         this.chunked = chunked;
         this.declared = declared;
+        this.request = request;
     }
 
     void write(RequestBody body) throws IOException {
@@ -63,7 +65,7 @@ final class SocketRequestBody {
 
     private void chunk(byte[] data, int off, int len) throws IOException {
         sent += len;
-        if (!chunked && sent > declared) {
+        if (!chunked && declared >= 0 && sent > declared) {
             throw new IllegalStateException(
                     "request body is longer than its declared length of " + declared + " bytes");
         }
@@ -77,7 +79,9 @@ final class SocketRequestBody {
 
     private void end() throws IOException {
         if (chunked) {
-            out.write(RequestWriter.LAST_CHUNK);
+            io.netty.buffer.ByteBuf last = io.netty.buffer.Unpooled.buffer(64);
+            RequestWriter.writeLastChunk(last, request);
+            out.write(last.array(), last.arrayOffset() + last.readerIndex(), last.readableBytes());
         } else if (sent != declared) {
             throw new IllegalStateException(
                     "request body ended after " + sent + " of its declared " + declared + " bytes");

@@ -77,7 +77,8 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             call.onFailure(e, Retry.NEVER);
             return;
         }
-        id = connection.session().openStream(this, headers, !hasBody);
+        boolean trailers = request.trailers() != null;
+        id = connection.session().openStream(this, headers, !hasBody && !trailers);
         if (id < 0) {
             finished = true;
             connection.streamDone(this);
@@ -91,7 +92,9 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         }
         startedAt = System.nanoTime();
         lastActivity = startedAt;
-        if (hasBody) {
+        if (!hasBody && trailers) {
+            sendTrailers();
+        } else if (hasBody) {
             RequestBody requestBody = request.body();
             if (requestBody instanceof RequestBody.Bytes bytes) {
                 enqueue(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()), true);
@@ -123,15 +126,19 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
 
     private void drainOutgoing() {
         ByteBuf chunk;
+        boolean trailers = call.request().trailers() != null;
         while ((chunk = outgoing.peekFirst()) != null) {
-            boolean end = outgoingEnded && outgoing.size() == 1;
+            boolean last = outgoingEnded && outgoing.size() == 1;
             int before = chunk.readableBytes();
-            boolean all = connection.session().writeData(id, chunk, end);
+            boolean all = connection.session().writeData(id, chunk, last && !trailers);
             outgoingBytes -= before - chunk.readableBytes();
             if (!all) {
                 return;
             }
             outgoing.pollFirst().release();
+            if (last && trailers) {
+                sendTrailers();
+            }
         }
         if (pump != null) {
             pump.onDrained();
@@ -141,6 +148,18 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
     @Override
     public void onWritable() {
         drainOutgoing();
+    }
+
+    /** Ends the request with its trailers (a HEADERS frame with END_STREAM). */
+    private void sendTrailers() {
+        try {
+            io.netty.handler.codec.http2.Http2Headers trailers = Http2Messages.requestTrailers(call.request());
+            if (trailers != null) {
+                connection.session().writeTrailers(id, trailers);
+            }
+        } catch (RuntimeException e) {
+            abort(e);
+        }
     }
 
     /** The body source failed: the exchange fails with that same exception. On the loop. */

@@ -79,7 +79,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                 Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
         connection.lock.lock();
         try {
-            id = connection.session().openStream(this, headers, !hasBody);
+            id = connection.session().openStream(this, headers, !hasBody && request.trailers() == null);
             if (id < 0) {
                 retry = Retry.UNPROCESSED;
                 throw new ConnectionClosedException(
@@ -94,9 +94,12 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             connection.lock.unlock();
         }
         connection.flush();
-        if (hasBody) {
+        if (hasBody || request.trailers() != null) {
             try {
-                sendBody(request.body());
+                if (hasBody) {
+                    sendBody(request.body());
+                }
+                sendTrailers(request);
             } catch (RuntimeException | IOException e) {
                 Throwable cause = e instanceof SentFailure sf ? sf.getCause() : e;
                 abort(cause);
@@ -129,8 +132,9 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
 
     private void sendBody(RequestBody requestBody) throws IOException {
         long declared = requestBody.contentLength();
+        boolean end = spec.request().trailers() == null;
         switch (requestBody) {
-            case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), true);
+            case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), end);
             case RequestBody.Stream s -> {
                 long sent = 0;
                 try (InputStream in = s.open()) {
@@ -142,7 +146,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                     }
                 }
                 checkLength(sent, declared, true);
-                write(Unpooled.EMPTY_BUFFER, true);
+                write(Unpooled.EMPTY_BUFFER, end);
             }
             case RequestBody.Writer w -> {
                 long[] sent = {0};
@@ -163,10 +167,27 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                 w.writer().writeTo(out);
                 out.flush();
                 checkLength(sent[0], declared, true);
-                write(Unpooled.EMPTY_BUFFER, true);
+                write(Unpooled.EMPTY_BUFFER, end);
             }
-            case RequestBody.Publisher p -> sendPublisher(p, declared);
+            case RequestBody.Publisher p -> sendPublisher(p, declared, end);
         }
+    }
+
+    /** Ends the request with its trailers, if it has any (otherwise the last DATA frame ended it). */
+    private void sendTrailers(Request request) {
+        Http2Headers trailers = Http2Messages.requestTrailers(request);
+        if (trailers == null) {
+            return;
+        }
+        connection.lock.lock();
+        try {
+            if (!ended) {
+                connection.session().writeTrailers(id, trailers);
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        connection.flush();
     }
 
     private static long checkLength(long sent, long declared, boolean atEnd) {
@@ -179,7 +200,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         return sent;
     }
 
-    private void sendPublisher(RequestBody.Publisher p, long declared) {
+    private void sendPublisher(RequestBody.Publisher p, long declared, boolean end) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         long[] sent = {0};
         p.publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
@@ -220,7 +241,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             throw new SentFailure(e.getCause());
         }
         checkLength(sent[0], declared, true);
-        write(Unpooled.EMPTY_BUFFER, true);
+        write(Unpooled.EMPTY_BUFFER, end);
     }
 
     /** Carries a body publisher's own failure out unchanged. */

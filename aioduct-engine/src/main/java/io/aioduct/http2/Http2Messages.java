@@ -88,6 +88,20 @@ final class Http2Messages {
         return h;
     }
 
+    /** The request's trailers as an HTTP/2 header list (names in lower case), asked for now; or null. */
+    static @Nullable Http2Headers requestTrailers(Request request) {
+        java.util.function.Supplier<HttpHeaders> supplier = request.trailers();
+        if (supplier == null) {
+            return null;
+        }
+        HttpHeaders trailers = supplier.get();
+        DefaultHttp2Headers h = new DefaultHttp2Headers(false, trailers.size());
+        for (int i = 0, n = trailers.size(); i < n; i++) {
+            h.add(new AsciiString(trailers.name(i).toLowerCase(Locale.ROOT)), trailers.value(i));
+        }
+        return h;
+    }
+
     /** The status of a response head the session already checked. */
     static int status(Http2Headers headers) {
         CharSequence s = headers.status();
