@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
-/** A connection that does no I/O: reuse and validation are switches, closes are recorded. Thread-safe. */
+/**
+ * A connection that does no I/O: reuse and validation are switches, closes are recorded. It speaks
+ * HTTP/1.1 unless made {@linkplain #multiplexed(int) multiplexed}, with a capacity the test sets. Thread-safe.
+ */
 final class FakeConnection implements PooledConnection {
     private final String name;
     private final long createdNanos;
@@ -15,6 +18,9 @@ final class FakeConnection implements PooledConnection {
     private volatile boolean valid = true;
     private volatile long idleSinceNanos = Long.MIN_VALUE;
     private volatile @Nullable List<String> closeLog;
+    private volatile boolean multiplexed;
+    private volatile int capacity = 1;
+    private volatile @Nullable Runnable onValidate;
 
     FakeConnection(String name, long createdNanos) {
         this.name = name;
@@ -39,6 +45,35 @@ final class FakeConnection implements PooledConnection {
         return this;
     }
 
+    /** Makes it an HTTP/2 connection carrying up to {@code capacity} exchanges at once. */
+    FakeConnection multiplexed(int capacity) {
+        this.multiplexed = true;
+        this.capacity = capacity;
+        return this;
+    }
+
+    /** Changes the capacity, as a SETTINGS frame (or GOAWAY, for 0) would; the pool is not told. */
+    FakeConnection capacity(int capacity) {
+        this.capacity = capacity;
+        return this;
+    }
+
+    /** Runs {@code hook} at the start of every {@link #validate()}, to interleave other pool calls there. */
+    FakeConnection onValidate(Runnable hook) {
+        onValidate = hook;
+        return this;
+    }
+
+    @Override
+    public boolean multiplexed() {
+        return multiplexed;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
     @Override
     public boolean isReusable() {
         return reusable && !isClosed();
@@ -47,6 +82,10 @@ final class FakeConnection implements PooledConnection {
     @Override
     public boolean validate() {
         validateCalls.incrementAndGet();
+        Runnable hook = onValidate;
+        if (hook != null) {
+            hook.run();
+        }
         return valid && isReusable();
     }
 
@@ -80,6 +119,10 @@ final class FakeConnection implements PooledConnection {
 
     synchronized boolean isClosed() {
         return !closeReasons.isEmpty();
+    }
+
+    synchronized int closeCount() {
+        return closeReasons.size();
     }
 
     synchronized List<String> closeReasons() {
