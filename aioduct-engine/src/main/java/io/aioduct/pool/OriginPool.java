@@ -185,18 +185,41 @@ public final class OriginPool<C extends PooledConnection> {
             // Also checked here, not only by the sweep: between sweeps an idle connection may already be
             // past the idle timeout, and the server has probably dropped it.
             if (isUsable(candidate, now) && !idleTooLong(candidate, now) && candidate.validate()) {
+                shareAfterValidation(candidate);
                 return candidate;
             }
             candidate.close("stale: closed by the peer or expired while idle");
             lock();
             try {
+                Mux m = muxes.get(candidate);
                 unlease(candidate);
-                total--;
+                if (m == null || !m.retired) {
+                    // A GOAWAY or close during validation already retired it (and took it off the count).
+                    total--;
+                }
                 forget(candidate);
             } finally {
                 unlock();
             }
         }
+    }
+
+    /** A multiplexed connection just validated and leased: its spare streams go to waiters and others. */
+    private void shareAfterValidation(C c) {
+        if (!c.multiplexed()) {
+            return;
+        }
+        List<PoolWaiter<C>> served = null;
+        lock();
+        try {
+            Mux m = muxes.get(c);
+            if (m != null && !m.retired) {
+                served = shareWithWaiters(c, m);
+            }
+        } finally {
+            unlock();
+        }
+        handOut(c, served, null);
     }
 
     private boolean awaitingFirstMultiplexed() {
@@ -213,9 +236,16 @@ public final class OriginPool<C extends PooledConnection> {
 
     /** A lease on a busy multiplexed connection with room to spare, or null. Holds the lock. */
     private @Nullable C leaseSpare() {
+        long now = ticker.nanoTime();
         for (int i = 0; i < withSpare.size(); i++) {
             C c = withSpare.get(i);
             Mux m = muxes.get(c);
+            if (m != null && !m.retired && !isUsable(c, now)) {
+                // Past its lifetime (or no longer reusable): no new streams; it closes after its last lease.
+                retire(c, m);
+                i--;
+                continue;
+            }
             if (m != null && !m.retired && m.leases < c.capacity()) {
                 m.leases++;
                 streams++;
@@ -228,16 +258,16 @@ public final class OriginPool<C extends PooledConnection> {
         return null;
     }
 
-    /** Marks an idle connection as leased. Holds the lock. */
+    /**
+     * Marks an idle connection as leased. It is offered to others ({@link #withSpare}) only after it
+     * passed validation, outside the lock. Holds the lock.
+     */
     private void lease(C c) {
         active++;
         Mux m = muxes.get(c);
         if (m != null) {
             m.leases = 1;
             streams++;
-            if (c.capacity() > 1) {
-                withSpare.add(c);
-            }
         }
     }
 
