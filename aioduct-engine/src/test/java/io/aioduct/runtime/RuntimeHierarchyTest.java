@@ -94,8 +94,9 @@ class RuntimeHierarchyTest {
     void blockOnOnAPooledEventLoopThrowsNamingTheThread() throws Exception {
         try (PooledRuntime runtime = PooledRuntime.create()) {
             CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-            // sleep completes on one of the runtime's event loops.
-            runtime.sleep(Duration.ofMillis(1)).thenRun(() -> {
+            // Straight onto one of the runtime's event loops. (Chaining to a short sleep raced: when the
+            // sleep had already completed, thenRun ran the task on the test thread, which then blocked.)
+            runtime.connectLoop().execute(() -> {
                 try {
                     runtime.blockOn(new CompletableFuture<>());
                     thrown.complete(null);
