@@ -112,16 +112,16 @@ public final class AioductClient {
     /**
      * Sends {@code request} without blocking. The future completes with the response head on an
      * engine thread (do not block in callbacks chained to it), or fails with an {@link
-     * AioductException}. Cancelling it aborts the exchange.
+     * AioductException}. Cancelling it aborts the exchange, also one an interceptor started; a response
+     * that arrives after the cancellation is closed.
      */
     public CompletableFuture<Response> send(Request request) {
         Request r = withDefaults(Objects.requireNonNull(request, "request"));
         if (interceptors.isEmpty()) {
             return engine.send(r, settings);
         }
-        return new InterceptorChain(interceptors, 0, r, engine, settings, false)
-                .proceed(r)
-                .toCompletableFuture();
+        InterceptedSend send = new InterceptedSend();
+        return send.completeWith(new InterceptorChain(interceptors, 0, r, engine, settings, send).proceed(r));
     }
 
     /**
@@ -136,7 +136,7 @@ public final class AioductClient {
             return engine.execute(r, settings);
         }
         engine.runtime().checkMayBlock("execute()");
-        return Completions.await(new InterceptorChain(interceptors, 0, r, engine, settings, true).proceed(r));
+        return Completions.await(new InterceptorChain(interceptors, 0, r, engine, settings, null).proceed(r));
     }
 
     private Request withDefaults(Request request) {

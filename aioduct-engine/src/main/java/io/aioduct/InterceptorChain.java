@@ -5,10 +5,12 @@ import io.aioduct.engine.HttpEngine;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Walks a client's interceptors, ending at its engine. In blocking mode the engine is called with
- * {@code execute}, so on the virtual runtime the whole chain stays on the caller's thread.
+ * Walks a client's interceptors, ending at its engine. In blocking mode (no {@code send}) the engine is
+ * called with {@code execute}, so on the virtual runtime the whole chain stays on the caller's thread;
+ * in async mode every exchange started is tracked by {@code send} so that cancelling it aborts them.
  */
 final class InterceptorChain implements Interceptor.Chain {
     private final List<Interceptor> interceptors;
@@ -16,7 +18,7 @@ final class InterceptorChain implements Interceptor.Chain {
     private final Request request;
     private final HttpEngine engine;
     private final ExchangeSettings settings;
-    private final boolean blocking;
+    private final @Nullable InterceptedSend send;
 
     InterceptorChain(
             List<Interceptor> interceptors,
@@ -24,13 +26,13 @@ final class InterceptorChain implements Interceptor.Chain {
             Request request,
             HttpEngine engine,
             ExchangeSettings settings,
-            boolean blocking) {
+            @Nullable InterceptedSend send) {
         this.interceptors = interceptors;
         this.index = index;
         this.request = request;
         this.engine = engine;
         this.settings = settings;
-        this.blocking = blocking;
+        this.send = send;
     }
 
     @Override
@@ -42,7 +44,7 @@ final class InterceptorChain implements Interceptor.Chain {
     public CompletionStage<Response> proceed(Request next) {
         java.util.Objects.requireNonNull(next, "request");
         if (index < interceptors.size()) {
-            InterceptorChain rest = new InterceptorChain(interceptors, index + 1, next, engine, settings, blocking);
+            InterceptorChain rest = new InterceptorChain(interceptors, index + 1, next, engine, settings, send);
             CompletionStage<Response> stage = interceptors.get(index).intercept(rest);
             if (stage == null) {
                 return CompletableFuture.failedFuture(
@@ -50,8 +52,8 @@ final class InterceptorChain implements Interceptor.Chain {
             }
             return stage;
         }
-        if (!blocking) {
-            return engine.send(next, settings);
+        if (send != null) {
+            return send.track(engine.send(next, settings));
         }
         try {
             return CompletableFuture.completedFuture(engine.execute(next, settings));

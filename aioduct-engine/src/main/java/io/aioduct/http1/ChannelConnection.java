@@ -263,7 +263,17 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             }
             response = onHead(c);
         }
-        boolean done = state == State.BODY && decoder.decode(in, body, Integer.MAX_VALUE);
+        boolean done;
+        try {
+            done = state == State.BODY && decoder.decode(in, body, Integer.MAX_VALUE);
+        } catch (HttpProtocolException e) {
+            if (response != null) {
+                // The head was sound and arrived with the bad body bytes: hand the caller its response
+                // first, so the failure below ends its body instead of leaving the call unanswered.
+                deliver(c, response);
+            }
+            throw e;
+        }
         if (done || decoder.complete()) {
             finishMessage(c, in.isReadable(), response);
         } else if (response != null) {

@@ -4,6 +4,7 @@ import io.aioduct.RequestBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
@@ -82,21 +83,50 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         return out;
     }
 
-    /** Writes the end of the body (the last chunk) or checks a fixed length was met. */
-    ChannelFuture finish() {
-        if (!chunked && sent != declared) {
-            throw new IllegalStateException(
-                    "request body ended after " + sent + " of its declared " + declared + " bytes");
-        }
-        ByteBuf end = channel.alloc().buffer(chunked ? 64 : 0);
-        if (chunked) {
-            RequestWriter.writeLastChunk(end, request);
-        }
-        return channel.writeAndFlush(end);
+    /**
+     * Writes one framed piece of the body. The piece that completes a body of known length is written
+     * with {@link #bodySentPromise()}, so the body counts as sent the moment its last byte is on the
+     * wire.
+     */
+    ChannelFuture writePiece(ByteBuf framed) {
+        return !chunked && sent == declared
+                ? channel.writeAndFlush(framed, bodySentPromise())
+                : channel.writeAndFlush(framed);
     }
 
-    void reportSent() {
-        channel.eventLoop().execute(() -> connection.requestBodySent(this));
+    /**
+     * Ends the body: writes the last chunk (with {@link #bodySentPromise()}), or checks a fixed length
+     * was met (its last piece already reported the body sent).
+     */
+    ChannelFuture finish() {
+        if (!chunked) {
+            if (sent != declared) {
+                throw new IllegalStateException(
+                        "request body ended after " + sent + " of its declared " + declared + " bytes");
+            }
+            return channel.newSucceededFuture();
+        }
+        ByteBuf end = channel.alloc().buffer(64);
+        RequestWriter.writeLastChunk(end, request);
+        return channel.writeAndFlush(end, bodySentPromise());
+    }
+
+    /**
+     * A promise for the body's final write whose listener, attached before the write is queued, runs on
+     * the loop as that write completes: before any response to the whole request can be read there, so
+     * the response is never taken for an early one (which would keep the connection out of the pool).
+     * Reporting from the pump's own thread afterwards raced the response.
+     */
+    private ChannelPromise bodySentPromise() {
+        ChannelPromise promise = channel.newPromise();
+        promise.addListener(f -> {
+            if (f.isSuccess()) {
+                connection.requestBodySent(this);
+            } else if (!cancelled) {
+                connection.requestBodyFailed(this, f.cause());
+            }
+        });
+        return promise;
     }
 
     void reportFailed(Throwable cause) {
@@ -125,11 +155,10 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
                     if (last != null && !channel.isWritable()) {
                         last.await();
                     }
-                    last = channel.writeAndFlush(frame(buf, 0, n));
+                    last = writePiece(frame(buf, 0, n));
                 }
                 if (!cancelled) {
-                    finish().await();
-                    reportSent();
+                    finish();
                 }
             } catch (Throwable e) {
                 if (!cancelled) reportFailed(e);
@@ -179,7 +208,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
                                 Thread.currentThread().interrupt();
                                 throw new java.io.InterruptedIOException("interrupted while sending the request body");
                             }
-                            last[0] = channel.writeAndFlush(frame(data, off, len));
+                            last[0] = writePiece(frame(data, off, len));
                         }
                     },
                     CHUNK);
@@ -187,8 +216,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
                 body.writer().writeTo(out);
                 out.flush();
                 if (!cancelled) {
-                    finish().await();
-                    reportSent();
+                    finish();
                 }
             } catch (Throwable e) {
                 if (!cancelled) reportFailed(e);
@@ -225,7 +253,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         public void onNext(ByteBuffer item) {
             if (cancelled) return;
             try {
-                channel.writeAndFlush(frame(item)).addListener(f -> {
+                writePiece(frame(item)).addListener(f -> {
                     if (!f.isSuccess()) {
                         cancel();
                     } else if (!cancelled) {
@@ -251,7 +279,6 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
             if (cancelled) return;
             try {
                 finish();
-                reportSent();
             } catch (RuntimeException e) {
                 reportFailed(e);
             }

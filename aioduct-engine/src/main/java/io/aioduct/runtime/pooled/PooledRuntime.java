@@ -68,16 +68,12 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         this.workers = new ForkJoinPool(
                 b.workerThreads,
                 pool -> {
-                    ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {
-                        @Override
-                        protected void onTermination(Throwable exception) {
-                            // Idle workers retire and new ones start: forget the old so the set stays small.
-                            threads.remove(this);
-                            super.onTermination(exception);
-                        }
-                    };
+                    ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
                     t.setName(b.threadNamePrefix + "-worker-" + workerIds.getAndIncrement());
                     t.setDaemon(true);
+                    // Idle workers retire and new ones start: forget the dead so the set stays small. (Not in
+                    // onTermination, which runs before the thread has ended, so close() could miss it.)
+                    threads.removeIf(old -> !old.isAlive() && old.getState() == Thread.State.TERMINATED);
                     threads.add(t);
                     return t;
                 },

@@ -1,0 +1,283 @@
+package io.aioduct.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * The {@code aioduct.*} properties: which runtime runs the engine, its pools, the default timeouts,
+ * headers and body limit of every client, and the shutdown grace period. Every value is checked when
+ * the context starts ({@link AioductPropertiesValidator}); a bad one fails start-up with a message that
+ * names the property and what it allows.
+ *
+ * <p>HTTP/2 ({@code aioduct.http2.*}) and TLS ({@code aioduct.tls.*}) join this class when the engine
+ * supports them; they map onto {@code EngineConfig} in {@link EngineFactory}.
+ */
+@ConfigurationProperties("aioduct")
+public class AioductProperties implements Validator {
+
+    private final Runtime runtime = new Runtime();
+
+    private final Pool pool = new Pool();
+
+    private final Timeouts timeouts = new Timeouts();
+
+    /**
+     * Headers added to every request that does not set them itself, by name. Applies to the aioduct
+     * client bean and to every Spring HTTP client running on it.
+     */
+    private Map<String, String> defaultHeaders = new LinkedHashMap<>();
+
+    /** User-Agent sent unless a request sets one; empty sends none. */
+    private @Nullable String userAgent;
+
+    /**
+     * Largest response body read whole into memory (ResponseBody.bytes()/string()); past it the read
+     * fails with BodyTooLargeException. Streamed bodies have no limit.
+     */
+    private DataSize maxBufferedBodySize = DataSize.ofMegabytes(16);
+
+    private final Shutdown shutdown = new Shutdown();
+
+    public Runtime getRuntime() {
+        return runtime;
+    }
+
+    public Pool getPool() {
+        return pool;
+    }
+
+    public Timeouts getTimeouts() {
+        return timeouts;
+    }
+
+    public Map<String, String> getDefaultHeaders() {
+        return defaultHeaders;
+    }
+
+    public void setDefaultHeaders(Map<String, String> defaultHeaders) {
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    public @Nullable String getUserAgent() {
+        return userAgent;
+    }
+
+    public void setUserAgent(@Nullable String userAgent) {
+        this.userAgent = userAgent;
+    }
+
+    public DataSize getMaxBufferedBodySize() {
+        return maxBufferedBodySize;
+    }
+
+    public void setMaxBufferedBodySize(DataSize maxBufferedBodySize) {
+        this.maxBufferedBodySize = maxBufferedBodySize;
+    }
+
+    public Shutdown getShutdown() {
+        return shutdown;
+    }
+
+    /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */
+    @Override
+    public boolean supports(Class<?> type) {
+        return AioductProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        AioductPropertiesValidator.validate((AioductProperties) target, errors);
+    }
+
+    /** Which runtime runs the engine, and how. */
+    public static class Runtime {
+
+        /**
+         * The runtime: pooled (platform threads on epoll), virtual (a virtual thread per request,
+         * blocking sockets) or io-uring (thread-per-core on io_uring). Default: pooled, or virtual when
+         * spring.threads.virtual.enabled=true; a value set here wins over that switch.
+         */
+        private @Nullable RuntimeKind kind;
+
+        /**
+         * Event-loop threads: the I/O threads of the pooled runtime, the cores of io-uring. The virtual
+         * runtime has none and ignores it. Default: one per available processor.
+         */
+        private @Nullable Integer threads;
+
+        /**
+         * What io-uring does where io_uring cannot run: none fails start-up; epoll runs the same
+         * thread-per-core model on epoll, with a warning.
+         */
+        private IoUringFallback ioUringFallback = IoUringFallback.NONE;
+
+        public @Nullable RuntimeKind getKind() {
+            return kind;
+        }
+
+        public void setKind(@Nullable RuntimeKind kind) {
+            this.kind = kind;
+        }
+
+        public @Nullable Integer getThreads() {
+            return threads;
+        }
+
+        public void setThreads(@Nullable Integer threads) {
+            this.threads = threads;
+        }
+
+        public IoUringFallback getIoUringFallback() {
+            return ioUringFallback;
+        }
+
+        public void setIoUringFallback(IoUringFallback ioUringFallback) {
+            this.ioUringFallback = ioUringFallback;
+        }
+    }
+
+    /** Connection pooling, per origin (scheme, host and port); on io-uring, per core. */
+    public static class Pool {
+
+        /** Most open (or opening) connections to one origin. */
+        private int maxConnectionsPerOrigin = 256;
+
+        /** Most idle connections kept for reuse per origin; a released connection beyond it is closed. */
+        private int maxIdlePerOrigin = 256;
+
+        /** How long an idle connection is kept before it is closed; 0 keeps it until the server closes it. */
+        private Duration idleTimeout = Duration.ofSeconds(30);
+
+        /** How long any connection lives before it is retired; 0 means no limit. */
+        private Duration maxLifetime = Duration.ZERO;
+
+        /** How long a request waits for a connection while the pool is full; 0 waits without limit. */
+        private Duration acquireTimeout = Duration.ofSeconds(30);
+
+        /** How many requests may wait for a connection per origin; more are refused at once. */
+        private int maxPendingAcquires = 1024;
+
+        public int getMaxConnectionsPerOrigin() {
+            return maxConnectionsPerOrigin;
+        }
+
+        public void setMaxConnectionsPerOrigin(int maxConnectionsPerOrigin) {
+            this.maxConnectionsPerOrigin = maxConnectionsPerOrigin;
+        }
+
+        public int getMaxIdlePerOrigin() {
+            return maxIdlePerOrigin;
+        }
+
+        public void setMaxIdlePerOrigin(int maxIdlePerOrigin) {
+            this.maxIdlePerOrigin = maxIdlePerOrigin;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getMaxLifetime() {
+            return maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Duration getAcquireTimeout() {
+            return acquireTimeout;
+        }
+
+        public void setAcquireTimeout(Duration acquireTimeout) {
+            this.acquireTimeout = acquireTimeout;
+        }
+
+        public int getMaxPendingAcquires() {
+            return maxPendingAcquires;
+        }
+
+        public void setMaxPendingAcquires(int maxPendingAcquires) {
+            this.maxPendingAcquires = maxPendingAcquires;
+        }
+    }
+
+    /**
+     * Default timeouts of every exchange; 0 means no limit. Spring's own HTTP client settings
+     * (spring.http.clients.connect-timeout, read-timeout), where given, win for Spring's clients.
+     */
+    public static class Timeouts {
+
+        /** Establishing a connection (all resolved addresses together). */
+        private Duration connect = Duration.ofSeconds(10);
+
+        /** From sending the request until the response head arrives. */
+        private Duration response = Duration.ofSeconds(30);
+
+        /** Longest silence while waiting for bytes. */
+        private Duration read = Duration.ofSeconds(30);
+
+        /** The whole exchange: pool wait, connect, send, head and body. 0 means no limit. */
+        private Duration total = Duration.ZERO;
+
+        public Duration getConnect() {
+            return connect;
+        }
+
+        public void setConnect(Duration connect) {
+            this.connect = connect;
+        }
+
+        public Duration getResponse() {
+            return response;
+        }
+
+        public void setResponse(Duration response) {
+            this.response = response;
+        }
+
+        public Duration getRead() {
+            return read;
+        }
+
+        public void setRead(Duration read) {
+            this.read = read;
+        }
+
+        public Duration getTotal() {
+            return total;
+        }
+
+        public void setTotal(Duration total) {
+            this.total = total;
+        }
+    }
+
+    /** Shutting the engine down with the application context. */
+    public static class Shutdown {
+
+        /**
+         * How long in-flight requests may finish when the context closes; the rest then fail with
+         * RequestCancelledException.
+         */
+        private Duration grace = Duration.ofSeconds(5);
+
+        public Duration getGrace() {
+            return grace;
+        }
+
+        public void setGrace(Duration grace) {
+            this.grace = grace;
+        }
+    }
+}

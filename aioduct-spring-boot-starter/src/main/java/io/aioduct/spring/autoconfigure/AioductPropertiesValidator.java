@@ -1,0 +1,98 @@
+package io.aioduct.spring.autoconfigure;
+
+import io.aioduct.HttpHeaders;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.validation.Errors;
+
+/**
+ * Checks bound {@link AioductProperties}. Each error names the full property and what it allows, so
+ * the start-up failure (and Spring Boot's failure analysis) says exactly what to fix.
+ */
+final class AioductPropertiesValidator {
+    private AioductPropertiesValidator() {}
+
+    static void validate(AioductProperties p, Errors errors) {
+        Integer threads = p.getRuntime().getThreads();
+        if (threads != null && threads < 1) {
+            reject(errors, "runtime.threads", "must be at least 1 (or left unset for one per available processor)");
+        }
+        AioductProperties.Pool pool = p.getPool();
+        if (pool.getMaxConnectionsPerOrigin() < 1) {
+            reject(errors, "pool.max-connections-per-origin", "must be at least 1");
+        }
+        if (pool.getMaxIdlePerOrigin() < 0) {
+            reject(errors, "pool.max-idle-per-origin", "must be 0 or more");
+        }
+        if (pool.getMaxPendingAcquires() < 0) {
+            reject(errors, "pool.max-pending-acquires", "must be 0 or more");
+        }
+        duration(errors, "pool.idle-timeout", pool.getIdleTimeout());
+        duration(errors, "pool.max-lifetime", pool.getMaxLifetime());
+        duration(errors, "pool.acquire-timeout", pool.getAcquireTimeout());
+        AioductProperties.Timeouts timeouts = p.getTimeouts();
+        duration(errors, "timeouts.connect", timeouts.getConnect());
+        duration(errors, "timeouts.response", timeouts.getResponse());
+        duration(errors, "timeouts.read", timeouts.getRead());
+        duration(errors, "timeouts.total", timeouts.getTotal());
+        Duration grace = p.getShutdown().getGrace();
+        if (grace == null || grace.isNegative()) {
+            reject(errors, "shutdown.grace", "must not be negative (0 fails in-flight requests at once)");
+        }
+        if (p.getMaxBufferedBodySize() == null || p.getMaxBufferedBodySize().isNegative()) {
+            reject(errors, "max-buffered-body-size", "must be 0 or more");
+        }
+        headers(errors, p.getDefaultHeaders(), p.getUserAgent());
+    }
+
+    private static void duration(Errors errors, String property, @Nullable Duration value) {
+        if (value == null || value.isNegative()) {
+            reject(errors, property, "must not be negative (0 means no limit)");
+        }
+    }
+
+    private static void headers(Errors errors, Map<String, String> defaults, @Nullable String userAgent) {
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
+            try {
+                HttpHeaders.builder().add(e.getKey(), e.getValue() == null ? "" : e.getValue());
+            } catch (IllegalArgumentException ex) {
+                reject(errors, "default-headers[" + e.getKey() + "]", "is not a valid header: " + ex.getMessage());
+            }
+        }
+        if (userAgent != null && !userAgent.isEmpty()) {
+            try {
+                HttpHeaders.builder().add("User-Agent", userAgent);
+            } catch (IllegalArgumentException ex) {
+                reject(errors, "user-agent", "is not a valid header value: " + ex.getMessage());
+            }
+        }
+    }
+
+    /** Rejects a field by its bean path, with a message naming the property as it is written. */
+    private static void reject(Errors errors, String property, String message) {
+        String field = beanPath(property);
+        String text = "aioduct." + property + " " + message;
+        if (field.contains("[")) {
+            // Map keys are not bean paths the BindingResult can read; report on the object.
+            errors.reject("aioduct.invalid", text);
+        } else {
+            errors.rejectValue(field, "aioduct.invalid", text);
+        }
+    }
+
+    /** {@code pool.max-idle-per-origin} -> {@code pool.maxIdlePerOrigin}. */
+    private static String beanPath(String property) {
+        StringBuilder sb = new StringBuilder(property.length());
+        boolean upper = false;
+        for (char c : property.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+}

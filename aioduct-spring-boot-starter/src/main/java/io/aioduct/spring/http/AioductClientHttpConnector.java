@@ -1,0 +1,82 @@
+package io.aioduct.spring.http;
+
+import io.aioduct.AioductClient;
+import io.aioduct.Response;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Spring's reactive {@link ClientHttpConnector} on an {@link AioductClient}: what WebClient sends
+ * through. Bodies stream both ways with back-pressure: the request body is pulled from its publisher as
+ * the connection takes it, the response body is read from the connection only as the subscriber asks.
+ *
+ * <p>An error raised by the request body publisher fails the exchange with that same exception.
+ * Cancelling the response {@code Mono} aborts the exchange; cancelling the body closes the connection
+ * (unless the body had already arrived), so its pool slot is released at once. Response signals arrive
+ * on the engine's threads: never block in them.
+ *
+ * <p>Thread-safe; holds nothing to close (the engine's owner closes it).
+ */
+public final class AioductClientHttpConnector implements ClientHttpConnector {
+    private final AioductClient client;
+    private final DataBufferFactory bufferFactory;
+
+    public AioductClientHttpConnector(AioductClient client) {
+        this(client, DefaultDataBufferFactory.sharedInstance);
+    }
+
+    public AioductClientHttpConnector(AioductClient client, DataBufferFactory bufferFactory) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.bufferFactory = Objects.requireNonNull(bufferFactory, "bufferFactory");
+    }
+
+    /** The client requests are sent with. */
+    public AioductClient client() {
+        return client;
+    }
+
+    @Override
+    public Mono<ClientHttpResponse> connect(
+            HttpMethod method, URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
+        AioductReactiveRequest request = new AioductReactiveRequest(client, method, uri, bufferFactory);
+        return requestCallback
+                .apply(request)
+                .then(Mono.defer(request::setComplete)) // commits a request the callback left uncommitted
+                .then(Mono.defer(() -> send(request)));
+    }
+
+    private Mono<ClientHttpResponse> send(AioductReactiveRequest request) {
+        return Mono.<Response>create(sink -> {
+                    CompletableFuture<Response> exchange = client.send(request.toEngineRequest());
+                    sink.onCancel(() -> {
+                        // Cancelled before the head arrived aborts the exchange; after, the response is
+                        // ours to close or its connection would stay taken.
+                        if (!exchange.cancel(false)) {
+                            exchange.thenAccept(Response::close);
+                        }
+                    });
+                    exchange.whenComplete((response, failure) -> {
+                        if (failure != null) {
+                            sink.error(ExchangeFailures.unwrap(failure));
+                        } else {
+                            sink.success(response);
+                        }
+                    });
+                })
+                .map(response -> new AioductReactiveResponse(response, bufferFactory));
+    }
+
+    @Override
+    public String toString() {
+        return "AioductClientHttpConnector[" + client.engine() + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package io.aioduct.spring.http;
+
+import io.aioduct.AioductClient;
+import java.net.URI;
+import java.util.Objects;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+
+/**
+ * Spring's blocking {@link ClientHttpRequestFactory} on an {@link AioductClient}: what RestClient,
+ * RestTemplate and HTTP service interfaces send through. Request bodies stream (nothing is buffered
+ * whole); response bodies are read as the caller reads them.
+ *
+ * <p>Thread-safe; every request it creates runs on the client's engine and shares its pools. It holds
+ * nothing to close: the engine is closed by whoever owns it (the Spring context, for the auto-configured
+ * one). Failures surface as Spring's contract says: engine failures as {@link java.io.IOException}s
+ * (timeouts as {@link java.net.SocketTimeoutException}, connect failures as {@link
+ * java.net.ConnectException}) with the engine's exception as their cause.
+ */
+public final class AioductClientHttpRequestFactory implements ClientHttpRequestFactory {
+    private final AioductClient client;
+
+    public AioductClientHttpRequestFactory(AioductClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The client requests are sent with. */
+    public AioductClient client() {
+        return client;
+    }
+
+    @Override
+    public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
+        return new AioductClientHttpRequest(client, uri, httpMethod);
+    }
+
+    @Override
+    public String toString() {
+        return "AioductClientHttpRequestFactory[" + client.engine() + "]";
+    }
+}

@@ -1,0 +1,40 @@
+package io.aioduct.spring.http;
+
+import io.aioduct.AioductClient;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+
+/**
+ * Spring Boot's seam for blocking clients: builds an {@link AioductClientHttpRequestFactory} for each
+ * RestClient, RestTemplate and HTTP service group Spring Boot configures. Every factory runs on the one
+ * shared client's engine (its runtime and pools); each gets its own client settings from {@link
+ * HttpClientSettings} (timeouts, redirects, cookies). Immutable and thread-safe.
+ */
+public final class AioductClientHttpRequestFactoryBuilder
+        implements ClientHttpRequestFactoryBuilder<AioductClientHttpRequestFactory> {
+    private final AioductClient client;
+    private final Consumer<AioductClient.Builder> clientCustomizer;
+
+    public AioductClientHttpRequestFactoryBuilder(AioductClient client) {
+        this(client, builder -> {});
+    }
+
+    private AioductClientHttpRequestFactoryBuilder(AioductClient client, Consumer<AioductClient.Builder> customizer) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.clientCustomizer = customizer;
+    }
+
+    /** A builder whose factories' clients are further adjusted by {@code customizer}, after the settings. */
+    public AioductClientHttpRequestFactoryBuilder withClientCustomizer(Consumer<AioductClient.Builder> customizer) {
+        Objects.requireNonNull(customizer, "customizer");
+        return new AioductClientHttpRequestFactoryBuilder(client, clientCustomizer.andThen(customizer));
+    }
+
+    @Override
+    public AioductClientHttpRequestFactory build(@Nullable HttpClientSettings settings) {
+        return new AioductClientHttpRequestFactory(ClientSettings.derive(client, settings, clientCustomizer));
+    }
+}

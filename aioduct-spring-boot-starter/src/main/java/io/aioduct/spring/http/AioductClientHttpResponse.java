@@ -1,0 +1,71 @@
+package io.aioduct.spring.http;
+
+import io.aioduct.Response;
+import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * A blocking response: any status code comes through (555 and 929 as well as 200), headers with all
+ * their values, the body as the engine's stream. Closing it before the body ends closes the connection;
+ * after the end the connection is already back in the pool. Used by one thread at a time.
+ */
+final class AioductClientHttpResponse implements ClientHttpResponse {
+    private final Response response;
+    private @Nullable HttpHeaders headers;
+    private @Nullable InputStream body;
+
+    AioductClientHttpResponse(Response response) {
+        this.response = response;
+    }
+
+    @Override
+    public HttpStatusCode getStatusCode() {
+        return HttpStatusCode.valueOf(response.status());
+    }
+
+    /** The engine does not keep reason phrases; a known status gets its standard one, others none. */
+    @Override
+    public String getStatusText() {
+        HttpStatus known = HttpStatus.resolve(response.status());
+        return known != null ? known.getReasonPhrase() : "";
+    }
+
+    @Override
+    public HttpHeaders getHeaders() {
+        HttpHeaders h = headers;
+        if (h == null) {
+            h = HttpHeaders.readOnlyHttpHeaders(SpringHeaders.fromEngine(response.headers()));
+            headers = h;
+        }
+        return h;
+    }
+
+    @Override
+    public InputStream getBody() {
+        InputStream b = body;
+        if (b == null) {
+            b = response.body().inputStream();
+            body = b;
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        InputStream b = body;
+        if (b != null) {
+            try {
+                b.close();
+            } catch (java.io.IOException e) {
+                // The engine's body stream does not throw on close; closing the response is the fallback.
+                response.close();
+            }
+        } else {
+            response.close();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.aioduct.spring.http;
+
+import io.aioduct.AioductClient;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpCookieHandling;
+import org.springframework.boot.http.client.HttpRedirects;
+
+/**
+ * Applies Spring Boot's {@link HttpClientSettings} to a client derived from the shared one (same engine,
+ * runtime and pools), where the settings give a value; what they leave out keeps the {@code aioduct.*}
+ * defaults.
+ *
+ * <ul>
+ *   <li>connect timeout: the client's connect timeout;
+ *   <li>read timeout: both the response timeout (until the response head) and the read timeout (silence
+ *       between bytes), as Spring's other clients time both;
+ *   <li>redirects: followed ({@link FollowRedirects}) unless {@code DONT_FOLLOW}, as with the JDK client;
+ *   <li>cookie handling: a {@link CookieJar} per built client when {@code ENABLE} or {@code
+ *       ENABLE_WHEN_POSSIBLE}; none by default;
+ *   <li>SSL bundle and inet-address filter: refused with a clear error until the engine can honour
+ *       them, never ignored (one would downgrade security, the other bypass an SSRF guard).
+ * </ul>
+ */
+final class ClientSettings {
+    private ClientSettings() {}
+
+    static AioductClient derive(
+            AioductClient base, @Nullable HttpClientSettings settings, Consumer<AioductClient.Builder> customizer) {
+        HttpClientSettings s = settings != null ? settings : HttpClientSettings.defaults();
+        if (s.sslBundle() != null) {
+            // The extension point for TLS: map the bundle's SSLContext, protocols and ciphers onto the
+            // client once the engine has TLS settings.
+            throw new IllegalStateException("aioduct cannot apply SSL bundle settings yet: the engine has no TLS "
+                    + "configuration. Remove spring.http.clients.ssl.bundle (or the bundle given to this client)");
+        }
+        if (s.inetAddressFilter() != null) {
+            throw new IllegalStateException("aioduct cannot apply an InetAddressFilter yet: the engine resolves "
+                    + "addresses itself. Remove the InetAddressFilter bean or use another HTTP client");
+        }
+        AioductClient.Builder builder = base.newBuilder();
+        Duration connect = s.connectTimeout();
+        if (connect != null) {
+            builder.connectTimeout(connect);
+        }
+        Duration read = s.readTimeout();
+        if (read != null) {
+            builder.responseTimeout(read).readTimeout(read);
+        }
+        if (s.redirects() != HttpRedirects.DONT_FOLLOW) {
+            builder.interceptor(new FollowRedirects());
+        }
+        HttpCookieHandling cookies = s.cookieHandling();
+        if (cookies == HttpCookieHandling.ENABLE || cookies == HttpCookieHandling.ENABLE_WHEN_POSSIBLE) {
+            // Inside FollowRedirects, so every hop's cookies are stored and sent.
+            builder.interceptor(new CookieJar());
+        }
+        customizer.accept(builder);
+        return builder.build();
+    }
+}

@@ -1,0 +1,222 @@
+package io.aioduct.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aioduct.AioductClient;
+import io.aioduct.engine.HttpEngine;
+import io.aioduct.spring.http.AioductClientHttpConnector;
+import io.aioduct.spring.http.AioductClientHttpConnectorBuilder;
+import io.aioduct.spring.http.AioductClientHttpRequestFactory;
+import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
+import io.aioduct.spring.testing.NoLeaks;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.restclient.RestTemplateBuilder;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Spring's HTTP clients land on the engine through Spring Boot's seams, with Spring Boot's settings, and
+ * step aside when the application chooses otherwise.
+ */
+class AioductHttpClientAutoConfigurationTest extends NoLeaks {
+
+    private static final AutoConfigurations SPRING_AND_AIODUCT = AutoConfigurations.of(
+            AioductAutoConfiguration.class,
+            AioductHttpClientAutoConfiguration.class,
+            SslAutoConfiguration.class,
+            HttpClientAutoConfiguration.class,
+            ImperativeHttpClientAutoConfiguration.class,
+            ReactiveHttpClientAutoConfiguration.class,
+            HttpMessageConvertersAutoConfiguration.class,
+            RestClientAutoConfiguration.class,
+            RestTemplateAutoConfiguration.class,
+            WebClientAutoConfiguration.class);
+
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withConfiguration(SPRING_AND_AIODUCT);
+
+    @Test
+    void springBootsBuildersAreTheAioductOnes() {
+        runner.run(context -> {
+            assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class))
+                    .isInstanceOf(AioductClientHttpRequestFactoryBuilder.class);
+            assertThat(context.getBean(ClientHttpConnectorBuilder.class))
+                    .isInstanceOf(AioductClientHttpConnectorBuilder.class);
+            assertThat(context.getBean(ClientHttpRequestFactory.class))
+                    .isInstanceOf(AioductClientHttpRequestFactory.class);
+            assertThat(context.getBean(ClientHttpConnector.class)).isInstanceOf(AioductClientHttpConnector.class);
+        });
+    }
+
+    @Test
+    void restClientRestTemplateAndWebClientShareTheOneEngine() {
+        runner.run(context -> {
+            HttpEngine engine = context.getBean(HttpEngine.class);
+            RestClient restClient = context.getBean(RestClient.Builder.class).build();
+            RestTemplate restTemplate =
+                    context.getBean(RestTemplateBuilder.class).build();
+            WebClient webClient = context.getBean(WebClient.Builder.class).build();
+            assertThat(requestFactory(restClient).client().engine()).isSameAs(engine);
+            assertThat(((AioductClientHttpRequestFactory) restTemplate.getRequestFactory())
+                            .client()
+                            .engine())
+                    .isSameAs(engine);
+            assertThat(connector(webClient).client().engine()).isSameAs(engine);
+            // Two builders, two factories, one engine.
+            assertThat(requestFactory(context.getBean(RestClient.Builder.class).build())
+                            .client()
+                            .engine())
+                    .isSameAs(engine);
+        });
+    }
+
+    @Test
+    void springBootsTimeoutSettingsWinOverTheAioductDefaults() {
+        runner.withPropertyValues(
+                        "aioduct.timeouts.connect=7s",
+                        "aioduct.timeouts.total=9s",
+                        "spring.http.clients.connect-timeout=1s",
+                        "spring.http.clients.read-timeout=2s")
+                .run(context -> {
+                    AioductClient client = requestFactory(
+                                    context.getBean(RestClient.Builder.class).build())
+                            .client();
+                    assertThat(client.settings().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+                    assertThat(client.settings().responseTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(client.settings().readTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(client.settings().totalTimeout()).isEqualTo(Duration.ofSeconds(9));
+                    AioductClient reactive = connector(
+                                    context.getBean(WebClient.Builder.class).build())
+                            .client();
+                    assertThat(reactive.settings().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+                });
+    }
+
+    @Test
+    void withoutSpringBootSettingsTheAioductDefaultsApply() {
+        runner.withPropertyValues("aioduct.timeouts.connect=7s")
+                .run(context -> assertThat(requestFactory(context.getBean(RestClient.Builder.class)
+                                        .build())
+                                .client()
+                                .settings()
+                                .connectTimeout())
+                        .isEqualTo(Duration.ofSeconds(7)));
+    }
+
+    @Test
+    void anSslBundleIsRefusedClearlyRatherThanIgnored() {
+        runner.run(context -> {
+            ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
+            HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
+                    org.mockito.Mockito.mock(org.springframework.boot.ssl.SslBundle.class));
+            org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                    .isThrownBy(() -> builder.build(withBundle))
+                    .withMessageContaining("SSL bundle");
+        });
+    }
+
+    @Test
+    void theApplicationsOwnBuilderWins() {
+        runner.withBean(ClientHttpRequestFactoryBuilder.class, ClientHttpRequestFactoryBuilder::jdk)
+                .run(context -> assertThat(context.getBean(ClientHttpRequestFactory.class))
+                        .isInstanceOf(JdkClientHttpRequestFactory.class));
+    }
+
+    @Test
+    void springBootsFactoryPropertyWins() {
+        runner.withPropertyValues("spring.http.clients.imperative.factory=jdk").run(context -> {
+            assertThat(context.getBean(ClientHttpRequestFactory.class)).isInstanceOf(JdkClientHttpRequestFactory.class);
+            assertThat(context.getBean(ClientHttpConnectorBuilder.class))
+                    .isInstanceOf(AioductClientHttpConnectorBuilder.class);
+        });
+    }
+
+    @Test
+    void springBootsConnectorPropertyWins() {
+        runner.withPropertyValues("spring.http.clients.reactive.connector=jdk")
+                .run(context -> assertThat(context.getBean(ClientHttpConnector.class))
+                        .isInstanceOf(org.springframework.http.client.reactive.JdkClientHttpConnector.class));
+    }
+
+    @Test
+    void springBootsBuilderCustomizersApply() {
+        runner.withBean(
+                        "userAgentCustomizer",
+                        ClientHttpRequestFactoryBuilderCustomizer.class,
+                        () -> (ClientHttpRequestFactoryBuilderCustomizer<AioductClientHttpRequestFactoryBuilder>)
+                                builder -> builder.withClientCustomizer(c -> c.userAgent("customized")))
+                .run(context -> assertThat(requestFactory(context.getBean(RestClient.Builder.class)
+                                        .build())
+                                .client()
+                                .settings()
+                                .userAgent())
+                        .isEqualTo("customized"));
+    }
+
+    @Test
+    void inAReactiveWebApplicationRestClientStillRunsOnTheEngine() {
+        new ReactiveWebApplicationContextRunner()
+                .withConfiguration(SPRING_AND_AIODUCT)
+                .run(context -> {
+                    assertThat(requestFactory(context.getBean(RestClient.Builder.class)
+                                            .build())
+                                    .client()
+                                    .engine())
+                            .isSameAs(context.getBean(HttpEngine.class));
+                    assertThat(context.getBean(ClientHttpConnector.class))
+                            .isInstanceOf(AioductClientHttpConnector.class);
+                });
+    }
+
+    @Test
+    void withoutReactorOnlyTheBlockingSeamIsTaken() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        AioductAutoConfiguration.class,
+                        AioductHttpClientAutoConfiguration.class,
+                        HttpClientAutoConfiguration.class,
+                        ImperativeHttpClientAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(Mono.class))
+                .run(context -> {
+                    assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class))
+                            .isInstanceOf(AioductClientHttpRequestFactoryBuilder.class);
+                    assertThat(context).doesNotHaveBean(ClientHttpConnectorBuilder.class);
+                });
+    }
+
+    private static AioductClientHttpRequestFactory requestFactory(RestClient client) {
+        Object factory = ReflectionTestUtils.getField(client, "clientRequestFactory");
+        assertThat(factory).isInstanceOf(AioductClientHttpRequestFactory.class);
+        return (AioductClientHttpRequestFactory) factory;
+    }
+
+    private static AioductClientHttpConnector connector(WebClient client) {
+        Object exchange = ReflectionTestUtils.getField(client, "exchangeFunction");
+        Object connector = ReflectionTestUtils.getField(exchange, "connector");
+        assertThat(connector).isInstanceOf(AioductClientHttpConnector.class);
+        return (AioductClientHttpConnector) connector;
+    }
+}

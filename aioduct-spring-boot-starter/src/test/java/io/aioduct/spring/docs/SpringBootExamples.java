@@ -1,0 +1,118 @@
+package io.aioduct.spring.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aioduct.AioductClient;
+import io.aioduct.Response;
+import io.aioduct.spring.autoconfigure.AioductAutoConfiguration;
+import io.aioduct.spring.autoconfigure.AioductClientCustomizer;
+import io.aioduct.spring.autoconfigure.AioductEngineConfigCustomizer;
+import io.aioduct.spring.autoconfigure.AioductHttpClientAutoConfiguration;
+import io.aioduct.spring.testing.NoLeaks;
+import io.aioduct.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Service;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The code shown in docs/spring-boot.md. Each {@code tag::name[]} region is copied verbatim into the
+ * page; the engine's DocsSnippetsTest fails when page and code disagree, and this class runs them.
+ */
+class SpringBootExamples extends NoLeaks {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    AioductAutoConfiguration.class,
+                    AioductHttpClientAutoConfiguration.class,
+                    HttpClientAutoConfiguration.class,
+                    ImperativeHttpClientAutoConfiguration.class,
+                    HttpMessageConvertersAutoConfiguration.class,
+                    RestClientAutoConfiguration.class));
+
+    private TestServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = TestServer.start();
+        server.route("/orders/42", (req, ex) -> ex.respond(200, "order 42 for " + req.header("X-Tenant")));
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    // tag::rest-client[]
+    @Service
+    static class OrderClient {
+        private final RestClient rest;
+
+        OrderClient(RestClient.Builder builder, @Value("${orders.url}") String url) {
+            this.rest = builder.baseUrl(url).build(); // runs on aioduct: nothing aioduct-specific here
+        }
+
+        String order(long id) {
+            return rest.get().uri("/orders/{id}", id).retrieve().body(String.class);
+        }
+    }
+    // end::rest-client[]
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+        // tag::customizers[]
+        @Bean
+        AioductClientCustomizer tenantHeader() {
+            return client -> client.defaultHeader("X-Tenant", "acme");
+        }
+
+        @Bean
+        AioductEngineConfigCustomizer noDelay() {
+            return engine -> engine.tcpNoDelay(true).keepAlive(true);
+        }
+        // end::customizers[]
+    }
+
+    @Test
+    void customizersAdjustTheClientEverySpringClientUses() {
+        runner.withUserConfiguration(Customizers.class).run(context -> {
+            RestClient rest = context.getBean(RestClient.Builder.class)
+                    .baseUrl(server.uri(""))
+                    .build();
+            assertThat(rest.get().uri("/orders/42").retrieve().body(String.class))
+                    .isEqualTo("order 42 for acme");
+        });
+    }
+
+    @Test
+    void theClientBeanIsTheEnginesOwnApiToo() {
+        runner.run(context -> {
+            String url = server.uri("/orders/42");
+            // tag::client-bean[]
+            AioductClient client = context.getBean(AioductClient.class);
+            try (Response response =
+                    client.get(url).totalTimeout(Duration.ofSeconds(2)).execute()) {
+                System.out.println(response.status() + " " + response.body().string());
+            }
+            // end::client-bean[]
+        });
+    }
+
+    @Test
+    void aServiceUsingRestClientRunsOnTheEngine() {
+        runner.withBean(OrderClient.class)
+                .withPropertyValues("orders.url=" + server.uri(""), "aioduct.default-headers.X-Tenant=from-properties")
+                .run(context -> assertThat(context.getBean(OrderClient.class).order(42))
+                        .isEqualTo("order 42 for from-properties"));
+    }
+}
