@@ -40,9 +40,7 @@ class Http2SmokeTest extends EngineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(
-            value = RuntimeKind.class,
-            names = {"POOLED", "IO_URING"})
+    @EnumSource(RuntimeKind.class)
     void h2OverTlsByAlpn(RuntimeKind kind) {
         TlsMaterial tls = TlsMaterial.shared();
         try (H2TestServer h2 = H2TestServer.startTls(tls)) {
