@@ -48,7 +48,15 @@ public final class AioductClient {
 
     /** A builder starting from this client's settings, for a client that shares its engine. */
     public Builder newBuilder() {
-        Builder b = new Builder(engine);
+        return newBuilder(engine);
+    }
+
+    /**
+     * A builder starting from this client's settings (timeouts, headers, interceptors), for a client on
+     * {@code engine} instead: another engine on the same runtime with other fixed settings, such as TLS.
+     */
+    public Builder newBuilder(HttpEngine engine) {
+        Builder b = new Builder(Objects.requireNonNull(engine, "engine"));
         b.connectTimeout = settings.connectTimeout();
         b.responseTimeout = settings.responseTimeout();
         b.readTimeout = settings.readTimeout();

@@ -146,6 +146,16 @@ public final class TlsConfig {
         }
 
         /**
+         * Trusts what {@code factory}'s trust managers trust, instead of the JDK's default trust store: for
+         * trust material that arrives ready-made (a framework's SSL bundle, a custom trust manager).
+         * Certificate and host name verification stay on.
+         */
+        public Builder trustManagers(TrustManagerFactory factory) {
+            this.trust = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
          * Presents a client certificate (mutual TLS) from PEM files: the certificate chain, and its
          * PKCS#8 private key ({@code BEGIN PRIVATE KEY}, or {@code BEGIN ENCRYPTED PRIVATE KEY} with a
          * password).
@@ -184,6 +194,12 @@ public final class TlsConfig {
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("cannot use the client key store: " + e.getMessage(), e);
             }
+        }
+
+        /** Presents the client certificate {@code factory}'s key managers choose (mutual TLS). */
+        public Builder clientKeyManagers(KeyManagerFactory factory) {
+            this.keys = Objects.requireNonNull(factory, "factory");
+            return this;
         }
 
         /** The oldest protocol version to accept, e.g. {@code "TLSv1.3"}; default TLSv1.2. */

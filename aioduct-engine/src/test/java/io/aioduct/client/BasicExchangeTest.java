@@ -94,6 +94,32 @@ class BasicExchangeTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void aClientRebuiltOnAnotherEngineKeepsItsSettingsAndInterceptors(RuntimeKind kind) {
+        server.route("/", (req, ex) -> ex.respond(200, "ok"));
+        AioductClient client = AioductClient.builder(engine(kind))
+                .userAgent("mine/1.0")
+                .defaultHeader("X-Team", "payments")
+                .interceptor(chain -> chain.proceed(chain.request().toBuilder()
+                        .header("X-Intercepted", "yes")
+                        .build()))
+                .readTimeout(java.time.Duration.ofSeconds(7))
+                .build();
+        io.aioduct.engine.HttpEngine other = engine(kind);
+        AioductClient moved = client.newBuilder(other).build();
+
+        moved.get(server.uri("/")).execute().close();
+
+        assertThat(moved.engine()).isSameAs(other);
+        assertThat(moved.settings()).isEqualTo(client.settings());
+        RecordedRequest req = server.takeRequest();
+        assertThat(req.header("User-Agent")).isEqualTo("mine/1.0");
+        assertThat(req.header("X-Team")).isEqualTo("payments");
+        assertThat(req.header("X-Intercepted")).isEqualTo("yes");
+        assertThat(other.poolStats()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void userAgentCanBeOverriddenOrRemoved(RuntimeKind kind) {
         server.route("/", (req, ex) -> ex.respond(200, "ok"));
         AioductClient client = client(kind);

@@ -193,6 +193,29 @@ class TlsTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void readyMadeTrustAndKeyManagersAreUsedAsGiven(RuntimeKind kind) throws Exception {
+        TestServer server = tlsServer(TLS.serverContext(TLS.localhost(), true, "http/1.1"));
+        javax.net.ssl.KeyManagerFactory keys =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(TLS.keyStore(TLS.client()), TlsMaterial.KEY_STORE_PASSWORD.toCharArray());
+        AioductClient client = client(
+                kind,
+                TlsConfig.builder()
+                        .trustManagers(TLS.trustManagerFactory())
+                        .clientKeyManagers(keys)
+                        .build());
+
+        assertThat(client.get(server.uri("/")).execute().body().string()).isEqualTo("secret");
+        // The same factories, but a server certificate the CA never signed: still verified.
+        TestServer selfSigned = tlsServer(TLS.serverContext(TLS.selfSigned(), false, "http/1.1"));
+        assertThatThrownBy(() -> client.get(selfSigned.uri("/")).execute())
+                .isInstanceOfSatisfying(
+                        TlsHandshakeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.UNTRUSTED_CERTIFICATE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void verificationCanOnlyBeTurnedOffByTheDangerousOption(RuntimeKind kind) {
         TestServer server = tlsServer(TLS.serverContext(TLS.selfSigned(), false, "http/1.1"));
         AioductClient strict = client(kind, trustingTheTestCa());
