@@ -15,8 +15,8 @@ import org.springframework.validation.Validator;
  * the context starts ({@link AioductPropertiesValidator}); a bad one fails start-up with a message that
  * names the property and what it allows.
  *
- * <p>HTTP/2 ({@code aioduct.http2.*}) and TLS ({@code aioduct.tls.*}) join this class when the engine
- * supports them; they map onto {@code EngineConfig} in {@link EngineFactory}.
+ * <p>The runtime, pool, HTTP/2 ({@code aioduct.http2.*}) and TLS ({@code aioduct.tls.*}) settings map
+ * onto the engine in {@link EngineFactory}; the rest onto the client bean.
  */
 @ConfigurationProperties("aioduct")
 public class AioductProperties implements Validator {
@@ -26,6 +26,10 @@ public class AioductProperties implements Validator {
     private final Pool pool = new Pool();
 
     private final Timeouts timeouts = new Timeouts();
+
+    private final Http2 http2 = new Http2();
+
+    private final Tls tls = new Tls();
 
     /**
      * Headers added to every request that does not set them itself, by name. Applies to the aioduct
@@ -54,6 +58,14 @@ public class AioductProperties implements Validator {
 
     public Timeouts getTimeouts() {
         return timeouts;
+    }
+
+    public Http2 getHttp2() {
+        return http2;
+    }
+
+    public Tls getTls() {
+        return tls;
     }
 
     public Map<String, String> getDefaultHeaders() {
@@ -260,6 +272,156 @@ public class AioductProperties implements Validator {
 
         public void setTotal(Duration total) {
             this.total = total;
+        }
+    }
+
+    /**
+     * HTTP/2, the engine's Http2Options: offered by ALPN to https origins, optionally spoken directly
+     * (h2c) to http ones; its flow-control windows, limits and keep-alive PINGs.
+     */
+    public static class Http2 {
+
+        /** Whether ALPN offers h2 (before http/1.1) to https origins; the server chooses. */
+        private boolean enabled = true;
+
+        /** Whether http origins are spoken to in HTTP/2 directly (h2c by prior knowledge) instead of HTTP/1.1. */
+        private boolean priorKnowledge = false;
+
+        /**
+         * Most HTTP/2 connections to one origin (per core on io-uring); another opens only when the
+         * others carry as many streams as allowed, beyond that requests wait for a free stream.
+         */
+        private int maxConnectionsPerOrigin = 4;
+
+        /** Our own cap on concurrent streams per connection, below the server's limit if lower. */
+        private int maxConcurrentStreams = 1000;
+
+        /** Flow-control window given to each response stream: how much of a body may arrive unread. */
+        private DataSize streamWindow = DataSize.ofMegabytes(2);
+
+        /** Flow-control window of a whole connection, shared by its streams. */
+        private DataSize connectionWindow = DataSize.ofMegabytes(4);
+
+        /** Largest frame payload accepted from servers (16KB to 16MB - 1 byte). */
+        private DataSize maxFrameSize = DataSize.ofKilobytes(16);
+
+        /** Largest response header list accepted; past it that stream fails. */
+        private DataSize maxHeaderListSize = DataSize.ofKilobytes(64);
+
+        /** How long a connection may stay silent before it is PINGed; 0 turns keep-alive PINGs off. */
+        private Duration pingInterval = Duration.ofSeconds(30);
+
+        /** How long a PING may go unanswered before the connection is closed. */
+        private Duration pingTimeout = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isPriorKnowledge() {
+            return priorKnowledge;
+        }
+
+        public void setPriorKnowledge(boolean priorKnowledge) {
+            this.priorKnowledge = priorKnowledge;
+        }
+
+        public int getMaxConnectionsPerOrigin() {
+            return maxConnectionsPerOrigin;
+        }
+
+        public void setMaxConnectionsPerOrigin(int maxConnectionsPerOrigin) {
+            this.maxConnectionsPerOrigin = maxConnectionsPerOrigin;
+        }
+
+        public int getMaxConcurrentStreams() {
+            return maxConcurrentStreams;
+        }
+
+        public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = maxConcurrentStreams;
+        }
+
+        public DataSize getStreamWindow() {
+            return streamWindow;
+        }
+
+        public void setStreamWindow(DataSize streamWindow) {
+            this.streamWindow = streamWindow;
+        }
+
+        public DataSize getConnectionWindow() {
+            return connectionWindow;
+        }
+
+        public void setConnectionWindow(DataSize connectionWindow) {
+            this.connectionWindow = connectionWindow;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public DataSize getMaxHeaderListSize() {
+            return maxHeaderListSize;
+        }
+
+        public void setMaxHeaderListSize(DataSize maxHeaderListSize) {
+            this.maxHeaderListSize = maxHeaderListSize;
+        }
+
+        public Duration getPingInterval() {
+            return pingInterval;
+        }
+
+        public void setPingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
+        }
+
+        public Duration getPingTimeout() {
+            return pingTimeout;
+        }
+
+        public void setPingTimeout(Duration pingTimeout) {
+            this.pingTimeout = pingTimeout;
+        }
+    }
+
+    /** TLS of https origins, the engine's TlsConfig. Certificate and host name verification are always on. */
+    public static class Tls {
+
+        /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material, key material (a
+         * client certificate for mutual TLS), enabled protocols and ciphers the engine uses. Default: the
+         * JDK's trust store, no client certificate, TLS 1.2 and 1.3.
+         */
+        private @Nullable String bundle;
+
+        /** How long a TLS handshake may take, apart from the connect timeout. */
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+
+        public Duration getHandshakeTimeout() {
+            return handshakeTimeout;
+        }
+
+        public void setHandshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
         }
     }
 

@@ -4,6 +4,7 @@ import io.aioduct.HttpHeaders;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 /**
@@ -11,6 +12,9 @@ import org.springframework.validation.Errors;
  * the start-up failure (and Spring Boot's failure analysis) says exactly what to fix.
  */
 final class AioductPropertiesValidator {
+    /** RFC 9113: a flow-control window starts at 65535 bytes; ours may not be smaller. */
+    private static final int MIN_WINDOW = 65_535;
+
     private AioductPropertiesValidator() {}
 
     static void validate(AioductProperties p, Errors errors) {
@@ -36,6 +40,8 @@ final class AioductPropertiesValidator {
         duration(errors, "timeouts.response", timeouts.getResponse());
         duration(errors, "timeouts.read", timeouts.getRead());
         duration(errors, "timeouts.total", timeouts.getTotal());
+        http2(errors, p.getHttp2());
+        tls(errors, p.getTls());
         Duration grace = p.getShutdown().getGrace();
         if (grace == null || grace.isNegative()) {
             reject(errors, "shutdown.grace", "must not be negative (0 fails in-flight requests at once)");
@@ -44,6 +50,60 @@ final class AioductPropertiesValidator {
             reject(errors, "max-buffered-body-size", "must be 0 or more");
         }
         headers(errors, p.getDefaultHeaders(), p.getUserAgent());
+    }
+
+    private static void http2(Errors errors, AioductProperties.Http2 h2) {
+        if (h2.getMaxConnectionsPerOrigin() < 1) {
+            reject(errors, "http2.max-connections-per-origin", "must be at least 1");
+        }
+        if (h2.getMaxConcurrentStreams() < 1) {
+            reject(errors, "http2.max-concurrent-streams", "must be at least 1");
+        }
+        // RFC 9113: a window can never exceed 2^31 - 1; SETTINGS_MAX_FRAME_SIZE is 2^14 to 2^24 - 1.
+        String window = "between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)";
+        size(errors, "http2.stream-window", h2.getStreamWindow(), MIN_WINDOW, Integer.MAX_VALUE, window);
+        size(errors, "http2.connection-window", h2.getConnectionWindow(), MIN_WINDOW, Integer.MAX_VALUE, window);
+        size(
+                errors,
+                "http2.max-frame-size",
+                h2.getMaxFrameSize(),
+                16_384,
+                16_777_215,
+                "between 16384 bytes (16KB) and 16777215 bytes (16MB - 1 byte)");
+        size(
+                errors,
+                "http2.max-header-list-size",
+                h2.getMaxHeaderListSize(),
+                1,
+                Integer.MAX_VALUE,
+                "between 1 byte and 2147483647 bytes (2GB - 1 byte)");
+        Duration ping = h2.getPingInterval();
+        if (ping == null || ping.isNegative()) {
+            reject(errors, "http2.ping-interval", "must not be negative (0 turns keep-alive PINGs off)");
+        }
+        positive(errors, "http2.ping-timeout", h2.getPingTimeout());
+    }
+
+    private static void tls(Errors errors, AioductProperties.Tls tls) {
+        String bundle = tls.getBundle();
+        if (bundle != null && bundle.isBlank()) {
+            reject(errors, "tls.bundle", "must name an SSL bundle (spring.ssl.bundle.*), or be left unset");
+        }
+        positive(errors, "tls.handshake-timeout", tls.getHandshakeTimeout());
+    }
+
+    /** A data size within {@code min..max} bytes; {@code range} says so to a reader. */
+    private static void size(
+            Errors errors, String property, @Nullable DataSize value, long min, long max, String range) {
+        if (value == null || value.toBytes() < min || value.toBytes() > max) {
+            reject(errors, property, "must be " + range);
+        }
+    }
+
+    private static void positive(Errors errors, String property, @Nullable Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            reject(errors, property, "must be positive");
+        }
     }
 
     private static void duration(Errors errors, String property, @Nullable Duration value) {

@@ -3,22 +3,28 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.Aioduct;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.runtime.RuntimeUnavailableException;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.uring.IoUringRuntime;
+import io.aioduct.tls.TlsConfig;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
  * Creates the engine the properties ask for: picks the runtime ({@code aioduct.runtime.kind}, else the
- * virtual-threads switch, else pooled), builds its {@link EngineConfig} and logs the choice at INFO.
- * The only place in the starter that names a concrete runtime.
+ * virtual-threads switch, else pooled), builds its {@link EngineConfig} (pool, HTTP/2, TLS from an SSL
+ * bundle) and logs the choice at INFO. The only place in the starter that names a concrete runtime.
  */
 final class EngineFactory {
     private static final Logger log = LoggerFactory.getLogger(EngineFactory.class);
@@ -26,14 +32,24 @@ final class EngineFactory {
     /** Present only when Netty's io_uring transport classes are on the classpath. */
     static final String IO_URING_CLASS = "io.netty.channel.uring.IoUring";
 
+    private static final String TLS_BUNDLE = "aioduct.tls.bundle";
+
     private final AioductProperties properties;
     private final Environment environment;
     private final @Nullable ClassLoader classLoader;
+    private final @Nullable SslBundles sslBundles;
+    private @Nullable SslBundle tlsBundle;
+    private boolean tlsBundleResolved;
 
-    EngineFactory(AioductProperties properties, Environment environment, @Nullable ClassLoader classLoader) {
+    EngineFactory(
+            AioductProperties properties,
+            Environment environment,
+            @Nullable ClassLoader classLoader,
+            @Nullable SslBundles sslBundles) {
         this.properties = properties;
         this.environment = environment;
         this.classLoader = classLoader;
+        this.sslBundles = sslBundles;
     }
 
     /** The runtime to run: the explicit property wins over {@code spring.threads.virtual.enabled}. */
@@ -103,6 +119,77 @@ final class EngineFactory {
         }
     }
 
+    /**
+     * The SSL bundle {@code aioduct.tls.bundle} names, looked up once; null when unset.
+     *
+     * @throws InvalidConfigurationPropertyValueException if there is no such bundle, naming the ones there are
+     */
+    @Nullable
+    SslBundle tlsBundle() {
+        if (!tlsBundleResolved) {
+            tlsBundle = resolveTlsBundle();
+            tlsBundleResolved = true;
+        }
+        return tlsBundle;
+    }
+
+    private @Nullable SslBundle resolveTlsBundle() {
+        String name = properties.getTls().getBundle();
+        if (name == null) {
+            return null;
+        }
+        if (sslBundles == null) {
+            throw new InvalidConfigurationPropertyValueException(
+                    TLS_BUNDLE,
+                    name,
+                    "there are no SSL bundles: Spring Boot's SSL auto-configuration (spring.ssl.bundle.*) is not active");
+        }
+        try {
+            return sslBundles.getBundle(name);
+        } catch (NoSuchSslBundleException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    TLS_BUNDLE,
+                    name,
+                    "no SSL bundle is named '" + name + "'; it must be one of the bundles defined under "
+                            + "spring.ssl.bundle.jks.* or spring.ssl.bundle.pem.*: " + sslBundles.getBundleNames());
+        }
+    }
+
+    /** What {@code aioduct.http2.*} sets, over the engine's defaults. */
+    Http2Options http2() {
+        AioductProperties.Http2 h = properties.getHttp2();
+        return Http2Options.DEFAULT
+                .withEnabled(h.isEnabled())
+                .withPriorKnowledge(h.isPriorKnowledge())
+                .withMaxConnectionsPerOrigin(h.getMaxConnectionsPerOrigin())
+                .withMaxConcurrentStreams(h.getMaxConcurrentStreams())
+                // Validated to fit an int (AioductPropertiesValidator).
+                .withWindows((int) h.getStreamWindow().toBytes(), (int)
+                        h.getConnectionWindow().toBytes())
+                .withMaxFrameSize((int) h.getMaxFrameSize().toBytes())
+                .withMaxHeaderListSize((int) h.getMaxHeaderListSize().toBytes())
+                .withPing(h.getPingInterval(), h.getPingTimeout());
+    }
+
+    /** What {@code aioduct.tls.*} sets: the handshake timeout, and the bundle's material and options. */
+    TlsConfig tls() {
+        TlsConfig base = TlsConfig.builder()
+                .handshakeTimeout(properties.getTls().getHandshakeTimeout())
+                .build();
+        SslBundle bundle = tlsBundle();
+        if (bundle == null) {
+            return base;
+        }
+        try {
+            return SslBundleTls.tlsConfig(bundle, base);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    TLS_BUNDLE,
+                    properties.getTls().getBundle(),
+                    "the SSL bundle cannot configure aioduct's TLS: " + e.getMessage());
+        }
+    }
+
     EngineConfig engineConfig(List<AioductEngineConfigCustomizer> customizers) {
         AioductProperties.Pool p = properties.getPool();
         PoolConfig pool = PoolConfig.DEFAULT
@@ -112,9 +199,8 @@ final class EngineFactory {
                 .withMaxLifetime(p.getMaxLifetime())
                 .withAcquireTimeout(p.getAcquireTimeout())
                 .withMaxPendingAcquires(p.getMaxPendingAcquires());
-        // HTTP/2 and TLS settings (aioduct.http2.*, aioduct.tls.*) map onto the builder here once the
-        // engine has them.
-        EngineConfig.Builder builder = EngineConfig.builder().pool(pool);
+        EngineConfig.Builder builder =
+                EngineConfig.builder().pool(pool).http2(http2()).tls(tls());
         customizers.forEach(c -> c.customize(builder));
         return builder.build();
     }

@@ -4,17 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.Aioduct;
 import io.aioduct.AioductClient;
+import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.engine.HttpEngineLocal;
+import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.runtime.RuntimeLocal;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
+import io.aioduct.spring.http.SslBundleEngines;
 import io.aioduct.spring.testing.NoLeaks;
+import io.aioduct.testing.TlsMaterial;
+import io.aioduct.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -107,6 +115,103 @@ class AioductAutoConfigurationTest extends NoLeaks {
     }
 
     @Test
+    void http2PropertiesReachTheEngine() {
+        runner.withPropertyValues(
+                        "aioduct.http2.enabled=false",
+                        "aioduct.http2.prior-knowledge=true",
+                        "aioduct.http2.max-connections-per-origin=2",
+                        "aioduct.http2.max-concurrent-streams=50",
+                        "aioduct.http2.stream-window=1MB",
+                        "aioduct.http2.connection-window=8MB",
+                        "aioduct.http2.max-frame-size=32KB",
+                        "aioduct.http2.max-header-list-size=16KB",
+                        "aioduct.http2.ping-interval=0",
+                        "aioduct.http2.ping-timeout=3s")
+                .run(context -> assertThat(
+                                context.getBean(HttpEngine.class).config().http2())
+                        .isEqualTo(new Http2Options(
+                                false,
+                                true,
+                                2,
+                                50,
+                                1024 * 1024,
+                                8 * 1024 * 1024,
+                                32 * 1024,
+                                16 * 1024,
+                                Duration.ZERO,
+                                Duration.ofSeconds(3))));
+    }
+
+    @Test
+    void withoutHttp2PropertiesTheEngineKeepsItsDefaults() {
+        runner.run(context -> {
+            EngineConfig config = context.getBean(HttpEngine.class).config();
+            assertThat(config.http2()).isEqualTo(Http2Options.DEFAULT);
+            assertThat(config.tls().trust()).isNull();
+            assertThat(config.tls().keys()).isNull();
+            assertThat(config.tls().protocols()).isEqualTo(TlsConfig.DEFAULT.protocols());
+            assertThat(config.tls().handshakeTimeout()).isEqualTo(TlsConfig.DEFAULT.handshakeTimeout());
+        });
+    }
+
+    @Test
+    void theTlsHandshakeTimeoutReachesTheEngine() {
+        runner.withPropertyValues("aioduct.tls.handshake-timeout=3s")
+                .run(context -> assertThat(
+                                context.getBean(HttpEngine.class).config().tls().handshakeTimeout())
+                        .isEqualTo(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void anSslBundleGivesTheEngineItsTrustClientCertificateProtocolsAndCiphers() {
+        TlsMaterial tls = TlsMaterial.shared();
+        runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues(
+                        "aioduct.tls.bundle=corporate",
+                        "spring.ssl.bundle.pem.corporate.truststore.certificate=file:" + tls.caCertificatePem(),
+                        "spring.ssl.bundle.pem.corporate.keystore.certificate=file:"
+                                + tls.client().certificatePem(),
+                        "spring.ssl.bundle.pem.corporate.keystore.private-key=file:"
+                                + tls.client().privateKeyPem(),
+                        "spring.ssl.bundle.pem.corporate.options.enabled-protocols=TLSv1.3",
+                        "spring.ssl.bundle.pem.corporate.options.ciphers=TLS_AES_128_GCM_SHA256",
+                        "aioduct.tls.handshake-timeout=4s")
+                .run(context -> {
+                    TlsConfig config =
+                            context.getBean(HttpEngine.class).config().tls();
+                    X509TrustManager trust = (X509TrustManager) config.trust().getTrustManagers()[0];
+                    assertThat(trust.getAcceptedIssuers())
+                            .containsExactly(tls.ca().certificate());
+                    X509KeyManager keys = (X509KeyManager) config.keys().getKeyManagers()[0];
+                    String[] aliases = keys.getClientAliases("EC", null);
+                    assertThat(aliases).hasSize(1);
+                    assertThat(keys.getCertificateChain(aliases[0])[0])
+                            .isEqualTo(tls.client().certificate());
+                    assertThat(config.protocols()).containsExactly("TLSv1.3");
+                    assertThat(config.cipherSuites()).containsExactly("TLS_AES_128_GCM_SHA256");
+                    assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(config.verificationDisabled()).isFalse();
+                });
+    }
+
+    @Test
+    void aBundleWithOnlyTrustPresentsNoClientCertificateAndKeepsTheDefaultVersions() {
+        TlsMaterial tls = TlsMaterial.shared();
+        runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues(
+                        "aioduct.tls.bundle=ca",
+                        "spring.ssl.bundle.pem.ca.truststore.certificate=file:" + tls.caCertificatePem())
+                .run(context -> {
+                    TlsConfig config =
+                            context.getBean(HttpEngine.class).config().tls();
+                    assertThat(config.trust()).isNotNull();
+                    assertThat(config.keys()).isNull();
+                    assertThat(config.protocols()).isEqualTo(TlsConfig.DEFAULT.protocols());
+                    assertThat(config.cipherSuites()).isNull();
+                });
+    }
+
+    @Test
     void timeoutsBodyLimitHeadersAndUserAgentReachTheClient() {
         runner.withPropertyValues(
                         "aioduct.timeouts.connect=1s",
@@ -142,7 +247,10 @@ class AioductAutoConfigurationTest extends NoLeaks {
         try {
             runner.withBean(HttpEngine.class, () -> own, d -> d.setDestroyMethodName(""))
                     .run(context -> {
-                        assertThat(context).hasSingleBean(HttpEngine.class).doesNotHaveBean(EngineShutdown.class);
+                        assertThat(context)
+                                .hasSingleBean(HttpEngine.class)
+                                .hasSingleBean(SslBundleEngines.class)
+                                .doesNotHaveBean("aioductEngines");
                         assertThat(context.getBean(AioductClient.class).engine())
                                 .isSameAs(own);
                     });

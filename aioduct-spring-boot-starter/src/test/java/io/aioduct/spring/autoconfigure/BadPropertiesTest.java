@@ -3,12 +3,15 @@ package io.aioduct.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.spring.testing.NoLeaks;
+import io.aioduct.testing.TlsMaterial;
 import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -71,6 +74,72 @@ class BadPropertiesTest extends NoLeaks {
     void anOutOfRangeNumberNamesThePropertyAndItsRange(String property, String value, String rule) {
         runner.withPropertyValues(property + "=" + value)
                 .run(context -> assertFailure(context).rootCause().hasMessageContaining(property + " " + rule));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "aioduct.http2.stream-window, 0B, be between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.stream-window, -1MB, be between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.stream-window, 65534B, be between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.connection-window, 0B, be between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.connection-window, 2GB, be between 65535 bytes (64KB - 1 byte) and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.max-frame-size, 1KB, be between 16384 bytes (16KB) and 16777215 bytes (16MB - 1 byte)",
+        "aioduct.http2.max-frame-size, 16MB, be between 16384 bytes (16KB) and 16777215 bytes (16MB - 1 byte)",
+        "aioduct.http2.max-header-list-size, 0B, be between 1 byte and 2147483647 bytes (2GB - 1 byte)",
+        "aioduct.http2.max-concurrent-streams, 0, be at least 1",
+        "aioduct.http2.max-connections-per-origin, -1, be at least 1",
+        "aioduct.http2.ping-interval, -1s, not be negative (0 turns keep-alive PINGs off)",
+        "aioduct.http2.ping-timeout, 0s, be positive",
+        "aioduct.tls.handshake-timeout, 0s, be positive",
+        "aioduct.tls.bundle, ' ', name an SSL bundle (spring.ssl.bundle.*)"
+    })
+    void anHttp2OrTlsValueOutOfRangeNamesThePropertyAndWhatItAllows(String property, String value, String rule) {
+        runner.withPropertyValues(property + "=" + value)
+                .run(context -> assertFailure(context).rootCause().hasMessageContaining(property + " must " + rule));
+    }
+
+    @Test
+    void anUnknownSslBundleNamesThePropertyAndTheBundlesThereAre() {
+        runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues(
+                        "aioduct.tls.bundle=corprate",
+                        "spring.ssl.bundle.pem.corporate.truststore.certificate=file:"
+                                + TlsMaterial.shared().caCertificatePem())
+                .run(context -> {
+                    assertFailure(context)
+                            .rootCause()
+                            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                            .hasMessageContaining("aioduct.tls.bundle")
+                            .hasMessageContaining("corprate")
+                            .hasMessageContaining("[corporate]");
+                    FailureAnalysis analysis = analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription())
+                            .contains("'aioduct.tls.bundle'")
+                            .contains("no SSL bundle is named 'corprate'");
+                });
+    }
+
+    @Test
+    void anSslBundleWithoutSpringBootsSslSupportFailsNamingTheProperty() {
+        runner.withPropertyValues("aioduct.tls.bundle=corporate")
+                .run(context -> assertFailure(context)
+                        .rootCause()
+                        .hasMessageContaining("aioduct.tls.bundle")
+                        .hasMessageContaining("there are no SSL bundles"));
+    }
+
+    @Test
+    void anSslBundleWithAVersionTheEngineDoesNotKnowFailsNamingTheProperty() {
+        runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues(
+                        "aioduct.tls.bundle=old",
+                        "spring.ssl.bundle.pem.old.truststore.certificate=file:"
+                                + TlsMaterial.shared().caCertificatePem(),
+                        "spring.ssl.bundle.pem.old.options.enabled-protocols=SSLv3")
+                .run(context -> assertFailure(context)
+                        .rootCause()
+                        .hasMessageContaining("aioduct.tls.bundle")
+                        .hasMessageContaining("unknown TLS version 'SSLv3'"));
     }
 
     @Test
