@@ -3,6 +3,7 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.AioductClient;
 import io.aioduct.spring.http.AioductClientHttpConnectorBuilder;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
+import io.aioduct.spring.http.SslBundleEngines;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,7 +29,8 @@ import reactor.core.publisher.Mono;
  * ClientHttpRequestFactoryBuilder} bean (RestClient.Builder, RestTemplateBuilder, HTTP service groups)
  * and the {@link ClientHttpConnectorBuilder} bean (WebClient.Builder, reactive service groups). Ordered
  * before Spring Boot's HTTP client auto-configuration, whose builder beans then back off; Spring Boot
- * still builds every factory and connector itself, passing its {@code HttpClientSettings}.
+ * still builds every factory and connector itself, passing its {@code HttpClientSettings}. Settings with
+ * an SSL bundle get the engine the {@link SslBundleEngines} bean makes for it.
  *
  * <p>Backs off when the application defines its own builder, or names Spring Boot's own choice with
  * {@code spring.http.clients.imperative.factory} / {@code spring.http.clients.reactive.connector}.
@@ -53,9 +55,11 @@ public final class AioductHttpClientAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
         ClientHttpRequestFactoryBuilder<?> aioductClientHttpRequestFactoryBuilder(
-                AioductClient client, ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+                AioductClient client,
+                SslBundleEngines sslBundleEngines,
+                ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
             return customize(
-                    new AioductClientHttpRequestFactoryBuilder(client),
+                    new AioductClientHttpRequestFactoryBuilder(client, sslBundleEngines),
                     customizers.orderedStream().toList());
         }
 
@@ -79,9 +83,11 @@ public final class AioductHttpClientAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(ClientHttpConnectorBuilder.class)
         ClientHttpConnectorBuilder<?> aioductClientHttpConnectorBuilder(
-                AioductClient client, ObjectProvider<ClientHttpConnectorBuilderCustomizer<?>> customizers) {
+                AioductClient client,
+                SslBundleEngines sslBundleEngines,
+                ObjectProvider<ClientHttpConnectorBuilderCustomizer<?>> customizers) {
             return customize(
-                    new AioductClientHttpConnectorBuilder(client),
+                    new AioductClientHttpConnectorBuilder(client, sslBundleEngines),
                     customizers.orderedStream().toList());
         }
 

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpCookieHandling;
 import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * Applies Spring Boot's {@link HttpClientSettings} to a client derived from the shared one (same engine,
@@ -20,27 +21,38 @@ import org.springframework.boot.http.client.HttpRedirects;
  *   <li>redirects: followed ({@link FollowRedirects}) unless {@code DONT_FOLLOW}, as with the JDK client;
  *   <li>cookie handling: a {@link CookieJar} per built client when {@code ENABLE} or {@code
  *       ENABLE_WHEN_POSSIBLE}; none by default;
- *   <li>SSL bundle and inet-address filter: refused with a clear error until the engine can honour
- *       them, never ignored (one would downgrade security, the other bypass an SSRF guard).
+ *   <li>SSL bundle: the client runs on the engine {@link SslBundleEngines} gives for the bundle (its
+ *       TLS from the bundle, on the same runtime), keeping every other setting; without {@link
+ *       SslBundleEngines} a bundle is refused with a clear error, never ignored (that would downgrade
+ *       security);
+ *   <li>inet-address filter: refused likewise until the engine can filter the addresses it resolves
+ *       (ignoring it would bypass an SSRF guard).
  * </ul>
  */
 final class ClientSettings {
     private ClientSettings() {}
 
     static AioductClient derive(
-            AioductClient base, @Nullable HttpClientSettings settings, Consumer<AioductClient.Builder> customizer) {
+            AioductClient base,
+            @Nullable SslBundleEngines sslBundleEngines,
+            @Nullable HttpClientSettings settings,
+            Consumer<AioductClient.Builder> customizer) {
         HttpClientSettings s = settings != null ? settings : HttpClientSettings.defaults();
-        if (s.sslBundle() != null) {
-            // The extension point for TLS: map the bundle's SSLContext, protocols and ciphers onto the
-            // client once the engine has TLS settings.
-            throw new IllegalStateException("aioduct cannot apply SSL bundle settings yet: the engine has no TLS "
-                    + "configuration. Remove spring.http.clients.ssl.bundle (or the bundle given to this client)");
-        }
         if (s.inetAddressFilter() != null) {
             throw new IllegalStateException("aioduct cannot apply an InetAddressFilter yet: the engine resolves "
                     + "addresses itself. Remove the InetAddressFilter bean or use another HTTP client");
         }
-        AioductClient.Builder builder = base.newBuilder();
+        SslBundle bundle = s.sslBundle();
+        AioductClient.Builder builder;
+        if (bundle == null) {
+            builder = base.newBuilder();
+        } else if (sslBundleEngines != null) {
+            builder = base.newBuilder(sslBundleEngines.engineFor(bundle));
+        } else {
+            throw new IllegalStateException("aioduct cannot apply an SSL bundle here: this builder was made without "
+                    + "SslBundleEngines, which gives the engine for a bundle. Use the auto-configured builder, pass "
+                    + "SslBundleEngines to the builder's constructor, or remove the SSL bundle from the settings");
+        }
         Duration connect = s.connectTimeout();
         if (connect != null) {
             builder.connectTimeout(connect);

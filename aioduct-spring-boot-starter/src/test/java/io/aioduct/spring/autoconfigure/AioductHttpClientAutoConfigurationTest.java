@@ -1,14 +1,18 @@
 package io.aioduct.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import io.aioduct.Aioduct;
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.spring.http.AioductClientHttpConnector;
 import io.aioduct.spring.http.AioductClientHttpConnectorBuilder;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
+import io.aioduct.spring.http.SslBundleEngines;
 import io.aioduct.spring.testing.NoLeaks;
+import io.aioduct.testing.TlsMaterial;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,6 +28,7 @@ import org.springframework.boot.http.converter.autoconfigure.HttpMessageConverte
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -127,15 +132,109 @@ class AioductHttpClientAutoConfigurationTest extends NoLeaks {
     }
 
     @Test
-    void anSslBundleIsRefusedClearlyRatherThanIgnored() {
-        runner.run(context -> {
-            ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
+    void anSslBundleInTheSettingsGetsAnEngineOfItsOwnOnTheSharedRuntime() {
+        HttpEngine[] engines = new HttpEngine[2];
+        runner.withPropertyValues(caBundle("partner")).run(context -> {
+            HttpEngine shared = context.getBean(HttpEngine.class);
             HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
-                    org.mockito.Mockito.mock(org.springframework.boot.ssl.SslBundle.class));
-            org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                    .isThrownBy(() -> builder.build(withBundle))
-                    .withMessageContaining("SSL bundle");
+                    context.getBean(SslBundles.class).getBundle("partner"));
+            AioductClient blocking = ((AioductClientHttpRequestFactory)
+                            context.getBean(ClientHttpRequestFactoryBuilder.class)
+                                    .build(withBundle))
+                    .client();
+            AioductClient reactive = ((AioductClientHttpConnector)
+                            context.getBean(ClientHttpConnectorBuilder.class).build(withBundle))
+                    .client();
+
+            assertThat(blocking.engine()).isNotSameAs(shared).isSameAs(reactive.engine());
+            assertThat(blocking.engine().runtime()).isSameAs(shared.runtime());
+            assertThat(blocking.engine().config().tls().trust()).isNotNull();
+            assertThat(shared.config().tls().trust()).isNull();
+            // Everything but TLS is the shared engine's.
+            assertThat(blocking.engine().config().pool())
+                    .isEqualTo(shared.config().pool());
+            assertThat(blocking.engine().config().http2())
+                    .isEqualTo(shared.config().http2());
+            engines[0] = shared;
+            engines[1] = blocking.engine();
         });
+        assertThat(engines[1].isClosed()).isTrue();
+        assertThat(engines[0].isClosed()).isTrue();
+        assertThat(engines[0].runtime().isClosed()).isTrue();
+    }
+
+    @Test
+    void springBootsSslBundlePropertyPutsSpringsClientsOnTheBundlesEngine() {
+        runner.withPropertyValues(caBundle("partner"))
+                .withPropertyValues("spring.http.clients.ssl.bundle=partner", "spring.http.clients.connect-timeout=3s")
+                .run(context -> {
+                    HttpEngine shared = context.getBean(HttpEngine.class);
+                    AioductClient rest = requestFactory(
+                                    context.getBean(RestClient.Builder.class).build())
+                            .client();
+                    AioductClient web = connector(
+                                    context.getBean(WebClient.Builder.class).build())
+                            .client();
+                    assertThat(rest.engine()).isNotSameAs(shared).isSameAs(web.engine());
+                    assertThat(rest.settings().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(context.getBean(AioductClient.class).engine()).isSameAs(shared);
+                });
+    }
+
+    @Test
+    void theSharedEnginesOwnBundleNeedsNoSecondEngine() {
+        runner.withPropertyValues(caBundle("partner"))
+                .withPropertyValues("aioduct.tls.bundle=partner", "spring.http.clients.ssl.bundle=partner")
+                .run(context -> {
+                    HttpEngine shared = context.getBean(HttpEngine.class);
+                    assertThat(requestFactory(context.getBean(RestClient.Builder.class)
+                                            .build())
+                                    .client()
+                                    .engine())
+                            .isSameAs(shared);
+                    assertThat(((ManagedEngines) context.getBean(SslBundleEngines.class)).bundleEngines())
+                            .isEmpty();
+                });
+    }
+
+    @Test
+    void aBuilderMadeWithoutSslBundleEnginesRefusesABundleClearly() {
+        runner.withPropertyValues(caBundle("partner")).run(context -> {
+            AioductClientHttpRequestFactoryBuilder builder =
+                    new AioductClientHttpRequestFactoryBuilder(context.getBean(AioductClient.class));
+            HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
+                    context.getBean(SslBundles.class).getBundle("partner"));
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> builder.build(withBundle))
+                    .withMessageContaining("SSL bundle")
+                    .withMessageContaining("SslBundleEngines");
+        });
+    }
+
+    @Test
+    void bundleEnginesBesideTheApplicationsOwnEngineCloseWhileItStaysOpen() {
+        HttpEngine own = Aioduct.pooled();
+        HttpEngine[] derived = new HttpEngine[1];
+        try {
+            runner.withPropertyValues(caBundle("partner"))
+                    .withBean(HttpEngine.class, () -> own, d -> d.setDestroyMethodName(""))
+                    .run(context -> {
+                        derived[0] = context.getBean(SslBundleEngines.class)
+                                .engineFor(context.getBean(SslBundles.class).getBundle("partner"));
+                        assertThat(derived[0].runtime()).isSameAs(own.runtime());
+                    });
+            assertThat(derived[0].isClosed()).isTrue();
+            assertThat(own.isClosed()).isFalse();
+            assertThat(own.runtime().isClosed()).isFalse();
+        } finally {
+            own.close();
+        }
+    }
+
+    /** A PEM bundle {@code name} trusting the engine tests' CA. */
+    private static String caBundle(String name) {
+        return "spring.ssl.bundle.pem." + name + ".truststore.certificate=file:"
+                + TlsMaterial.shared().caCertificatePem();
     }
 
     @Test
