@@ -5,6 +5,7 @@ import io.aioduct.engine.HttpEngineLocal;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeCompletion;
 import io.aioduct.runtime.RuntimeLocal;
+import io.aioduct.runtime.compat.CompatRuntime;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
 import java.time.Duration;
@@ -35,7 +36,8 @@ public record EngineSnapshot(RuntimeInfo runtime, long inFlight, int maxPendingA
     private static final Duration CORE_PROBE = Duration.ofSeconds(1);
 
     /**
-     * @param kind {@code pooled}, {@code virtual}, {@code io-uring}, or {@code custom}
+     * @param kind {@code pooled}, {@code virtual}, {@code io-uring}, {@code compat} (the chosen runtime under
+     *     a compat runtime; its name says which), or {@code custom}
      * @param name the runtime's own name, e.g. {@code pooled(epoll)} or {@code io-uring(fallback: epoll)}
      * @param threads what runs the work
      */
@@ -112,11 +114,12 @@ public record EngineSnapshot(RuntimeInfo runtime, long inFlight, int maxPendingA
                 pools);
     }
 
-    /** The runtime kind as {@code aioduct.runtime.kind} names it. */
+    /** The runtime kind as {@code aioduct.runtime.kind} names it, or {@code compat}. */
     static String kind(RuntimeCompletion runtime) {
         return switch (runtime) {
             case PooledRuntime p -> "pooled";
             case VirtualThreadRuntime v -> "virtual";
+            case CompatRuntime c -> "compat";
             // Matched by name so that io_uring's classes never load here.
             default ->
                 runtime.getClass().getName().equals("io.aioduct.runtime.uring.IoUringRuntime") ? "io-uring" : "custom";

@@ -15,8 +15,9 @@ import org.springframework.validation.Validator;
  * the context starts ({@link AioductPropertiesValidator}); a bad one fails start-up with a message that
  * names the property and what it allows.
  *
- * <p>The runtime, pool, HTTP/2 ({@code aioduct.http2.*}) and TLS ({@code aioduct.tls.*}) settings map
- * onto the engine in {@link EngineFactory}; the rest onto the client bean.
+ * <p>The runtime, compat ({@code aioduct.compat.*}), pool, HTTP/2 ({@code aioduct.http2.*}) and TLS
+ * ({@code aioduct.tls.*}) settings map onto the engine in {@link EngineFactory}; the rest onto the client
+ * bean.
  */
 @ConfigurationProperties("aioduct")
 public class AioductProperties implements Validator {
@@ -30,6 +31,8 @@ public class AioductProperties implements Validator {
     private final Http2 http2 = new Http2();
 
     private final Tls tls = new Tls();
+
+    private final Compat compat = new Compat();
 
     /**
      * Headers added to every request that does not set them itself, by name. Applies to the aioduct
@@ -66,6 +69,10 @@ public class AioductProperties implements Validator {
 
     public Tls getTls() {
         return tls;
+    }
+
+    public Compat getCompat() {
+        return compat;
     }
 
     public Map<String, String> getDefaultHeaders() {
@@ -422,6 +429,43 @@ public class AioductProperties implements Validator {
 
         public void setHandshakeTimeout(Duration handshakeTimeout) {
             this.handshakeTimeout = handshakeTimeout;
+        }
+    }
+
+    /**
+     * The compat runtime: legacy executor code and new code on one runtime, sharing the engine and its
+     * pools while a codebase migrates.
+     */
+    public static class Compat {
+
+        /**
+         * Whether the engine runs on a compat runtime over the chosen runtime (pooled or virtual, not
+         * io-uring): one set of threads for legacy ExecutorService/Future code and new CompletionStage code,
+         * and blocking Spring clients (RestTemplate, RestClient) may be called from its tasks.
+         */
+        private boolean enabled = false;
+
+        /**
+         * Whether the compat runtime is also the application's task executor and scheduler (the
+         * applicationTaskExecutor and taskScheduler beans), so @Async and @Scheduled methods run on it.
+         * Needs aioduct.compat.enabled=true.
+         */
+        private boolean taskExecutor = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isTaskExecutor() {
+            return taskExecutor;
+        }
+
+        public void setTaskExecutor(boolean taskExecutor) {
+            this.taskExecutor = taskExecutor;
         }
     }
 

@@ -22,6 +22,7 @@ final class AioductPropertiesValidator {
         if (threads != null && threads < 1) {
             reject(errors, "runtime.threads", "must be at least 1 (or left unset for one per available processor)");
         }
+        compat(errors, p);
         AioductProperties.Pool pool = p.getPool();
         if (pool.getMaxConnectionsPerOrigin() < 1) {
             reject(errors, "pool.max-connections-per-origin", "must be at least 1");
@@ -50,6 +51,25 @@ final class AioductPropertiesValidator {
             reject(errors, "max-buffered-body-size", "must be 0 or more");
         }
         headers(errors, p.getDefaultHeaders(), p.getUserAgent());
+    }
+
+    private static void compat(Errors errors, AioductProperties p) {
+        AioductProperties.Compat compat = p.getCompat();
+        if (compat.isEnabled() && p.getRuntime().getKind() == RuntimeKind.IO_URING) {
+            // The compat runtime runs tasks on any of its threads (RuntimePoll); io-uring pins them to a core.
+            reject(
+                    errors,
+                    "compat.enabled",
+                    "=true cannot run on aioduct.runtime.kind=io-uring: the compat runtime wraps a runtime whose "
+                            + "tasks may run on any of its threads. Set aioduct.runtime.kind to pooled or virtual, or "
+                            + "aioduct.compat.enabled=false");
+        }
+        if (compat.isTaskExecutor() && !compat.isEnabled()) {
+            reject(
+                    errors,
+                    "compat.task-executor",
+                    "=true needs aioduct.compat.enabled=true: the task executor is the compat runtime");
+        }
     }
 
     private static void http2(Errors errors, AioductProperties.Http2 h2) {
@@ -132,7 +152,8 @@ final class AioductPropertiesValidator {
     /** Rejects a field by its bean path, with a message naming the property as it is written. */
     private static void reject(Errors errors, String property, String message) {
         String field = beanPath(property);
-        String text = "aioduct." + property + " " + message;
+        // "must be ..." follows the name after a space; "=true needs ..." follows it directly.
+        String text = "aioduct." + property + (message.startsWith("=") ? "" : " ") + message;
         if (field.contains("[")) {
             // Map keys are not bean paths the BindingResult can read; report on the object.
             errors.reject("aioduct.invalid", text);

@@ -5,9 +5,12 @@ import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
+import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.RuntimeUnavailableException;
+import io.aioduct.runtime.compat.CompatRuntime;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.uring.IoUringRuntime;
+import io.aioduct.runtime.virtual.VirtualThreadRuntime;
 import io.aioduct.tls.TlsConfig;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +26,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Creates the engine the properties ask for: picks the runtime ({@code aioduct.runtime.kind}, else the
- * virtual-threads switch, else pooled), builds its {@link EngineConfig} (pool, HTTP/2, TLS from an SSL
- * bundle) and logs the choice at INFO. The only place in the starter that names a concrete runtime.
+ * virtual-threads switch, else pooled), puts it under a compat runtime if asked, builds its {@link
+ * EngineConfig} (pool, HTTP/2, TLS from an SSL bundle) and logs the choice at INFO. The only place in the
+ * starter that names a concrete runtime.
  */
 final class EngineFactory {
     private static final Logger log = LoggerFactory.getLogger(EngineFactory.class);
@@ -33,6 +37,13 @@ final class EngineFactory {
     static final String IO_URING_CLASS = "io.netty.channel.uring.IoUring";
 
     private static final String TLS_BUNDLE = "aioduct.tls.bundle";
+
+    /**
+     * Thread names of a compat runtime's base: {@code aioduct-compat-worker-N} and {@code aioduct-compat-io-N}
+     * (pooled), {@code aioduct-compat-N} (virtual). The compat runtime's own timer thread is {@code
+     * aioduct-compat}.
+     */
+    static final String COMPAT_THREADS = "aioduct-compat";
 
     private final AioductProperties properties;
     private final Environment environment;
@@ -75,22 +86,54 @@ final class EngineFactory {
         EngineConfig config = engineConfig(customizers);
         RuntimeKind kind = kind();
         Integer threads = properties.getRuntime().getThreads();
+        boolean compat = properties.getCompat().isEnabled();
         HttpEngine engine = switch (kind) {
             case POOLED -> {
                 PooledRuntime.Builder runtime = PooledRuntime.builder();
                 if (threads != null) runtime.ioThreads(threads);
+                if (compat) {
+                    yield onCompat(runtime.threadNamePrefix(COMPAT_THREADS).build(), config);
+                }
                 yield Aioduct.pooled(runtime.build(), config);
             }
             case VIRTUAL -> {
                 if (threads != null) {
                     log.info("aioduct.runtime.threads={} is ignored: the virtual runtime has no event loops", threads);
                 }
-                yield Aioduct.virtualThreads(config);
+                yield compat
+                        ? onCompat(VirtualThreadRuntime.create(COMPAT_THREADS), config)
+                        : Aioduct.virtualThreads(config);
             }
-            case IO_URING -> ioUring(config, threads);
+            case IO_URING -> {
+                if (compat) {
+                    // AioductPropertiesValidator refuses this pair first; kept for a kind chosen another way.
+                    throw new IllegalStateException(
+                            "aioduct.compat.enabled=true cannot run on aioduct.runtime.kind=io-uring; choose pooled or virtual");
+                }
+                yield ioUring(config, threads);
+            }
         };
-        log.info("aioduct: {} runtime ({}) chosen by {}", kind, engine.runtime().name(), reason());
+        log.info(
+                "aioduct: {} runtime ({}) chosen by {}{}",
+                kind,
+                engine.runtime().name(),
+                reason(),
+                compat ? ", under a compat runtime (aioduct.compat.enabled=true)" : "");
         return engine;
+    }
+
+    /**
+     * An engine on a compat runtime over {@code base}: the compat runtime owns {@code base}; the engine owns
+     * neither ({@link CompatRuntime#engine}), so {@link ManagedEngines} stops the runtime after the engine.
+     */
+    private static HttpEngine onCompat(RuntimePoll base, EngineConfig config) {
+        CompatRuntime runtime = CompatRuntime.builder().base(base).build();
+        try {
+            return runtime.engine(config);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
     }
 
     private HttpEngine ioUring(EngineConfig config, @Nullable Integer threads) {

@@ -5,6 +5,7 @@ import io.aioduct.AioductException;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
+import io.aioduct.runtime.compat.CompatRuntime;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +20,8 @@ import org.springframework.util.StreamUtils;
  * One blocking request. Spring's base class enforces the contract: headers are read-only and the body
  * cannot be written once executed. The body streams through {@link RequestBody#ofWriter}: Spring's
  * writer is called as the connection takes the bytes, with the declared Content-Length or chunked.
+ * The response body is then read as the caller reads it, blocking the calling thread (on a compat
+ * runtime's pooled worker too, like any legacy {@code Future.get()}).
  */
 final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest {
     private final AioductClient client;
@@ -61,7 +64,7 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
         }
         Response response;
         try {
-            response = client.execute(request.build());
+            response = execute(request.build());
         } catch (RuntimeException e) {
             // A failure of Spring's own body writer comes back as that same exception, whatever wrapped it.
             Exception fromWriter = writerFailure.get();
@@ -71,5 +74,17 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
             throw e;
         }
         return new AioductClientHttpResponse(response);
+    }
+
+    /**
+     * Sends and waits for the response head. On a compat runtime the wait goes through {@code blockInPlace}:
+     * legacy code on one of its pooled workers (an {@code @Async} method calling RestTemplate) may then block
+     * while the pool starts a spare worker, where a bare wait would be refused; elsewhere it simply waits.
+     */
+    private Response execute(Request request) {
+        if (client.engine().runtime() instanceof CompatRuntime compat) {
+            return compat.blockInPlace(() -> client.execute(request));
+        }
+        return client.execute(request);
     }
 }

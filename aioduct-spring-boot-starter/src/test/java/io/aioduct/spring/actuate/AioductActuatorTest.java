@@ -166,6 +166,27 @@ class AioductActuatorTest extends NoLeaks {
                 });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pooled", "virtual"})
+    void underACompatRuntimeTheEndpointSaysSoAndShowsThePool(String kind) {
+        runner.withPropertyValues("aioduct.runtime.kind=" + kind, "aioduct.compat.enabled=true")
+                .run(context -> {
+                    context.getBean(AioductClient.class)
+                            .get(server.uri("/ok"))
+                            .execute()
+                            .close();
+                    awaitQuiet(context.getBean(HttpEngine.class));
+
+                    EngineSnapshot snapshot =
+                            context.getBean(AioductEndpoint.class).engine();
+                    assertThat(snapshot.runtime().kind()).isEqualTo("compat");
+                    assertThat(snapshot.runtime().name()).startsWith("compat(").contains(kind);
+                    assertThat(snapshot.pools())
+                            .singleElement()
+                            .satisfies(p -> assertThat(p.idle()).isEqualTo(1));
+                });
+    }
+
     @Test
     void theSnapshotSerialisesAsAMapOfPlainValues() {
         runner.run(context -> {

@@ -99,6 +99,23 @@ class BadPropertiesTest extends NoLeaks {
     }
 
     @Test
+    void compatOnIoUringFailsNamingBothProperties() {
+        runner.withPropertyValues("aioduct.runtime.kind=io-uring", "aioduct.compat.enabled=true")
+                .run(context -> assertFailure(context)
+                        .rootCause()
+                        .hasMessageContaining("aioduct.compat.enabled=true cannot run on aioduct.runtime.kind=io-uring")
+                        .hasMessageContaining("pooled or virtual"));
+    }
+
+    @Test
+    void theCompatTaskExecutorWithoutCompatFailsNamingBothProperties() {
+        runner.withPropertyValues("aioduct.compat.task-executor=true")
+                .run(context -> assertFailure(context)
+                        .rootCause()
+                        .hasMessageContaining("aioduct.compat.task-executor=true needs aioduct.compat.enabled=true"));
+    }
+
+    @Test
     void anUnknownSslBundleNamesThePropertyAndTheBundlesThereAre() {
         runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
                 .withPropertyValues(
