@@ -107,8 +107,8 @@ final class EngineFactory {
             case IO_URING -> {
                 if (compat) {
                     // AioductPropertiesValidator refuses this pair first; kept for a kind chosen another way.
-                    throw new IllegalStateException(
-                            "aioduct.compat.enabled=true cannot run on aioduct.runtime.kind=io-uring; choose pooled or virtual");
+                    throw new IllegalStateException("aioduct.compat.enabled=true cannot run on "
+                            + "aioduct.runtime.kind=io-uring; choose pooled or virtual");
                 }
                 yield ioUring(config, threads);
             }
