@@ -60,10 +60,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.blocking = connector.kind() == TransportKind.BLOCKING;
-        // The blocking HTTP/2 driver comes with the virtual runtime's HTTP/2 support; until then ALPN offers
-        // h2 only on event-loop transports.
         this.tlsConnector =
-                new TlsConnector(connector, config.tls(), config.http2().enabled() && !blocking);
+                new TlsConnector(connector, config.tls(), config.http2().enabled());
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
         scheduleEviction();
     }

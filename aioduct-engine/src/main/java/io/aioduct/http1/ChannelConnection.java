@@ -149,7 +149,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                     new ConnectionClosedException(
                             "connection to " + channel.remoteAddress() + " closed before the request was sent",
                             closeCause),
-                    Retry.UNPROCESSED);
+                    Retry.NOT_SENT);
             return;
         }
         Request request = c.request();

@@ -128,8 +128,9 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         onLoop(() -> {
             if (!session.closed()) {
                 session.goAway(Frames.NO_ERROR, reason, new ConnectionClosedException(reason, null));
-                flush();
             }
+            // Also when the session closed itself: its own GOAWAY may still be queued.
+            flush();
             channel.close();
         });
     }
@@ -267,6 +268,11 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
     @Override
     public void onPingAcknowledged() {
         pingSentAt = 0;
+        long interval = options.pingInterval().toNanos();
+        if (interval > 0) {
+            // The next PING is due an interval after this answer, not when the answer's timeout would be.
+            armTimer(lastReadAt + interval);
+        }
     }
 
     private void notifyCapacity() {
