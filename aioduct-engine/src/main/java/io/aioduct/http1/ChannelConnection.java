@@ -351,6 +351,11 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             }
         }
         resetExchange();
+        if (paused) {
+            // The body ended while its reader lagged behind: reading now belongs to the next exchange.
+            paused = false;
+            channel.config().setAutoRead(true);
+        }
         pool.release(this, reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {

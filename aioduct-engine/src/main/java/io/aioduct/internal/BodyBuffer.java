@@ -213,6 +213,8 @@ public final class BodyBuffer implements ByteSink, BodySource {
                 return;
             }
             ended = true;
+            // Nothing more comes: the connection's reading is no longer this body's to pause or resume.
+            paused = false;
             this.trailerFields = trailerFields;
             trailersDone = trailers;
             consolidateQueue();
