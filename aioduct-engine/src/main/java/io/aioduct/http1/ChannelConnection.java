@@ -87,6 +87,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         this.decoder = new BodyDecoder(options.maxHeadBytes());
         this.createdNanos = createdNanos;
         channel.pipeline().addLast("aioduct-http1", this);
+        // The connector left reading off until the handler was in place (see ChannelDialer).
+        channel.config().setAutoRead(true);
     }
 
     @Override

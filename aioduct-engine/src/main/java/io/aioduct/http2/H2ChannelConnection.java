@@ -71,10 +71,12 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         // Until the server's SETTINGS arrive, assume the limit RFC 9113 recommends servers allow at least.
         this.capacity = Math.min(DEFAULT_INITIAL_CAPACITY, options.maxConcurrentStreams());
         this.lastReadAt = System.nanoTime();
+        session.start(); // the preface goes first, before anything read can queue a reply
         channel.pipeline().addLast("aioduct-h2", this);
-        session.start();
         flush();
         armPing();
+        // The connector left reading off until now (see ChannelDialer): the server's SETTINGS reach us.
+        channel.config().setAutoRead(true);
     }
 
     Http2Session session() {
