@@ -3,6 +3,7 @@ package io.aioduct;
 import io.aioduct.internal.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -44,7 +45,12 @@ public final class ResponseBody implements AutoCloseable {
     /** The whole body. Blocks until it has arrived; on an event-loop thread use {@link #bytesAsync()}. */
     public byte[] bytes() {
         claim();
-        return source.readAll(bufferLimit);
+        try {
+            return source.readAll(bufferLimit);
+        } finally {
+            // Unreachable, this body would let the cleaner abandon the read it is blocked in.
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The whole body decoded with the Content-Type charset (UTF-8 when none is given). */
@@ -54,7 +60,8 @@ public final class ResponseBody implements AutoCloseable {
 
     public CompletionStage<byte[]> bytesAsync() {
         claim();
-        return source.readAllAsync(bufferLimit);
+        // The dependent stage keeps this body reachable (and so not abandoned) until the read ends.
+        return source.readAllAsync(bufferLimit).whenComplete((b, e) -> Reference.reachabilityFence(this));
     }
 
     public CompletionStage<String> stringAsync() {
@@ -65,7 +72,7 @@ public final class ResponseBody implements AutoCloseable {
     /** The body as a blocking stream; closing it before the end closes the connection. */
     public InputStream inputStream() {
         claim();
-        return new BodyInputStream(source);
+        return new BodyInputStream(this);
     }
 
     /**
@@ -75,7 +82,7 @@ public final class ResponseBody implements AutoCloseable {
      */
     public Flow.Publisher<ByteBuffer> publisher() {
         claim();
-        return source::subscribe;
+        return subscriber -> source.subscribe(new OwnedSubscriber(subscriber, this));
     }
 
     /** Discards the body. Closes the connection unless the body had already fully arrived. Idempotent. */
@@ -114,12 +121,15 @@ public final class ResponseBody implements AutoCloseable {
 
     /** Adapts the source's blocking read to InputStream; close before the end closes the connection. */
     private static final class BodyInputStream extends InputStream {
+        // The stream holds its body: while the stream is in use the cleaner must not abandon the body.
+        private final ResponseBody owner;
         private final BodySource source;
         private boolean eof;
         private boolean closed;
 
-        BodyInputStream(BodySource source) {
-            this.source = source;
+        BodyInputStream(ResponseBody owner) {
+            this.owner = owner;
+            this.source = owner.source;
         }
 
         @Override
@@ -149,6 +159,8 @@ public final class ResponseBody implements AutoCloseable {
                 return n;
             } catch (AioductException e) {
                 throw new IOException(e.getMessage(), e);
+            } finally {
+                Reference.reachabilityFence(owner);
             }
         }
 
@@ -158,6 +170,30 @@ public final class ResponseBody implements AutoCloseable {
                 closed = true;
                 source.close();
             }
+        }
+    }
+
+    /** A subscriber that keeps its body reachable while the source still holds the subscriber. */
+    private record OwnedSubscriber(Flow.Subscriber<? super ByteBuffer> delegate, ResponseBody owner)
+            implements Flow.Subscriber<ByteBuffer> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            delegate.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+            delegate.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            delegate.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            delegate.onComplete();
         }
     }
 }

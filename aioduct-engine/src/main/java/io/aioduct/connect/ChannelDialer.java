@@ -71,6 +71,10 @@ final class ChannelDialer {
                 : bootstrap.connect(remote, new InetSocketAddress(config.localAddress(), 0));
         connect.addListener(f -> {
             if (f.isSuccess()) {
+                // Nothing is read until the connection that takes the channel over has its handler in place:
+                // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
+                // tail, nor fed to a connection still being set up on another thread.
+                connect.channel().config().setAutoRead(false);
                 result.complete(new ChannelTransport(connect.channel()));
                 return;
             }

@@ -42,6 +42,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
     private volatile @Nullable BlockingConnection connection;
     private volatile @Nullable OriginPool<BlockingConnection> waitingIn;
     private volatile boolean aborted;
+    private int requeues;
     private @Nullable CompletableFuture<?> watchdog;
     private boolean done;
 
@@ -78,6 +79,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                 } catch (AioductException e) {
                     connection = null;
                     io.aioduct.internal.Retry retry = c.lastFailureRetry();
+                    if (retry == io.aioduct.internal.Retry.NOT_SENT && requeues < 3 && !engine.closed()) {
+                        // Nothing was sent: another connection, without using up the one retry.
+                        requeues++;
+                        attempt--;
+                        continue;
+                    }
                     boolean allowed = retry == io.aioduct.internal.Retry.UNPROCESSED
                             || (retry == io.aioduct.internal.Retry.IF_IDEMPOTENT && request.idempotent());
                     if (attempt == 0 && allowed && repeatableBody() && !engine.closed()) {
@@ -127,7 +134,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         aborted = true;
         BlockingConnection c = connection;
         if (c != null) {
-            c.close("the request was cancelled");
+            c.cancel(this, "the request was cancelled: " + request);
             return;
         }
         OriginPool<BlockingConnection> pool = waitingIn;

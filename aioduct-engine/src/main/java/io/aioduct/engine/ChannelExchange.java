@@ -42,6 +42,9 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
         }
     }
 
+    /** How often a request that never left the client goes to another connection before it fails. */
+    private static final int MAX_REQUEUES = 3;
+
     private final ChannelHost host;
     private final Request request;
     private final @Nullable String userAgent;
@@ -57,6 +60,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     private volatile boolean connecting;
     private boolean fresh;
     private int attempts;
+    private int requeues;
     private volatile int finished;
     private volatile @Nullable CompletableFuture<?> acquireTimer;
     private volatile @Nullable ExchangeFuture future;
@@ -251,8 +255,14 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     @Override
     public void onFailure(Throwable failure, Retry retry) {
         connection = null;
+        if (retry == Retry.NOT_SENT && requeues < MAX_REQUEUES && !isDone() && !host.closed()) {
+            requeues++;
+            acquire();
+            return;
+        }
         boolean allowed = switch (retry) {
             case NEVER -> false;
+            case NOT_SENT -> true;
             // A reused connection broke before any response byte: the server most likely closed it while
             // it sat idle. Send once more on a connection of our own.
             case IF_IDEMPOTENT -> request.idempotent();

@@ -87,6 +87,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         this.decoder = new BodyDecoder(options.maxHeadBytes());
         this.createdNanos = createdNanos;
         channel.pipeline().addLast("aioduct-http1", this);
+        // The connector left reading off until the handler was in place (see ChannelDialer).
+        channel.config().setAutoRead(true);
     }
 
     @Override
@@ -149,7 +151,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                     new ConnectionClosedException(
                             "connection to " + channel.remoteAddress() + " closed before the request was sent",
                             closeCause),
-                    Retry.UNPROCESSED);
+                    Retry.NOT_SENT);
             return;
         }
         Request request = c.request();
@@ -351,6 +353,11 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             }
         }
         resetExchange();
+        if (paused) {
+            // The body ended while its reader lagged behind: reading now belongs to the next exchange.
+            paused = false;
+            channel.config().setAutoRead(true);
+        }
         pool.release(this, reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {

@@ -71,10 +71,12 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         // Until the server's SETTINGS arrive, assume the limit RFC 9113 recommends servers allow at least.
         this.capacity = Math.min(DEFAULT_INITIAL_CAPACITY, options.maxConcurrentStreams());
         this.lastReadAt = System.nanoTime();
+        session.start(); // the preface goes first, before anything read can queue a reply
         channel.pipeline().addLast("aioduct-h2", this);
-        session.start();
         flush();
         armPing();
+        // The connector left reading off until now (see ChannelDialer): the server's SETTINGS reach us.
+        channel.config().setAutoRead(true);
     }
 
     Http2Session session() {
@@ -128,8 +130,9 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         onLoop(() -> {
             if (!session.closed()) {
                 session.goAway(Frames.NO_ERROR, reason, new ConnectionClosedException(reason, null));
-                flush();
             }
+            // Also when the session closed itself: its own GOAWAY may still be queued.
+            flush();
             channel.close();
         });
     }
@@ -267,6 +270,11 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
     @Override
     public void onPingAcknowledged() {
         pingSentAt = 0;
+        long interval = options.pingInterval().toNanos();
+        if (interval > 0) {
+            // The next PING is due an interval after this answer, not when the answer's timeout would be.
+            armTimer(lastReadAt + interval);
+        }
     }
 
     private void notifyCapacity() {

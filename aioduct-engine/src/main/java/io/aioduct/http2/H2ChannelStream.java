@@ -87,7 +87,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
                             "the HTTP/2 connection took no more streams (GOAWAY or " + "stream limit) before " + request
                                     + " was sent",
                             connection.session().closeCause()),
-                    Retry.UNPROCESSED);
+                    Retry.NOT_SENT);
             return;
         }
         startedAt = System.nanoTime();

@@ -12,7 +12,6 @@ import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,12 +50,14 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     private final List<H2SocketStream> finished = new ArrayList<>();
     private final ThreadLocal<Retry> lastRetry = ThreadLocal.withInitial(() -> Retry.NEVER);
 
+    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int capacity;
     private volatile boolean alive = true;
     private volatile long idleSince;
     private boolean capacityDirty;
     private long lastReadAt;
     private long pingSentAt;
+    private boolean pingQueued;
     private @Nullable Throwable closeCause;
 
     /**
@@ -154,7 +155,6 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
 
     @Override
     public Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor) {
-        lastRetry.set(Retry.NEVER);
         H2SocketStream stream = new H2SocketStream(this, spec, complete, lock.newCondition());
         try {
             return stream.run();
@@ -169,6 +169,23 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     @Override
     public Retry lastFailureRetry() {
         return lastRetry.get();
+    }
+
+    /** Cancels the stream of {@code spec} only (RST_STREAM); the connection and its other streams go on. */
+    @Override
+    public void cancel(ExchangeSpec spec, String reason) {
+        List<H2SocketStream> mine = new ArrayList<>();
+        lock.lock();
+        try {
+            for (H2SocketStream s : streams) {
+                if (s.spec() == spec) mine.add(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (H2SocketStream s : mine) {
+            s.cancel(reason);
+        }
     }
 
     /** The total timeout of a stream is watched per stream here; the connection itself goes on. */
@@ -214,7 +231,8 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         }
         for (H2SocketStream s : done) {
             pool.release(this, alive && !session.closed());
-            s.completion().run();
+            // A stream that failed before its response: the exchange fails (or retries) and completes itself.
+            if (s.delivered()) s.completion().run();
         }
         if (dirty) {
             pool.capacityChanged(this);
@@ -255,7 +273,9 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     private void readLoop() {
         InputStream in = transport.input();
         byte[] chunk = new byte[16 * 1024];
-        ByteBuf acc = Unpooled.buffer(32 * 1024);
+        // Body buffers keep slices of what the session was fed, so every read goes into a new buffer;
+        // only an incomplete frame is carried over, copied.
+        ByteBuf carry = null;
         Throwable cause = null;
         try {
             while (alive) {
@@ -263,15 +283,25 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
                 if (n < 0) {
                     break;
                 }
+                ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer((carry == null ? 0 : carry.readableBytes()) + n);
+                if (carry != null) {
+                    buf.writeBytes(carry);
+                    carry.release();
+                    carry = null;
+                }
+                buf.writeBytes(chunk, 0, n);
                 lock.lock();
                 try {
                     lastReadAt = System.nanoTime();
                     pingSentAt = 0;
-                    acc.writeBytes(chunk, 0, n);
-                    session.receive(acc);
-                    acc.discardReadBytes();
+                    session.receive(buf);
                 } finally {
                     lock.unlock();
+                    if (buf.isReadable()) {
+                        carry = buf;
+                    } else {
+                        buf.release();
+                    }
                 }
                 flush();
                 afterUnlock();
@@ -282,7 +312,9 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         } catch (IOException e) {
             cause = e;
         } finally {
-            acc.release();
+            if (carry != null) {
+                carry.release();
+            }
         }
         failTransport(new ConnectionClosedException(
                 "HTTP/2 connection to " + transport.remoteAddress() + " closed"
@@ -293,7 +325,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     }
 
     private void failTransport(ConnectionClosedException cause) {
-        boolean wasAlive = alive;
+        boolean first = failed.compareAndSet(false, true);
         alive = false;
         lock.lock();
         try {
@@ -308,7 +340,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         }
         transport.close();
         afterUnlock();
-        if (wasAlive) {
+        if (first) {
             pool.closed(this);
         }
     }
@@ -324,6 +356,8 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     @Override
     public void onPingAcknowledged() {
         pingSentAt = 0;
+        // Under the lock: wake the watch so the next PING is timed from this answer.
+        watchWake.signalAll();
     }
 
     // ---- the watch: stream timeouts and keep-alive PINGs ----
@@ -331,6 +365,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     private void watchLoop() {
         while (true) {
             List<H2SocketStream> expired = new ArrayList<>();
+            boolean sendNow;
             lock.lock();
             try {
                 if (!alive) {
@@ -346,8 +381,11 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
                         next = Math.min(next, d);
                     }
                 }
+                pingQueued = false;
                 next = Math.min(next, checkPing(now));
-                if (expired.isEmpty()) {
+                // A PING (or GOAWAY) just queued must go out before we sleep, or its timeout would run first.
+                sendNow = pingQueued || !alive || !expired.isEmpty();
+                if (!sendNow) {
                     long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
                     if (wait > 0) {
                         watchWake.awaitNanos(wait);
@@ -363,6 +401,9 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
             }
             flush();
             afterUnlock();
+            if (!alive) {
+                transport.close();
+            }
         }
     }
 
@@ -380,14 +421,15 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
                         options.pingTimeout(),
                         "the HTTP/2 server " + transport.remoteAddress() + " did not answer a keep-alive PING");
                 alive = false;
+                // Queued now, flushed and closed by the watch loop once the lock is released.
                 session.goAway(Frames.NO_ERROR, "PING timeout", e);
-                transport.close();
                 return Long.MAX_VALUE;
             }
             return deadline;
         }
         if (now - lastReadAt >= interval) {
             pingSentAt = now;
+            pingQueued = true;
             session.ping(now);
             return now + options.pingTimeout().toNanos();
         }

@@ -45,6 +45,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     private final Condition changed;
     private int id = -1;
     private @Nullable Response response;
+    private boolean headersArrived;
     private @Nullable BodyBuffer body;
     private @Nullable Throwable failure;
     private Retry retry = Retry.NEVER;
@@ -67,6 +68,15 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         return completion;
     }
 
+    ExchangeSpec spec() {
+        return spec;
+    }
+
+    /** The caller gave up on this exchange: reset just this stream. Any thread. */
+    void cancel(String reason) {
+        abort(new RequestCancelledException(reason));
+    }
+
     Retry retry() {
         return retry;
     }
@@ -75,13 +85,19 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     Response run() {
         Request request = spec.request();
         boolean hasBody = Http2Messages.hasBody(request);
-        Http2Headers headers =
-                Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
+        Http2Headers headers;
+        try {
+            headers = Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
+        } catch (RuntimeException e) {
+            notOpened();
+            throw e;
+        }
         connection.lock.lock();
         try {
             id = connection.session().openStream(this, headers, !hasBody && request.trailers() == null);
             if (id < 0) {
-                retry = Retry.UNPROCESSED;
+                end(); // the lease goes back; no stream was opened
+                retry = Retry.NOT_SENT;
                 throw new ConnectionClosedException(
                         "the HTTP/2 connection took no more streams (GOAWAY or stream " + "limit) before " + request
                                 + " was sent",
@@ -119,8 +135,12 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                 // The connection's watch thread enforces the timeouts and wakes us through onClosed.
                 changed.awaitUninterruptibly();
             }
-            if (response != null) {
-                return response;
+            Response r = response;
+            if (r != null) {
+                // Handed out: the stream (which the connection keeps until the body ends) must not keep the
+                // response reachable, or an abandoned one could never be cleaned up.
+                response = null;
+                return r;
             }
             throw Completions.propagate(failure);
         } finally {
@@ -265,16 +285,22 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                 all = connection.session().writeData(id, data, endStream);
                 if (!all) {
                     writable = false;
-                    while (!writable && !ended) {
-                        changed.awaitUninterruptibly();
-                    }
                 }
             } finally {
                 connection.lock.unlock();
             }
+            // What was queued must reach the server before we wait: its WINDOW_UPDATE answers that.
             connection.flush();
             if (all) {
                 return;
+            }
+            connection.lock.lock();
+            try {
+                while (!writable && !ended) {
+                    changed.awaitUninterruptibly();
+                }
+            } finally {
+                connection.lock.unlock();
             }
         }
     }
@@ -320,6 +346,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             CLEANER.register(r.body(), new Abandon(body));
         }
         response = r;
+        headersArrived = true;
         if (endStream) {
             end();
         }
@@ -349,7 +376,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         if (ended) {
             return;
         }
-        if (response == null) {
+        if (!headersArrived) {
             failure = cause;
             retry = refused
                     ? Retry.UNPROCESSED
@@ -367,6 +394,21 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     public void onWritable() {
         writable = true;
         changed.signalAll();
+    }
+
+    /** The stream never opened: only its lease goes back. */
+    private void notOpened() {
+        connection.lock.lock();
+        try {
+            end();
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    /** Whether the caller got the response, so the exchange's completion is this stream's to run. */
+    boolean delivered() {
+        return headersArrived;
     }
 
     /** Holds the lock. */

@@ -336,6 +336,18 @@ public final class Http2Session {
         out.writeInt(code);
     }
 
+    /**
+     * Forgets a stream closed in both directions, before its handler hears of the end: the handler may
+     * start the next exchange at once, and that one must find the stream's slot free.
+     */
+    private boolean removeIfClosed(Stream s) {
+        if (s.localEnded && s.remoteEnded && streams.remove(s.id) != null) {
+            writable.remove(s);
+            return true;
+        }
+        return false;
+    }
+
     private void maybeRemove(Stream s) {
         if (s.localEnded && s.remoteEnded && streams.remove(s.id) != null) {
             writable.remove(s);
@@ -457,12 +469,14 @@ public final class Http2Session {
             // Padding is flow-controlled but never reaches the application: count it consumed now.
             s.unacknowledged += padding;
         }
+        boolean removed = false;
         if (end) {
             s.remoteEnded = true;
+            removed = removeIfClosed(s);
         }
         s.handler.onData(payload, payload.readerIndex(), data, end);
-        if (end) {
-            maybeRemove(s);
+        if (removed) {
+            listener.onCapacityChanged();
         }
     }
 
@@ -593,12 +607,14 @@ public final class Http2Session {
             return;
         }
         boolean trailers = s.headersReceived && headers.status() == null;
+        boolean removed = false;
         if (endStream) {
             s.remoteEnded = true;
+            removed = removeIfClosed(s);
         }
         s.handler.onHeaders(headers, trailers, endStream);
-        if (endStream) {
-            maybeRemove(s);
+        if (removed) {
+            listener.onCapacityChanged();
         }
     }
 
@@ -743,6 +759,9 @@ public final class Http2Session {
         String debug = payload.toString(java.nio.charset.StandardCharsets.UTF_8);
         goingAway = true;
         goAwayLastStreamId = Math.min(goAwayLastStreamId, last);
+        // First announce that no new stream may open here, so refused streams retried from their
+        // callbacks below go to another connection.
+        listener.onCapacityChanged();
         // Streams above the last id were never processed: they go elsewhere. The rest may still finish.
         List<Stream> refused = new ArrayList<>();
         for (Stream s : streams.values()) {

@@ -27,4 +27,12 @@ public interface BlockingConnection extends PooledConnection {
 
     /** The exchange on the calling thread ran past its total timeout: wake it with that error. Any thread. */
     void expire();
+
+    /**
+     * Aborts the exchange of {@code spec} (its future was cancelled). HTTP/1.1 closes the connection;
+     * HTTP/2 resets just that stream. Any thread.
+     */
+    default void cancel(ExchangeSpec spec, String reason) {
+        close(reason);
+    }
 }

@@ -213,6 +213,8 @@ public final class BodyBuffer implements ByteSink, BodySource {
                 return;
             }
             ended = true;
+            // Nothing more comes: the connection's reading is no longer this body's to pause or resume.
+            paused = false;
             this.trailerFields = trailerFields;
             trailersDone = trailers;
             consolidateQueue();
@@ -362,6 +364,10 @@ public final class BodyBuffer implements ByteSink, BodySource {
                 }
                 if (ended) {
                     return -1;
+                }
+                if (mode == CLOSED) {
+                    // Closed by another thread while this one read: an error, not a silent short body.
+                    throw new io.aioduct.RequestCancelledException("the response body was closed while it was read");
                 }
                 Completions.checkMayBlock(control.onLoop(), "reading the response body stream");
                 if (readable == null) readable = lock.newCondition();

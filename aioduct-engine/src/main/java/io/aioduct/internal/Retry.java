@@ -13,5 +13,11 @@ public enum Retry {
      * Whatever the method: the server certainly did not process it (HTTP/2 REFUSED_STREAM, or a stream
      * above a GOAWAY's last stream id).
      */
-    UNPROCESSED
+    UNPROCESSED,
+    /**
+     * Nothing of the request left this client (the connection it was given closed, or stopped taking
+     * streams, before the request was written): it goes to another connection without counting as a
+     * retry, a few times at most.
+     */
+    NOT_SENT
 }

@@ -72,6 +72,9 @@ public final class OriginPool<C extends PooledConnection> {
     private int total;
     private int active;
     private int connecting;
+    /** Multiplexed connections taken from idle and not yet validated: they may carry waiters soon. */
+    private int validating;
+
     private int streams;
     private boolean closed;
     /** null until a connection tells: true = HTTP/2 (multiplexed), false = HTTP/1.1. */
@@ -139,6 +142,7 @@ public final class OriginPool<C extends PooledConnection> {
             C candidate = null;
             C evicted = null;
             boolean connect = false;
+            boolean muxCandidate = false;
             lock();
             try {
                 if (closed) {
@@ -153,6 +157,8 @@ public final class OriginPool<C extends PooledConnection> {
                 if (!fresh && !idle.isEmpty()) {
                     candidate = idle.pollFirst();
                     lease(candidate);
+                    muxCandidate = muxes.containsKey(candidate);
+                    if (muxCandidate) validating++;
                 } else if (awaitingFirstMultiplexed()) {
                     // The connection in flight may well carry this request too: wait for it.
                     enqueue(waiter);
@@ -185,7 +191,7 @@ public final class OriginPool<C extends PooledConnection> {
             // Also checked here, not only by the sweep: between sweeps an idle connection may already be
             // past the idle timeout, and the server has probably dropped it.
             if (isUsable(candidate, now) && !idleTooLong(candidate, now) && candidate.validate()) {
-                shareAfterValidation(candidate);
+                shareAfterValidation(candidate, muxCandidate);
                 return candidate;
             }
             candidate.close("stale: closed by the peer or expired while idle");
@@ -198,6 +204,9 @@ public final class OriginPool<C extends PooledConnection> {
                     total--;
                 }
                 forget(candidate);
+                // Waiters queued behind the validation wait on: this caller goes round again and either
+                // validates another idle connection or connects, and either shares with them.
+                if (muxCandidate) validating--;
             } finally {
                 unlock();
             }
@@ -205,25 +214,36 @@ public final class OriginPool<C extends PooledConnection> {
     }
 
     /** A multiplexed connection just validated and leased: its spare streams go to waiters and others. */
-    private void shareAfterValidation(C c) {
-        if (!c.multiplexed()) {
+    private void shareAfterValidation(C c, boolean counted) {
+        if (!c.multiplexed() && !counted) {
             return;
         }
         List<PoolWaiter<C>> served = null;
+        List<PoolWaiter<C>> permits = null;
         lock();
         try {
+            if (counted) validating--;
             Mux m = muxes.get(c);
             if (m != null && !m.retired) {
                 served = shareWithWaiters(c, m);
             }
+            // Waiters it had no room for open their own connection (one at a time), as after a connect.
+            if (!closed) permits = grantPermits();
         } finally {
             unlock();
         }
-        handOut(c, served, null);
+        handOut(c, served, permits);
     }
 
+    /**
+     * Whether new requests should wait for a connection being opened rather than open their own: for an
+     * origin that speaks (or may speak) HTTP/2, one connection in flight can carry them all, so
+     * connections open one at a time, each only once the others are full.
+     */
     private boolean awaitingFirstMultiplexed() {
-        return multiplexing.expected() && multiplexedOrigin == null && connecting > 0;
+        boolean mayMultiplex =
+                Boolean.TRUE.equals(multiplexedOrigin) || (multiplexing.expected() && multiplexedOrigin == null);
+        return mayMultiplex && (connecting > 0 || validating > 0);
     }
 
     private void enqueue(PoolWaiter<C> waiter) {

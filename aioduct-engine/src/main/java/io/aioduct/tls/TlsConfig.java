@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * a bad file fails here, naming it.
  */
 public final class TlsConfig {
-    /** System trust, TLS 1.2 and 1.3, 10 s handshake timeout, JDK provider. */
+    /** System trust, TLS 1.2 and 1.3, 10 s handshake timeout, provider AUTO (BoringSSL where it loads). */
     public static final TlsConfig DEFAULT = builder().build();
 
     private final @Nullable TrustManagerFactory trust;
@@ -95,7 +95,7 @@ public final class TlsConfig {
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
         private @Nullable List<String> cipherSuites;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private TlsProvider provider = TlsProvider.JDK;
+        private TlsProvider provider = TlsProvider.AUTO;
         private boolean insecure;
 
         private Builder() {}
@@ -240,6 +240,11 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * The TLS implementation of the event-loop runtimes; default {@link TlsProvider#AUTO}: BoringSSL
+         * when netty-tcnative is on the class path (its handshake costs a third of the JDK's, see
+         * docs/http2-and-tls.md), the JDK's otherwise.
+         */
         public Builder provider(TlsProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
             return this;

@@ -36,8 +36,11 @@ final class TlsHandshake {
             SslHandler tls = contexts.netty().newHandler(ch.alloc(), socket.host(), socket.port());
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
             ch.pipeline().addFirst("aioduct-tls", tls);
+            ch.config().setAutoRead(true); // the handshake reads; the application's bytes wait (below)
             tls.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
+                    // As after the TCP connect: reading resumes once the connection's handler is in place.
+                    ch.config().setAutoRead(false);
                     result.complete(new ChannelTransport(ch, TlsContexts.nullIfEmpty(tls.applicationProtocol())));
                 } else {
                     ch.close();

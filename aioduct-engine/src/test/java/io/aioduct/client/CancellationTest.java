@@ -223,6 +223,103 @@ class CancellationTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void aBodyStillBeingReadThroughItsStreamPublisherOrFutureIsNeverAbandoned(RuntimeKind kind) throws Exception {
+        // Only the stream, the subscriber or the future stays reachable; the Response and its body do not.
+        // The garbage collector runs all along: the body must not count as abandoned while it is read.
+        BlockingQueue<StreamingResponse> drips = new LinkedBlockingQueue<>();
+        server.route("/drip", (req, ex) -> drips.add(ex.respondStreaming(200, -1)));
+        AioductClient client = client(kind);
+        Thread collector = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                System.gc();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            InputStream in = openStream(client);
+            CompletableFuture<String> viaPublisher = new CompletableFuture<>();
+            subscribeAndDrop(client, viaPublisher);
+            CompletableFuture<byte[]> viaFuture = bytesAsyncAndDrop(client);
+            List<StreamingResponse> outs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                StreamingResponse out = drips.poll(10, TimeUnit.SECONDS);
+                assertThat(out).as("request %d reached the server", i).isNotNull();
+                outs.add(out);
+            }
+            StringBuilder expected = new StringBuilder();
+            for (int part = 0; part < 10; part++) {
+                String text = "part " + part + ";";
+                expected.append(text);
+                for (StreamingResponse out : outs) {
+                    out.write(text).get(10, TimeUnit.SECONDS);
+                }
+                Thread.sleep(30); // time for a collection and a cleaner run between the parts
+            }
+            for (StreamingResponse out : outs) {
+                out.end();
+            }
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .as("the body read through an input stream alone")
+                    .isEqualTo(expected.toString());
+            in.close();
+            assertThat(viaPublisher.get(10, TimeUnit.SECONDS))
+                    .as("the body read through a publisher alone")
+                    .isEqualTo(expected.toString());
+            assertThat(new String(viaFuture.get(10, TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8))
+                    .as("the body read through bytesAsync alone")
+                    .isEqualTo(expected.toString());
+        } finally {
+            collector.interrupt();
+        }
+        awaitQuiet(client.engine());
+    }
+
+    /** In its own frame, so only the input stream stays reachable. */
+    private InputStream openStream(AioductClient client) {
+        return client.get(server.uri("/drip")).execute().body().inputStream();
+    }
+
+    /** In its own frame, so only the subscriber stays reachable. */
+    private void subscribeAndDrop(AioductClient client, CompletableFuture<String> result) {
+        StringBuilder got = new StringBuilder();
+        client.get(server.uri("/drip")).execute().body().publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                got.append(java.nio.charset.StandardCharsets.UTF_8.decode(item));
+                subscription.request(1);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                result.complete(got.toString());
+            }
+        });
+    }
+
+    /** In its own frame, so only the future stays reachable. */
+    private CompletableFuture<byte[]> bytesAsyncAndDrop(AioductClient client) {
+        return client.get(server.uri("/drip")).execute().body().bytesAsync().toCompletableFuture();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void collectingAFinishedResponseDoesNotDisturbTheNextExchangeOnItsConnection(RuntimeKind kind) throws Exception {
         // Large enough to be streamed from the connection rather than handed over whole with the head.
         byte[] body = new byte[200_000];

@@ -819,6 +819,52 @@ class OriginPoolMultiplexTest {
 
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = "SHARED")
+    void aCallerArrivingWhileAnIdleConnectionIsValidatedWaitsForItInsteadOfConnecting(Kind kind) {
+        MuxPoolHarness h = harness(kind, 2); // room for a second connection, which must not be opened
+        FakeConnection c = open(h, 3);
+        h.release(c, true);
+        AtomicReference<Waiter> other = new AtomicReference<>();
+        c.onValidate(() -> onOtherThread(() -> other.set(h.acquireUnchecked())));
+
+        Waiter w = h.acquire();
+
+        assertThat(w.returned).isSameAs(c);
+        assertThat(other.get().mayConnect)
+                .as("the other caller opened a connection while one with spare streams was validated")
+                .isZero();
+        assertThat(other.get().acquired)
+                .as("the other caller shares the validated connection")
+                .containsExactly(c);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = "SHARED")
+    void aCallerQueuedBehindAFailedValidationGetsTheConnectionOpenedInstead(Kind kind) {
+        MuxPoolHarness h = harness(kind, 2);
+        FakeConnection c = open(h, 3);
+        h.release(c, true);
+        AtomicReference<Waiter> other = new AtomicReference<>();
+        c.onValidate(() -> {
+            onOtherThread(() -> other.set(h.acquireUnchecked()));
+            c.failsValidation();
+        });
+
+        Waiter w = h.acquire();
+
+        assertThat(w.mayConnect)
+                .as("the first caller connects after the failed validation")
+                .isEqualTo(1);
+        assertThat(other.get().mayConnect)
+                .as("only one connection opens at a time")
+                .isZero();
+        FakeConnection d = h.connectMultiplexed(w, 3);
+        assertThat(other.get().acquired)
+                .as("the queued caller shares the new connection")
+                .containsExactly(d);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = "SHARED")
     void closedWhileAnIdleConnectionIsValidatedFreesItsPlaceOnlyOnce(Kind kind) {
         MuxPoolHarness h = harness(kind, 1);
         FakeConnection c = open(h, 3);

@@ -357,8 +357,10 @@ public final class H2TestServer implements AutoCloseable {
         }
         try {
             serverChannel.close().syncUninterruptibly();
+            // Wait for each close: Netty's HTTP/2 handler may defer it to a task that shutting the loop
+            // down would cancel, leaving the socket open under a client still reading it.
             for (Channel channel : connections.values()) {
-                channel.close();
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             for (Thread thread : threads) {

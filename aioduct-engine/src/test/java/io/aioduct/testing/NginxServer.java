@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real nginx (Debian's {@code nginx-light}, 1.22) run as a child process on 127.0.0.1, for interop
+ * A real nginx (Debian's {@code nginx}, 1.22 on Debian 12) run as a child process on 127.0.0.1, for interop
  * tests against a server we did not write. One process, four listeners on free ports (see
  * {@link Listener}), all serving the same content:
  *
@@ -29,9 +29,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /small}: the 13 bytes of {@link #SMALL_BODY}, {@code "hello, world\n"};
  *   <li>{@code /1m}: {@link #LARGE_SIZE} bytes, {@link #largeBody()}, SHA-256 {@link #largeBodySha256()};
  *   <li>{@code /echo}: answers 200 with the request body as its body (the echo module that
- *       {@code nginx-light} brings; nginx buffers the whole body first, up to 64 MiB);
+ *       {@code libnginx-mod-http-echo} brings; nginx buffers the whole body first, up to 64 MiB);
  *   <li>anything else: 404.
  * </ul>
+ *
+ * <p>Every response carries {@value #CONNECTION_HEADER} (nginx's serial number of the TCP connection
+ * that carried it, the same for every HTTP/2 stream of one connection) and
+ * {@value #CONNECTION_REQUESTS_HEADER} (how many requests that connection has carried, this one
+ * included), so a test can tell from the responses alone whether a client reused its connections.
  *
  * <p>The configuration, content, logs and pid file live in a temporary directory; nginx runs in the
  * foreground without worker processes ({@code daemon off; master_process off;}), so killing the one
@@ -46,12 +51,16 @@ public final class NginxServer implements AutoCloseable {
 
     /** Where Debian installs the nginx binary. */
     public static final Path NGINX = Path.of("/usr/sbin/nginx");
-    /** The echo module ({@code libnginx-mod-http-echo}, a dependency of {@code nginx-light}). */
+    /** The echo module (Debian's {@code libnginx-mod-http-echo}). */
     public static final Path ECHO_MODULE = Path.of("/usr/lib/nginx/modules/ngx_http_echo_module.so");
     /** The body of {@code /small}. */
     public static final String SMALL_BODY = "hello, world\n";
     /** The size of {@code /1m}: 1 MiB. */
     public static final int LARGE_SIZE = 1 << 20;
+    /** The response header naming the connection that carried a response (nginx's {@code $connection}). */
+    public static final String CONNECTION_HEADER = "X-Connection";
+    /** The response header counting the requests on that connection ({@code $connection_requests}). */
+    public static final String CONNECTION_REQUESTS_HEADER = "X-Connection-Requests";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final int START_ATTEMPTS = 3;
@@ -111,7 +120,8 @@ public final class NginxServer implements AutoCloseable {
             if (!Files.exists(needed)) {
                 throw new IllegalStateException(needed + " is missing, so the nginx interop tests cannot run. Run"
                         + " scripts/ensure-test-packages (the project's set-up; scripts/test and CI run it) to"
-                        + " install nginx-light, or: apt-get install -y --no-install-recommends nginx-light");
+                        + " install nginx and its echo module, or: apt-get install -y --no-install-recommends"
+                        + " nginx libnginx-mod-http-echo");
             }
         }
         Path directory;
@@ -368,6 +378,8 @@ public final class NginxServer implements AutoCloseable {
                         ssl_certificate %s;
                         ssl_certificate_key %s;
                         ssl_protocols TLSv1.2 TLSv1.3;
+                        add_header X-Connection $connection always;
+                        add_header X-Connection-Requests $connection_requests always;
                         root %s;
                         location = /echo {
                             echo_read_request_body;

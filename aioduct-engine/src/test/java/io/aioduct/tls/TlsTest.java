@@ -50,8 +50,33 @@ class TlsTest extends EngineTest {
         return client(kind, config().tls(tls).build(), b -> {});
     }
 
-    private static TlsConfig trustingTheTestCa() {
-        return TlsConfig.builder().trustPem(TLS.caCertificatePem()).build();
+    /**
+     * The provider under test on the event-loop runtimes: the default here, the JDK's in {@link
+     * JdkProviderTlsTest}. (The virtual runtime always uses the JDK's.)
+     */
+    TlsProvider provider() {
+        return TlsProvider.AUTO;
+    }
+
+    TlsConfig.Builder tlsBuilder() {
+        return TlsConfig.builder().provider(provider());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDefaultProviderIsBoringSslWhereItLoadsAndTheJdksOtherwise() {
+        assertThat(TlsConfig.DEFAULT.provider()).isEqualTo(TlsProvider.AUTO);
+        assertThat(io.netty.handler.ssl.OpenSsl.isAvailable())
+                .as("netty-tcnative-boringssl-static is on the test class path")
+                .isTrue();
+        assertThat(new TlsContexts(TlsConfig.DEFAULT, List.of("http/1.1")).providerName())
+                .isEqualTo("OPENSSL");
+        assertThat(new TlsContexts(TlsConfig.builder().provider(TlsProvider.JDK).build(), List.of("http/1.1"))
+                        .providerName())
+                .isEqualTo("JDK");
+    }
+
+    private TlsConfig trustingTheTestCa() {
+        return tlsBuilder().trustPem(TLS.caCertificatePem()).build();
     }
 
     @ParameterizedTest
@@ -75,7 +100,7 @@ class TlsTest extends EngineTest {
     @EnumSource(RuntimeKind.class)
     void aCertificateFromAnUnknownCaIsRejectedByDefault(RuntimeKind kind) {
         TestServer server = tlsServer(TLS.serverContext("http/1.1"));
-        AioductClient client = client(kind, TlsConfig.DEFAULT);
+        AioductClient client = client(kind, tlsBuilder().build());
 
         assertThatThrownBy(() -> client.get(server.uri("/")).execute())
                 .isInstanceOfSatisfying(
@@ -122,7 +147,7 @@ class TlsTest extends EngineTest {
         TestServer server = tlsServer(tls12Only);
         AioductClient client = client(
                 kind,
-                TlsConfig.builder()
+                tlsBuilder()
                         .trustPem(TLS.caCertificatePem())
                         .minVersion("TLSv1.3")
                         .build());
@@ -154,7 +179,7 @@ class TlsTest extends EngineTest {
             });
             AioductClient client = client(
                     kind,
-                    TlsConfig.builder()
+                    tlsBuilder()
                             .trustPem(TLS.caCertificatePem())
                             .handshakeTimeout(Duration.ofMillis(300))
                             .build());
@@ -176,7 +201,7 @@ class TlsTest extends EngineTest {
         TestServer server = tlsServer(TLS.serverContext(TLS.localhost(), true, "http/1.1"));
         AioductClient withCert = client(
                 kind,
-                TlsConfig.builder()
+                tlsBuilder()
                         .trustPem(TLS.caCertificatePem())
                         .clientCertificatePem(
                                 TLS.client().certificatePem(), TLS.client().privateKeyPem(), null)
@@ -219,8 +244,8 @@ class TlsTest extends EngineTest {
     void verificationCanOnlyBeTurnedOffByTheDangerousOption(RuntimeKind kind) {
         TestServer server = tlsServer(TLS.serverContext(TLS.selfSigned(), false, "http/1.1"));
         AioductClient strict = client(kind, trustingTheTestCa());
-        AioductClient insecure = client(
-                kind, TlsConfig.builder().dangerouslyDisableVerification().build());
+        AioductClient insecure =
+                client(kind, tlsBuilder().dangerouslyDisableVerification().build());
 
         assertThatThrownBy(() -> strict.get(server.uri("/")).execute()).isInstanceOf(TlsHandshakeException.class);
         assertThat(insecure.get(server.uri("/")).execute().body().string()).isEqualTo("secret");
@@ -231,7 +256,7 @@ class TlsTest extends EngineTest {
         java.nio.file.Path bogus = java.nio.file.Files.createTempFile("not-a-cert", ".pem");
         java.nio.file.Files.writeString(bogus, "hello");
         try {
-            assertThatThrownBy(() -> TlsConfig.builder().trustPem(bogus))
+            assertThatThrownBy(() -> tlsBuilder().trustPem(bogus))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(bogus.toString());
         } finally {

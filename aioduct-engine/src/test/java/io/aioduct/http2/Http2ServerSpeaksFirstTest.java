@@ -1,0 +1,87 @@
+package io.aioduct.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aioduct.AioductClient;
+import io.aioduct.Response;
+import io.aioduct.connect.ConnectorSend;
+import io.aioduct.connect.SocketConfig;
+import io.aioduct.connect.TcpConnector;
+import io.aioduct.connect.Transport;
+import io.aioduct.connect.TransportKind;
+import io.aioduct.engine.HttpEngineSend;
+import io.aioduct.runtime.pooled.PooledRuntime;
+import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.H2ServerExchange;
+import io.aioduct.testing.H2TestServer;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An h2c server speaks first: its SETTINGS may arrive before the connection that takes the channel over
+ * has its handler in place, for instance when a decorating connector reports the connection late, from
+ * another thread. Those bytes must wait for the connection, not be dropped by the pipeline, and the
+ * client's preface must still go out before anything it answers.
+ */
+class Http2ServerSpeaksFirstTest extends EngineTest {
+
+    @Test
+    void theServersSettingsAreHonouredWhenTheConnectorReportsTheConnectionLate() throws Exception {
+        try (H2TestServer h2 = H2TestServer.builder().maxConcurrentStreams(1).start()) {
+            BlockingQueue<H2ServerExchange> held = new LinkedBlockingQueue<>();
+            h2.route("/held", (req, ex) -> held.add(ex));
+            h2.route("/warm", (req, ex) -> ex.respond(200, "warm"));
+            PooledRuntime runtime =
+                    PooledRuntime.builder().ioThreads(1).workerThreads(1).build();
+            HttpEngineSend<PooledRuntime, LateConnector> engine =
+                    new HttpEngineSend<>(runtime, new LateConnector(new TcpConnector(runtime)), H2Support.h2c(), true);
+            track(engine);
+            AioductClient client = AioductClient.builder(engine).build();
+
+            // By the time the connection is reported, the server's SETTINGS (1 stream at a time) have arrived.
+            assertThat(client.get(h2.uri("/warm")).execute().body().string()).isEqualTo("warm");
+            List<CompletableFuture<Response>> two = List.of(
+                    client.get(h2.uri("/held")).send(),
+                    client.get(h2.uri("/held")).send());
+            H2ServerExchange first = held.poll(10, TimeUnit.SECONDS);
+            H2ServerExchange second = held.poll(10, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(second).isNotNull();
+
+            assertThat(h2.streamsRefused())
+                    .as("the client ignored the server's limit of one stream: its SETTINGS were lost")
+                    .isZero();
+            assertThat(h2.connectionsAccepted()).isEqualTo(2);
+            first.respond(200, "a");
+            second.respond(200, "b");
+            for (CompletableFuture<Response> r : two) {
+                assertThat(r.get(10, TimeUnit.SECONDS).body().string()).isIn("a", "b");
+            }
+            awaitQuiet(engine);
+            assertThat(h2.failures())
+                    .as("the server saw the client break HTTP/2")
+                    .isEmpty();
+        }
+    }
+
+    /** Reports each connection 100 ms after it is made, from a thread of its own. */
+    private record LateConnector(ConnectorSend delegate) implements ConnectorSend {
+        private static final Executor LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+
+        @Override
+        public TransportKind kind() {
+            return delegate.kind();
+        }
+
+        @Override
+        public CompletionStage<Transport> connect(SocketConfig config) {
+            return delegate.connect(config).thenApplyAsync(t -> t, LATER);
+        }
+    }
+}

@@ -1,0 +1,883 @@
+package io.aioduct.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aioduct.AioductClient;
+import io.aioduct.BodyTooLargeException;
+import io.aioduct.HttpVersion;
+import io.aioduct.RequestBody;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.connect.Resolver;
+import io.aioduct.engine.EngineConfig;
+import io.aioduct.engine.HttpEngine;
+import io.aioduct.http1.Http1Options;
+import io.aioduct.http2.Http2Options;
+import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.H2ServerExchange;
+import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.RecordedRequest;
+import io.aioduct.testing.RuntimeKind;
+import io.aioduct.testing.ServerExchange;
+import io.aioduct.testing.TestServer;
+import io.aioduct.testing.TlsMaterial;
+import io.aioduct.tls.TlsConfig;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The core behaviours of an exchange, each run on every runtime over every protocol: HTTP/1.1 in
+ * cleartext and over TLS ({@link TestServer}), HTTP/2 by prior knowledge and over TLS with ALPN
+ * ({@link H2TestServer}). The protocol is one more parameter: {@link Protocol} starts the right server
+ * behind one small interface ({@link MatrixServer}) and gives the engine settings that reach it, so a
+ * behaviour is written once and must hold the same way on all twelve combinations.
+ *
+ * <p>Where the protocols differ on the wire the test says so explicitly: the request head
+ * ({@code Host} and {@code Transfer-Encoding: chunked} in HTTP/1.1, pseudo-headers and no
+ * connection-specific fields in HTTP/2), and how an abandoned exchange is released (the HTTP/1.1
+ * connection is closed, the HTTP/2 stream is reset with the connection kept).
+ *
+ * <p>Engines are single-pool ({@link RuntimeKind#singlePoolEngine}: io_uring on one core) so connection
+ * counts are exact. After each test the server is checked for handler failures and, through
+ * {@link EngineTest}, the engine for anything left in flight or leaked.
+ */
+class ProtocolMatrixTest extends EngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    /** How the client speaks to the server: which server, which engine settings, which version results. */
+    enum Protocol {
+        HTTP11(false, false),
+        HTTP11_TLS(true, false),
+        H2C(false, true),
+        H2_TLS(true, true);
+
+        final boolean tls;
+        final boolean h2;
+
+        Protocol(boolean tls, boolean h2) {
+            this.tls = tls;
+            this.h2 = h2;
+        }
+
+        /** Starts a fresh server speaking this protocol on 127.0.0.1 (TLS servers present {@code localhost}). */
+        MatrixServer start() {
+            return switch (this) {
+                case HTTP11 -> new H1Server(TestServer.start());
+                case HTTP11_TLS -> new H1Server(TestServer.startTls(TlsMaterial.shared()));
+                case H2C -> new H2Server(H2TestServer.start());
+                case H2_TLS -> new H2Server(H2TestServer.startTls(TlsMaterial.shared()));
+            };
+        }
+
+        /**
+         * Engine settings that reach this protocol's server: the defaults (h2 offered by ALPN over TLS,
+         * HTTP/1.1 in cleartext), prior knowledge for h2c, trust in the test CA, {@code localhost} resolved
+         * to loopback.
+         */
+        EngineConfig config() {
+            return EngineConfig.builder()
+                    .http2(Http2Options.DEFAULT.withPriorKnowledge(this == H2C))
+                    .tls(TlsConfig.builder()
+                            .trustPem(TlsMaterial.shared().caCertificatePem())
+                            .build())
+                    .resolver(Resolver.of(Map.of(
+                            "localhost", List.of(InetAddress.getLoopbackAddress()),
+                            "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))))
+                    .build();
+        }
+
+        HttpVersion version() {
+            return h2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
+        }
+    }
+
+    static Stream<Arguments> everyRuntimeAndProtocol() {
+        List<Arguments> out = new ArrayList<>();
+        for (RuntimeKind kind : RuntimeKind.values()) {
+            for (Protocol protocol : Protocol.values()) {
+                out.add(Arguments.of(kind, protocol));
+            }
+        }
+        return out.stream();
+    }
+
+    // ---- per-test state ----
+
+    private final List<MatrixServer> servers = new ArrayList<>();
+    private final List<HttpEngine> myEngines = new ArrayList<>();
+
+    /** Starts {@code protocol}'s server; closed and checked for handler failures after the test. */
+    private MatrixServer serve(Protocol protocol) {
+        MatrixServer s = protocol.start();
+        servers.add(s);
+        return s;
+    }
+
+    /** A client on a single-pool engine of {@code kind} set up for {@code protocol}. */
+    private AioductClient client(RuntimeKind kind, Protocol protocol) {
+        return client(kind, protocol, b -> {});
+    }
+
+    private AioductClient client(
+            RuntimeKind kind, Protocol protocol, java.util.function.Consumer<AioductClient.Builder> settings) {
+        HttpEngine engine = singlePoolEngine(kind, protocol.config());
+        myEngines.add(engine);
+        AioductClient.Builder b = AioductClient.builder(engine);
+        settings.accept(b);
+        return b.build();
+    }
+
+    /**
+     * Runs before {@link EngineTest}'s checks: waits for the engines to quiet down while the servers still
+     * run (so a leak is not hidden by the server closing the connection), then closes the servers and
+     * reports their handler failures.
+     */
+    @AfterEach
+    void closeServers() {
+        AssertionError first = null;
+        for (HttpEngine e : myEngines) {
+            try {
+                if (!e.isClosed()) {
+                    awaitQuiet(e);
+                }
+            } catch (AssertionError notQuiet) {
+                first = first == null ? notQuiet : first;
+                e.close(Duration.ofSeconds(1));
+            }
+        }
+        myEngines.clear();
+        List<Throwable> failures = new ArrayList<>();
+        for (MatrixServer s : servers) {
+            failures.addAll(s.failures());
+            s.close();
+        }
+        servers.clear();
+        if (first != null) {
+            throw first;
+        }
+        assertThat(failures).as("server-side failures").isEmpty();
+    }
+
+    /** Checks the status and that the exchange spoke {@code protocol}'s version. */
+    private static void assertProtocol(Response r, Protocol protocol) {
+        assertThat(r.version())
+                .as("the version of %s %s", r.request().method(), r.request().uri())
+                .isEqualTo(protocol.version());
+    }
+
+    // ---- the behaviours ----
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void getWithQueryAndMultiValuedHeadersBothWays(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route(
+                "/search",
+                (req, reply) -> reply.respond(
+                        200,
+                        "found".getBytes(StandardCharsets.UTF_8),
+                        "Set-Cookie",
+                        "a=1",
+                        "Set-Cookie",
+                        "b=2",
+                        "X-Reply",
+                        "yes"));
+        AioductClient client = client(kind, protocol);
+
+        try (Response r = client.get(server.uri("/search?lang=en"))
+                .query("q", "a b&c=d/é")
+                .header("Accept", "text/plain")
+                .header("Accept", "text/html")
+                .header("X-Custom", "Mixed Case Value")
+                .execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.headers().all("set-cookie")).containsExactly("a=1", "b=2");
+            assertThat(r.headers().first("X-REPLY")).isEqualTo("yes");
+            assertThat(r.body().string()).isEqualTo("found");
+        }
+
+        RecordedRequest req = server.takeRequest();
+        assertThat(req.method()).isEqualTo("GET");
+        assertThat(req.uri()).isEqualTo("/search?lang=en&q=a%20b%26c%3Dd%2F%C3%A9");
+        assertThat(req.headers("Accept")).containsExactly("text/plain", "text/html");
+        assertThat(req.header("x-custom")).isEqualTo("Mixed Case Value");
+        assertThat(req.header("User-Agent")).startsWith("aioduct-java/");
+        assertThat(req.headers("Content-Length")).as("a GET without body").isEmpty();
+        assertThat(req.headers("Transfer-Encoding")).isEmpty();
+        String authority = server.host() + ":" + server.port();
+        if (protocol.h2) {
+            assertThat(req.version()).isEqualTo("HTTP/2.0");
+            assertThat(req.header(":method")).isEqualTo("GET");
+            assertThat(req.header(":scheme")).isEqualTo(protocol.tls ? "https" : "http");
+            assertThat(req.header(":authority")).isEqualTo(authority);
+            assertThat(req.header(":path")).isEqualTo(req.uri());
+            assertThat(req.headers())
+                    .as("HTTP/2 field names are lower case, and no connection-specific field is sent")
+                    .allSatisfy(h -> {
+                        assertThat(h.name()).isLowerCase();
+                        assertThat(h.name()).isNotIn("host", "connection", "keep-alive", "transfer-encoding");
+                    });
+        } else {
+            assertThat(req.version()).isEqualTo("HTTP/1.1");
+            assertThat(req.header("Host")).isEqualTo(authority);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void postsABytesBodyWithItsLength(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/echo", (req, reply) -> reply.respond(200, req.body()));
+        byte[] payload = random(150_000, 1);
+        AioductClient client = client(kind, protocol);
+
+        try (Response r = client.post(server.uri("/echo"))
+                .body(RequestBody.ofBytes(payload))
+                .execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.body().bytes()).isEqualTo(payload);
+        }
+
+        RecordedRequest req = server.takeRequest();
+        assertThat(req.method()).isEqualTo("POST");
+        assertThat(req.body()).isEqualTo(payload);
+        assertThat(req.header("Content-Length")).isEqualTo(String.valueOf(payload.length));
+        assertThat(req.chunked()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void postsAStreamedBodyOfUnknownLength(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/echo", (req, reply) -> reply.respond(200, req.body()));
+        byte[] payload = random(70_000, 2);
+        AioductClient client = client(kind, protocol);
+
+        try (Response r = client.post(server.uri("/echo"))
+                .body(RequestBody.ofInputStream(new ByteArrayInputStream(payload), -1))
+                .execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.body().bytes()).isEqualTo(payload);
+        }
+
+        RecordedRequest req = server.takeRequest();
+        assertThat(req.body()).isEqualTo(payload);
+        assertThat(req.headers("Content-Length")).as("the length is unknown").isEmpty();
+        // HTTP/1.1 frames such a body with chunked encoding; HTTP/2 needs nothing but DATA frames.
+        assertThat(req.chunked()).isEqualTo(!protocol.h2);
+        if (protocol.h2) {
+            assertThat(req.headers("Transfer-Encoding")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void headAnd204HaveNoBodyAndKeepTheConnection(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/doc", (req, reply) -> reply.respond(200, "this body is never sent for HEAD"));
+        server.route("/204", (req, reply) -> reply.noContent("X-A", "1"));
+        AioductClient client = client(kind, protocol);
+
+        try (Response head = client.head(server.uri("/doc")).execute()) {
+            assertProtocol(head, protocol);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.headers().first("Content-Length")).isEqualTo("32");
+            assertThat(head.body().bytes()).isEmpty();
+        }
+        try (Response none = client.get(server.uri("/204")).execute()) {
+            assertProtocol(none, protocol);
+            assertThat(none.status()).isEqualTo(204);
+            assertThat(none.headers().first("x-a")).isEqualTo("1");
+            assertThat(none.body().bytes()).isEmpty();
+        }
+        try (Response get = client.get(server.uri("/doc")).execute()) {
+            assertThat(get.body().string()).hasSize(32);
+        }
+
+        assertThat(server.connectionsAccepted())
+                .as("bodiless responses leave their connection reusable")
+                .isEqualTo(1);
+        assertThat(server.takeRequest().method()).isEqualTo("HEAD");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void unknownStatusIsPassedThrough(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/odd", (req, reply) -> reply.respond(555, "odd status"));
+        AioductClient client = client(kind, protocol);
+
+        try (Response r = client.get(server.uri("/odd")).execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.status()).isEqualTo(555);
+            assertThat(r.body().string()).isEqualTo("odd status");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void responseCharsetDecodesTheBody(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route(
+                "/latin1",
+                (req, reply) -> reply.respond(
+                        200,
+                        "café ñ".getBytes(StandardCharsets.ISO_8859_1),
+                        "Content-Type",
+                        "text/plain; charset=ISO-8859-1"));
+        server.route(
+                "/none",
+                (req, reply) -> reply.respond(
+                        200, "naïve".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/octet-stream"));
+        AioductClient client = client(kind, protocol);
+
+        try (Response r = client.get(server.uri("/latin1")).execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.body().charset()).isEqualTo(StandardCharsets.ISO_8859_1);
+            assertThat(r.body().string()).isEqualTo("café ñ");
+        }
+        try (Response r = client.get(server.uri("/none")).execute()) {
+            assertThat(r.body().charset()).as("no charset given: UTF-8").isEqualTo(StandardCharsets.UTF_8);
+            assertThat(r.body().string()).isEqualTo("naïve");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void bodyAsInputStream(RuntimeKind kind, Protocol protocol) throws IOException {
+        MatrixServer server = serve(protocol);
+        byte[] body = random(300_000, 3);
+        server.route("/body", (req, reply) -> reply.respond(200, body));
+        AioductClient client = client(kind, protocol);
+
+        for (int i = 0; i < 2; i++) { // the second over the connection the first gave back
+            try (Response r = client.get(server.uri("/body")).execute();
+                    InputStream in = r.body().inputStream()) {
+                assertProtocol(r, protocol);
+                assertThat(r.body().contentLength()).isEqualTo(body.length);
+                assertThat(in.readAllBytes()).isEqualTo(body);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+        assertThat(server.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void bodyAsPublisher(RuntimeKind kind, Protocol protocol) throws Exception {
+        MatrixServer server = serve(protocol);
+        byte[] body = random(300_000, 4);
+        server.route("/body", (req, reply) -> {
+            // Streamed in three parts, so the body arrives over several reads.
+            BodyWriter out = reply.respondStreaming(200, body.length);
+            out.write(java.util.Arrays.copyOfRange(body, 0, 100_000));
+            out.write(java.util.Arrays.copyOfRange(body, 100_000, 200_000));
+            out.write(java.util.Arrays.copyOfRange(body, 200_000, body.length));
+            out.end();
+        });
+        AioductClient client = client(kind, protocol);
+
+        Response r = client.get(server.uri("/body")).execute();
+        assertProtocol(r, protocol);
+        Collector collector = new Collector();
+        r.body().publisher().subscribe(collector);
+
+        assertThat(collector.done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(body);
+        assertThat(collector.items).isPositive();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aBodyThatArrivesWholeWhileReadingIsPausedLeavesTheConnectionUsable(RuntimeKind kind, Protocol protocol) {
+        // The smallest high-water mark, no eager gathering: 1500 body bytes arriving in one read both pass the
+        // mark (reading pauses) and end the body, before the caller has read anything. Reading the body
+        // then must resume reading on the connection, or the next exchange on it never sees its response.
+        MatrixServer server = serve(protocol);
+        byte[] body = random(1500, 5);
+        server.route("/body", (req, reply) -> reply.respond(200, body));
+        HttpEngine engine = singlePoolEngine(
+                kind,
+                protocol.config().toBuilder()
+                        .http1(new Http1Options(Http1Options.DEFAULT.maxHeadBytes(), 1024, 0))
+                        .build());
+        myEngines.add(engine);
+        AioductClient client = AioductClient.builder(engine).build();
+
+        for (int i = 0; i < 3; i++) {
+            try (Response r = client.get(server.uri("/body")).execute()) {
+                assertProtocol(r, protocol);
+                assertThat(r.body().bytes()).as("body %d", i).isEqualTo(body);
+            }
+        }
+        assertThat(server.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void bodyLargerThanTheBufferLimitIsRefused(RuntimeKind kind, Protocol protocol) throws Exception {
+        MatrixServer server = serve(protocol);
+        server.route("/big", (req, reply) -> reply.respond(200, new byte[200_000]));
+        server.route("/small", (req, reply) -> reply.respond(200, "small"));
+        AioductClient client = client(kind, protocol, b -> b.maxBufferedBodyBytes(100_000));
+
+        Response r = client.get(server.uri("/big")).execute();
+        assertProtocol(r, protocol);
+        Throwable failure = bodyFailure(r);
+
+        assertThat(failure)
+                .isInstanceOfSatisfying(
+                        BodyTooLargeException.class, e -> assertThat(e.limit()).isEqualTo(100_000));
+        awaitQuiet(client.engine());
+        try (Response small = client.get(server.uri("/small")).execute()) {
+            assertThat(small.body().string()).isEqualTo("small");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void responseTimeoutFires(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/stall", (req, reply) -> reply.stall());
+        server.route("/small", (req, reply) -> reply.respond(200, "small"));
+        AioductClient client = client(kind, protocol, b -> b.responseTimeout(SHORT));
+
+        assertThatThrownBy(() -> client.get(server.uri("/stall")).execute())
+                .isInstanceOfSatisfying(TimedOutException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(TimedOutException.Kind.RESPONSE);
+                    assertThat(e.timeout()).isEqualTo(SHORT);
+                });
+
+        assertThat(server.takeRequest().path()).isEqualTo("/stall");
+        server.awaitAbandoned(1);
+        awaitQuiet(client.engine());
+        try (Response small = client.get(server.uri("/small")).execute()) {
+            assertThat(small.body().string()).isEqualTo("small");
+        }
+        assertThat(server.requestCount())
+                .as("a timed-out request is not retried")
+                .isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void cancellingTheFutureReleasesEverything(RuntimeKind kind, Protocol protocol) throws Exception {
+        MatrixServer server = serve(protocol);
+        server.route("/stall", (req, reply) -> reply.stall());
+        server.route("/small", (req, reply) -> reply.respond(200, "small"));
+        AioductClient client = client(kind, protocol);
+
+        CompletableFuture<Response> response = client.get(server.uri("/stall")).send();
+        assertThat(server.takeRequest().path()).isEqualTo("/stall"); // the request is on the wire
+        assertThat(response.cancel(true)).isTrue();
+
+        assertThat(response).isCancelled();
+        server.awaitAbandoned(1);
+        awaitQuiet(client.engine());
+        try (Response small = client.get(server.uri("/small")).execute()) {
+            assertProtocol(small, protocol);
+            assertThat(small.body().string()).isEqualTo("small");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void cancellingOneExchangeLeavesTheOthersAlone(RuntimeKind kind, Protocol protocol) throws Exception {
+        MatrixServer server = serve(protocol);
+        BlockingQueue<Reply> held = new LinkedBlockingQueue<>();
+        server.route("/hold", (req, reply) -> held.add(reply));
+        AioductClient client = client(kind, protocol);
+
+        CompletableFuture<Response> cancelled =
+                client.get(server.uri("/hold/1")).send();
+        assertThat(held.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                .as("the first request reached the server")
+                .isNotNull();
+        CompletableFuture<Response> survivor = client.get(server.uri("/hold/2")).send();
+        Reply survivorReply = held.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(survivorReply).as("the second request reached the server").isNotNull();
+        // HTTP/1.1 needs a connection per exchange; HTTP/2 carries both as streams of one.
+        assertThat(server.connectionsAccepted()).isEqualTo(protocol.h2 ? 1 : 2);
+
+        assertThat(cancelled.cancel(true)).isTrue();
+        server.awaitAbandoned(1);
+        survivorReply.respond(200, "survivor");
+
+        try (Response r = survivor.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            assertProtocol(r, protocol);
+            assertThat(r.body().string()).isEqualTo("survivor");
+        }
+        assertThat(server.requestCount())
+                .as("the survivor was sent once, not retried")
+                .isEqualTo(2);
+    }
+
+    // ---- helpers ----
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    /** The failure of reading the whole body, which must fail. */
+    private static Throwable bodyFailure(Response response) throws InterruptedException {
+        try {
+            byte[] bytes =
+                    response.body().bytesAsync().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected the body to fail, but it was read: " + bytes.length + " bytes");
+        } catch (ExecutionException e) {
+            Throwable t = e;
+            while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t;
+        } catch (TimeoutException e) {
+            throw new AssertionError("the body read did not end within " + WAIT + " (body hangs)", e);
+        }
+    }
+
+    /** Collects a published body, requesting one buffer at a time. */
+    private static final class Collector implements Flow.Subscriber<ByteBuffer> {
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        volatile int items;
+        private Flow.Subscription subscription;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+            items++;
+            byte[] b = new byte[item.remaining()];
+            item.get(b);
+            bytes.write(b, 0, b.length);
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            done.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(bytes.toByteArray());
+        }
+    }
+
+    // ---- one server interface over both test servers ----
+
+    /** What a behaviour needs of a server, whatever protocol it speaks. */
+    interface MatrixServer extends AutoCloseable {
+        String uri(String path);
+
+        String host();
+
+        int port();
+
+        /** Answers requests whose path starts with {@code prefix}, once the whole request has arrived. */
+        void route(String prefix, Responder responder);
+
+        RecordedRequest takeRequest();
+
+        int requestCount();
+
+        /** TCP connections accepted since start. */
+        int connectionsAccepted();
+
+        /**
+         * Waits until the client has given up on {@code exchanges} exchanges in the way its protocol
+         * requires: HTTP/1.1 closes the exchange's connection, HTTP/2 resets the stream (RST_STREAM
+         * CANCEL) and keeps the connection, which other streams may share (no GOAWAY, no close).
+         */
+        void awaitAbandoned(int exchanges);
+
+        List<Throwable> failures();
+
+        @Override
+        void close();
+    }
+
+    @FunctionalInterface
+    interface Responder {
+        void respond(RecordedRequest request, Reply reply);
+    }
+
+    /** One request's answer. */
+    interface Reply {
+        /** A complete response with a Content-Length ({@code name, value, ...} headers first). */
+        void respond(int status, byte[] body, String... headerNameValuePairs);
+
+        /** A complete UTF-8 {@code text/plain} response. */
+        default void respond(int status, String body) {
+            respond(status, body.getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain; charset=utf-8");
+        }
+
+        /** A 204 with only the given headers (no Content-Length, no body). */
+        void noContent(String... headerNameValuePairs);
+
+        /** The head now, with a Content-Length of {@code length}; the body through the writer. */
+        BodyWriter respondStreaming(int status, long length);
+
+        /** Never answers. */
+        void stall();
+    }
+
+    interface BodyWriter {
+        void write(byte[] data);
+
+        void end();
+    }
+
+    /** {@link TestServer}: HTTP/1.1 in cleartext or over TLS. */
+    private static final class H1Server implements MatrixServer {
+        private final TestServer server;
+
+        H1Server(TestServer server) {
+            this.server = server;
+        }
+
+        @Override
+        public String uri(String path) {
+            return server.uri(path);
+        }
+
+        @Override
+        public String host() {
+            return server.host();
+        }
+
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void route(String prefix, Responder responder) {
+            server.route(prefix, (req, ex) -> responder.respond(req, new H1Reply(ex)));
+        }
+
+        @Override
+        public RecordedRequest takeRequest() {
+            return server.takeRequest();
+        }
+
+        @Override
+        public int requestCount() {
+            return server.requestCount();
+        }
+
+        @Override
+        public int connectionsAccepted() {
+            return server.connectionsAccepted();
+        }
+
+        @Override
+        public void awaitAbandoned(int exchanges) {
+            server.awaitOpenConnections(server.connectionsAccepted() - exchanges, WAIT);
+        }
+
+        @Override
+        public List<Throwable> failures() {
+            return server.failures();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private record H1Reply(ServerExchange exchange) implements Reply {
+        @Override
+        public void respond(int status, byte[] body, String... headerNameValuePairs) {
+            exchange.respond(status, body, headerNameValuePairs);
+        }
+
+        @Override
+        public void noContent(String... headerNameValuePairs) {
+            StringBuilder head = new StringBuilder("HTTP/1.1 204 No Content\r\n");
+            for (int i = 0; i < headerNameValuePairs.length; i += 2) {
+                head.append(headerNameValuePairs[i])
+                        .append(": ")
+                        .append(headerNameValuePairs[i + 1])
+                        .append("\r\n");
+            }
+            exchange.writeRaw(head.append("\r\n").toString());
+            exchange.complete();
+        }
+
+        @Override
+        public BodyWriter respondStreaming(int status, long length) {
+            var out = exchange.respondStreaming(status, length);
+            return new BodyWriter() {
+                @Override
+                public void write(byte[] data) {
+                    out.write(data);
+                }
+
+                @Override
+                public void end() {
+                    out.end();
+                }
+            };
+        }
+
+        @Override
+        public void stall() {
+            exchange.stall();
+        }
+    }
+
+    /** {@link H2TestServer}: HTTP/2 by prior knowledge or over TLS. */
+    private static final class H2Server implements MatrixServer {
+        private final H2TestServer server;
+
+        H2Server(H2TestServer server) {
+            this.server = server;
+        }
+
+        @Override
+        public String uri(String path) {
+            return server.uri(path);
+        }
+
+        @Override
+        public String host() {
+            return server.host();
+        }
+
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void route(String prefix, Responder responder) {
+            server.route(prefix, (req, ex) -> responder.respond(req, new H2Reply(ex)));
+        }
+
+        @Override
+        public RecordedRequest takeRequest() {
+            try {
+                return server.takeRequest();
+            } catch (AssertionError none) {
+                if (server.isTls() && server.http1().requestCount() > 0) {
+                    throw new AssertionError(
+                            "ALPN settled on http/1.1 instead of h2: the request went to the server's HTTP/1.1"
+                                    + " fallback: " + server.http1().requests(),
+                            none);
+                }
+                throw none;
+            }
+        }
+
+        @Override
+        public int requestCount() {
+            return server.requestCount();
+        }
+
+        @Override
+        public int connectionsAccepted() {
+            return server.connectionsAccepted();
+        }
+
+        @Override
+        public void awaitAbandoned(int exchanges) {
+            awaitTrue(
+                    () -> server.resetsReceived().size() >= exchanges
+                            || !server.goAwaysReceived().isEmpty()
+                            || server.openConnections() < server.connectionsAccepted(),
+                    () -> "expected " + exchanges + " RST_STREAM from the client, got " + server.resetsReceived());
+            assertThat(server.goAwaysReceived())
+                    .as("GOAWAYs from the client: giving up on one stream must not end the connection")
+                    .isEmpty();
+            assertThat(server.openConnections())
+                    .as("open connections: giving up on one stream must not close the connection")
+                    .isEqualTo(server.connectionsAccepted());
+            assertThat(server.resetsReceived())
+                    .hasSize(exchanges)
+                    .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
+        }
+
+        @Override
+        public List<Throwable> failures() {
+            return server.failures();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private record H2Reply(H2ServerExchange exchange) implements Reply {
+        @Override
+        public void respond(int status, byte[] body, String... headerNameValuePairs) {
+            exchange.respond(status, body, headerNameValuePairs);
+        }
+
+        @Override
+        public void noContent(String... headerNameValuePairs) {
+            var headers = new DefaultHttp2Headers(false).status("204");
+            for (int i = 0; i < headerNameValuePairs.length; i += 2) {
+                headers.add(headerNameValuePairs[i].toLowerCase(java.util.Locale.ROOT), headerNameValuePairs[i + 1]);
+            }
+            exchange.respond(headers, new byte[0], null);
+        }
+
+        @Override
+        public BodyWriter respondStreaming(int status, long length) {
+            var out = exchange.respondStreaming(status, "content-length", Long.toString(length));
+            return new BodyWriter() {
+                @Override
+                public void write(byte[] data) {
+                    out.write(data);
+                }
+
+                @Override
+                public void end() {
+                    out.end();
+                }
+            };
+        }
+
+        @Override
+        public void stall() {
+            exchange.stall();
+        }
+    }
+}
