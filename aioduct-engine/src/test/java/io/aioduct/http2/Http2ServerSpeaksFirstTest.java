@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
+import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.connect.ConnectorSend;
+import io.aioduct.connect.LocalTcpConnector;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.TcpConnector;
 import io.aioduct.connect.Transport;
 import io.aioduct.connect.TransportKind;
+import io.aioduct.engine.HttpEngine;
+import io.aioduct.engine.HttpEngineLocal;
 import io.aioduct.engine.HttpEngineSend;
 import io.aioduct.runtime.pooled.PooledRuntime;
+import io.aioduct.runtime.uring.IoUringRuntime;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2ServerExchange;
 import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.RuntimeKind;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +27,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An h2c server speaks first: its SETTINGS may arrive before the connection that takes the channel over
@@ -31,17 +38,17 @@ import org.junit.jupiter.api.Test;
  */
 class Http2ServerSpeaksFirstTest extends EngineTest {
 
-    @Test
-    void theServersSettingsAreHonouredWhenTheConnectorReportsTheConnectionLate() throws Exception {
+    /** The event-loop runtimes: the virtual runtime's blocking sockets hold unread bytes by themselves. */
+    @ParameterizedTest
+    @EnumSource(
+            value = RuntimeKind.class,
+            names = {"POOLED", "IO_URING"})
+    void theServersSettingsAreHonouredWhenTheConnectorReportsTheConnectionLate(RuntimeKind kind) throws Exception {
         try (H2TestServer h2 = H2TestServer.builder().maxConcurrentStreams(1).start()) {
             BlockingQueue<H2ServerExchange> held = new LinkedBlockingQueue<>();
             h2.route("/held", (req, ex) -> held.add(ex));
             h2.route("/warm", (req, ex) -> ex.respond(200, "warm"));
-            PooledRuntime runtime =
-                    PooledRuntime.builder().ioThreads(1).workerThreads(1).build();
-            HttpEngineSend<PooledRuntime, LateConnector> engine =
-                    new HttpEngineSend<>(runtime, new LateConnector(new TcpConnector(runtime)), H2Support.h2c(), true);
-            track(engine);
+            HttpEngine engine = track(lateEngine(kind));
             AioductClient client = AioductClient.builder(engine).build();
 
             // By the time the connection is reported, the server's SETTINGS (1 stream at a time) have arrived.
@@ -70,9 +77,30 @@ class Http2ServerSpeaksFirstTest extends EngineTest {
         }
     }
 
+    private static final Executor LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+
+    /** An h2c engine of {@code kind} (one core for io_uring) whose connector reports connections late. */
+    private static HttpEngine lateEngine(RuntimeKind kind) {
+        if (kind == RuntimeKind.IO_URING) {
+            IoUringRuntime runtime = IoUringRuntime.builder().cores(1).build();
+            return new HttpEngineLocal<>(
+                    runtime, new LateLocalConnector(new LocalTcpConnector(runtime)), H2Support.h2c(), true);
+        }
+        PooledRuntime runtime =
+                PooledRuntime.builder().ioThreads(1).workerThreads(1).build();
+        return new HttpEngineSend<>(runtime, new LateConnector(new TcpConnector(runtime)), H2Support.h2c(), true);
+    }
+
+    /** Reports each connection 100 ms after it is made, from a thread of its own. */
+    private record LateLocalConnector(ConnectorLocal delegate) implements ConnectorLocal {
+        @Override
+        public CompletionStage<Transport> connect(SocketConfig config) {
+            return delegate.connect(config).thenApplyAsync(t -> t, LATER);
+        }
+    }
+
     /** Reports each connection 100 ms after it is made, from a thread of its own. */
     private record LateConnector(ConnectorSend delegate) implements ConnectorSend {
-        private static final Executor LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
 
         @Override
         public TransportKind kind() {
