@@ -30,12 +30,14 @@ public abstract class NoLeaks {
     }
 
     /**
-     * Waits (up to 10 s) until {@code engine} has nothing in flight and no active connection: an exchange
+     * Waits (up to 10 s) until {@code engine} has nothing in flight and no active, connecting or pending connection: an exchange
      * ends on an engine thread a moment after the caller read or closed its response.
      */
     public static void awaitQuiet(HttpEngine engine) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (engine.inFlight() > 0 || engine.poolStats().stream().anyMatch(p -> p.active() > 0)) {
+        while (engine.inFlight() > 0
+                || engine.poolStats().stream()
+                        .anyMatch(p -> p.active() > 0 || p.connecting() > 0 || p.pending() > 0)) {
             if (System.nanoTime() - deadline > 0) {
                 fail("engine not quiet: inFlight=" + engine.inFlight() + " pools=" + engine.poolStats());
             }
