@@ -24,6 +24,7 @@ public final class Request {
     private final @Nullable Duration readTimeout;
     private final @Nullable Duration totalTimeout;
     private final java.util.function.@Nullable Supplier<HttpHeaders> trailers;
+    private final java.util.Map<String, Object> attributes;
 
     private Request(Builder b, HttpHeaders headers) {
         checkFraming(headers, b.body);
@@ -37,6 +38,7 @@ public final class Request {
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
         this.trailers = b.trailers;
+        this.attributes = b.attributes == null ? java.util.Map.of() : java.util.Map.copyOf(b.attributes);
     }
 
     /** The client frames bodies itself; a request may only repeat a matching Content-Length. */
@@ -124,6 +126,26 @@ public final class Request {
         return trailers;
     }
 
+    /**
+     * A value the caller attached with {@link Builder#attribute}, or null. Attributes never reach the wire;
+     * they carry facts about the request to interceptors and {@link io.aioduct.event.EventListener}s,
+     * e.g. {@link #URI_TEMPLATE}.
+     */
+    public @Nullable Object attribute(String name) {
+        return attributes.get(name);
+    }
+
+    /** Every attribute, unmodifiable (empty when none was set). */
+    public java.util.Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    /**
+     * The attribute naming the URI template the request was made from ({@code "/users/{id}"}), so metrics
+     * can tag by template instead of by raw, high-cardinality URI.
+     */
+    public static final String URI_TEMPLATE = "io.aioduct.uri-template";
+
     /** Whether a failed attempt may be sent again without changing the outcome (RFC 9110 9.2.2). */
     public boolean idempotent() {
         return switch (method) {
@@ -142,6 +164,7 @@ public final class Request {
         b.readTimeout = readTimeout;
         b.totalTimeout = totalTimeout;
         b.trailers = trailers;
+        if (!attributes.isEmpty()) b.attributes = new java.util.HashMap<>(attributes);
         return b;
     }
 
@@ -190,6 +213,7 @@ public final class Request {
         private @Nullable Duration readTimeout;
         private @Nullable Duration totalTimeout;
         private java.util.function.@Nullable Supplier<HttpHeaders> trailers;
+        private java.util.@Nullable Map<String, Object> attributes;
 
         Builder(String method, Origin origin, String target, @Nullable AioductClient client) {
             this.method = checkMethod(method);
@@ -255,6 +279,20 @@ public final class Request {
         public Builder trailers(java.util.function.Supplier<HttpHeaders> trailers) {
             this.trailers = java.util.Objects.requireNonNull(trailers, "trailers");
             return this;
+        }
+
+        /** Attaches {@code value} under {@code name} (see {@link Request#attribute}); a later call replaces it. */
+        public Builder attribute(String name, Object value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (attributes == null) attributes = new java.util.HashMap<>(4);
+            attributes.put(name, value);
+            return this;
+        }
+
+        /** Shorthand for {@code attribute(Request.URI_TEMPLATE, template)}. */
+        public Builder uriTemplate(String template) {
+            return attribute(URI_TEMPLATE, template);
         }
 
         public Builder body(@Nullable RequestBody body) {

@@ -3,6 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.connect.AddressPreference;
 import io.aioduct.connect.Resolver;
 import io.aioduct.connect.SocketConfig;
+import io.aioduct.event.EventListener;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
@@ -27,6 +28,7 @@ public final class EngineConfig {
     private final Ticker ticker;
     private final TlsConfig tls;
     private final Http2Options http2;
+    private final EventListener eventListener;
 
     private EngineConfig(Builder b) {
         this.pool = b.pool;
@@ -36,6 +38,7 @@ public final class EngineConfig {
         this.ticker = b.ticker;
         this.tls = b.tls;
         this.http2 = b.http2;
+        this.eventListener = b.eventListener;
     }
 
     public static Builder builder() {
@@ -51,6 +54,7 @@ public final class EngineConfig {
         b.ticker = ticker;
         b.tls = tls;
         b.http2 = http2;
+        b.eventListener = eventListener;
         return b;
     }
 
@@ -85,6 +89,11 @@ public final class EngineConfig {
         return http2;
     }
 
+    /** Receives every phase of every exchange; {@link EventListener#NONE} by default. */
+    public EventListener eventListener() {
+        return eventListener;
+    }
+
     /** Whether connections to {@code origin} may speak HTTP/2 (so its pool waits for its first connection). */
     public boolean mayUseHttp2(io.aioduct.Origin origin) {
         return origin.secure() ? http2.enabled() : http2.priorKnowledge();
@@ -99,8 +108,15 @@ public final class EngineConfig {
         private Ticker ticker = Ticker.SYSTEM;
         private TlsConfig tls = TlsConfig.DEFAULT;
         private Http2Options http2 = Http2Options.DEFAULT;
+        private EventListener eventListener = EventListener.NONE;
 
         private Builder() {}
+
+        /** Receives every phase of every exchange (see {@link EventListener} for its rules). */
+        public Builder eventListener(EventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
 
         /** HTTP/2 settings; default {@link Http2Options#DEFAULT} (offered over TLS, not over cleartext). */
         public Builder http2(Http2Options http2) {

@@ -51,6 +51,14 @@ public interface RuntimeCompletion extends AutoCloseable {
     /** Whether {@link #close} has been called. */
     boolean isClosed();
 
+    /**
+     * What the runtime is doing now, for metrics. Built-in runtimes report real values; the default, for
+     * runtimes that track nothing, reports {@code -1} counts and no cores.
+     */
+    default RuntimeStats stats() {
+        return new RuntimeStats(name(), -1, -1, -1, -1, java.util.List.of());
+    }
+
     /** Shuts down with the {@link #DEFAULT_GRACE default grace period}. */
     @Override
     default void close() {

@@ -1,0 +1,135 @@
+package io.aioduct.event;
+
+import io.aioduct.Origin;
+import io.aioduct.Request;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Receives the start, end and failure of every phase of every exchange an engine runs. Set one per engine
+ * with {@link io.aioduct.engine.EngineConfig.Builder#eventListener(EventListener)}; the default, {@link
+ * #NONE}, costs nothing.
+ *
+ * <p>Rules for implementations:
+ *
+ * <ul>
+ *   <li><b>Fast.</b> Events arrive on the thread doing the work, often an event loop: never block, never
+ *       do I/O, never wait for a lock another event could hold. Counting and recording a timer is fine.
+ *   <li><b>Never throws into the engine.</b> The engine catches and logs (once per listener class) what a
+ *       listener throws and carries on, but a listener must not rely on that.
+ *   <li><b>Not re-entrant.</b> A listener must not send requests through the engine that called it, nor
+ *       close it: the engine may hold a pool's state mid-change while it reports.
+ * </ul>
+ *
+ * <p>Durations are in nanoseconds, measured by the engine with {@link System#nanoTime()}. The {@code
+ * request} argument identifies the exchange (the same instance from {@code callStart} to {@code callEnd}
+ * or {@code callFailed}; a retry or a redirect is a new call with its own {@code callStart}).
+ *
+ * <p>Order for a request on a new HTTP/1.1 connection: {@code callStart, acquireStart, dnsStart, dnsEnd,
+ * connectStart, connectEnd, [tlsStart, tlsEnd,] acquireEnd, connectionAcquired, requestHeadersStart,
+ * requestHeadersEnd, [requestBodyStart, requestBodyEnd,] responseHeadersStart, responseHeadersEnd,
+ * responseBodyStart, responseBodyEnd, connectionReleased, callEnd}. On a reused connection the DNS,
+ * connect and TLS events are absent. Exact sequences for each case are pinned by {@code
+ * EventListenerSequenceTest}.
+ */
+public interface EventListener {
+
+    /** Ignores everything; the engine skips its bookkeeping for it. */
+    EventListener NONE = new EventListener() {};
+
+    // -- the call: from send to the last byte of the response body (or failure)
+
+    default void callStart(Request request) {}
+
+    /** The response body was fully received (or discarded) with {@code status}. */
+    default void callEnd(Request request, int status, long nanos) {}
+
+    /** The call failed: {@code error} is the {@link io.aioduct.AioductException} the caller sees. */
+    default void callFailed(Request request, Throwable error, long nanos) {}
+
+    // -- waiting for a connection (or an HTTP/2 stream) from the origin's pool
+
+    default void acquireStart(Request request, Origin origin) {}
+
+    /** A connection was leased after waiting {@code waitNanos} (including any connect it took). */
+    default void acquireEnd(Request request, ConnectionInfo connection, long waitNanos) {}
+
+    default void acquireFailed(Request request, Origin origin, Throwable error, long waitNanos) {}
+
+    // -- name resolution (only when a new connection is opened)
+
+    default void dnsStart(Request request, String host) {}
+
+    default void dnsEnd(Request request, String host, List<InetAddress> addresses, long nanos) {}
+
+    default void dnsFailed(Request request, String host, Throwable error, long nanos) {}
+
+    // -- TCP connect (one start per address tried)
+
+    default void connectStart(Request request, InetSocketAddress address) {}
+
+    default void connectEnd(Request request, InetSocketAddress address, long nanos) {}
+
+    default void connectFailed(Request request, InetSocketAddress address, Throwable error, long nanos) {}
+
+    // -- TLS handshake (https only)
+
+    default void tlsStart(Request request, Origin origin) {}
+
+    /** {@code applicationProtocol} is what ALPN chose ({@code "h2"} or {@code "http/1.1"}). */
+    default void tlsEnd(Request request, Origin origin, String tlsProtocol, String applicationProtocol, long nanos) {}
+
+    default void tlsFailed(Request request, Origin origin, Throwable error, long nanos) {}
+
+    // -- the connection itself
+
+    /** {@code reused} is false for a connection opened for this request (HTTP/2: for its first stream). */
+    default void connectionAcquired(Request request, ConnectionInfo connection, boolean reused) {}
+
+    /** The exchange gave the connection back to its pool (or, for HTTP/2, its stream ended). */
+    default void connectionReleased(Request request, ConnectionInfo connection) {}
+
+    /** The connection closed; {@code reason} says why (idle timeout, peer closed, error, pool closed ...). */
+    default void connectionClosed(ConnectionInfo connection, String reason) {}
+
+    // -- the request on the wire
+
+    default void requestHeadersStart(Request request, ConnectionInfo connection) {}
+
+    /** {@code bytes}: the encoded header block (HTTP/1.1 head, or HPACK block for HTTP/2). */
+    default void requestHeadersEnd(Request request, ConnectionInfo connection, long bytes) {}
+
+    default void requestBodyStart(Request request, ConnectionInfo connection) {}
+
+    /** {@code bytes}: body bytes sent, excluding chunk framing. */
+    default void requestBodyEnd(Request request, ConnectionInfo connection, long bytes) {}
+
+    default void requestFailed(Request request, ConnectionInfo connection, Throwable error) {}
+
+    // -- the response on the wire
+
+    default void responseHeadersStart(Request request, ConnectionInfo connection) {}
+
+    /** {@code bytes}: the encoded header block received. */
+    default void responseHeadersEnd(Request request, ConnectionInfo connection, int status, long bytes) {}
+
+    default void responseBodyStart(Request request, ConnectionInfo connection) {}
+
+    /** {@code bytes}: body bytes received, after transfer decoding. */
+    default void responseBodyEnd(Request request, ConnectionInfo connection, long bytes) {}
+
+    default void responseFailed(Request request, ConnectionInfo connection, Throwable error) {}
+
+    // -- policies
+
+    /**
+     * The engine sends {@code request} again ({@code attempt} 1 for the first retry) because of {@code
+     * cause}: a reused connection closed under it, or an HTTP/2 refused stream or GOAWAY.
+     */
+    default void retry(Request request, int attempt, Throwable cause) {}
+
+    /** A redirect-following interceptor follows {@code status} to {@code location} (reported by it). */
+    default void redirect(Request request, int status, URI location) {}
+}
