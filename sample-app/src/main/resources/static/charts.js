@@ -21,6 +21,8 @@ function formatNumber(v) {
 }
 
 function drawChart(canvas, series, unit) {
+  // Draw at the size the page lays the canvas out at (CSS width 100%), not a stretched bitmap.
+  if (canvas.clientWidth > 0 && canvas.width !== canvas.clientWidth) canvas.width = canvas.clientWidth;
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height;
   const left = 48, right = 8, top = 22, bottom = 18;
