@@ -31,6 +31,7 @@ class ClientDirectory {
                 DEFAULT,
                 new ClientSet(
                         DEFAULT,
+                        client,
                         client.engine().runtime().name(),
                         restClient.build(),
                         webClient.build(),

@@ -1,5 +1,6 @@
 package io.aioduct.sample;
 
+import io.aioduct.AioductClient;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -13,6 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 record ClientSet(
         String name,
+        AioductClient aioduct,
         String runtime,
         RestClient restClient,
         WebClient webClient,

@@ -17,9 +17,13 @@ class DownstreamBase {
     private final Environment environment;
     private volatile @Nullable URI base;
     private volatile @Nullable UriBuilderFactory factory;
+    private volatile @Nullable UriBuilderFactory tlsFactory;
 
-    DownstreamBase(Environment environment) {
+    private final TlsDownstream tls;
+
+    DownstreamBase(Environment environment, TlsDownstream tls) {
         this.environment = environment;
+        this.tls = tls;
     }
 
     URI base() {
@@ -40,8 +44,22 @@ class DownstreamBase {
     }
 
     URI uri(Endpoint endpoint, long delayMs) {
+        if (endpoint == Endpoint.TLS) {
+            return URI.create("https://" + base().getRawAuthority().replaceFirst(":[0-9]+$", "") + ":" + tls.port()
+                    + "/downstream/small");
+        }
         String path = "/downstream/" + endpoint.id();
         return base().resolve(endpoint == Endpoint.SLOW ? path + "?delayMs=" + delayMs : path);
+    }
+
+    /** The TLS downstream's base, for {@link DownstreamApi#small} over HTTPS. */
+    UriBuilderFactory tlsUriBuilderFactory() {
+        UriBuilderFactory f = tlsFactory;
+        if (f == null) {
+            f = new DefaultUriBuilderFactory(uri(Endpoint.TLS, 0).resolve("/").toString());
+            tlsFactory = f;
+        }
+        return f;
     }
 
     /** The base as the {@link UriBuilderFactory} argument of {@link DownstreamApi}'s methods. */

@@ -9,7 +9,9 @@ enum Endpoint {
     SMALL,
     LARGE,
     SLOW,
-    FLAKY;
+    FLAKY,
+    /** The small JSON over HTTPS, from {@link TlsDownstream}. */
+    TLS;
 
     /** The path segment under {@code /downstream/} and the name used by the page and the API. */
     String id() {

@@ -1,5 +1,7 @@
 package io.aioduct.sample;
 
+import io.aioduct.AioductClient;
+import io.aioduct.Response;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -38,7 +40,19 @@ class Gateway {
                 yield n == null ? 0 : n;
             }
             case HTTP_INTERFACE -> viaInterface(client.httpInterface(), endpoint, delayMs);
+            case AIODUCT_CLIENT -> direct(client.aioduct(), uri, endpoint);
         };
+    }
+
+    private static long direct(AioductClient client, URI uri, Endpoint endpoint) {
+        // The URI template keeps the engine's request timer's uri tag low-cardinality (no query string).
+        try (Response response =
+                client.get(uri).uriTemplate("/downstream/" + endpoint.id()).execute()) {
+            if (response.status() >= 400) {
+                throw new DownstreamStatusException(response.status(), uri);
+            }
+            return response.body().bytes().length;
+        }
     }
 
     private long viaInterface(DownstreamApi api, Endpoint endpoint, long delayMs) {
@@ -48,6 +62,7 @@ class Gateway {
             case LARGE -> length(api.large(base));
             case SLOW -> api.slow(base, delayMs).length();
             case FLAKY -> api.flaky(base).length();
+            case TLS -> api.small(downstream.tlsUriBuilderFactory()).length();
         };
     }
 

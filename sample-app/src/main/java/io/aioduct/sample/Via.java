@@ -8,7 +8,9 @@ enum Via {
     REST_CLIENT("rest-client"),
     WEB_CLIENT("web-client"),
     REST_TEMPLATE("rest-template"),
-    HTTP_INTERFACE("http-interface");
+    HTTP_INTERFACE("http-interface"),
+    /** The {@code AioductClient} bean itself: timed by the engine's own {@code aioduct.client.requests}. */
+    AIODUCT_CLIENT("aioduct-client");
 
     private final String id;
 

@@ -34,10 +34,11 @@ class SampleAppTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rest-client", "web-client", "rest-template", "http-interface"})
+    @ValueSource(strings = {"rest-client", "web-client", "rest-template", "http-interface", "aioduct-client"})
     void everyGatewayCallsEveryEndpointOnTheAioductEngine(String via) {
         assertThat(gateway(via, "small").get("bytes").asLong()).isPositive();
         assertThat(gateway(via, "large").get("bytes").asLong()).isEqualTo(1024 * 1024);
+        assertThat(gateway(via, "tls").get("bytes").asLong()).isPositive();
         JsonNode slow = gateway(via, "slow");
         assertThat(slow.get("micros").asLong()).isGreaterThanOrEqualTo(20_000);
         assertThat(slow.get("runtime").asString()).startsWith("pooled");
@@ -73,7 +74,7 @@ class SampleAppTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rest-client", "web-client", "rest-template", "http-interface"})
+    @ValueSource(strings = {"rest-client", "web-client", "rest-template", "http-interface", "aioduct-client"})
     void gatewayReportsBothFlakyFailuresAs502(String via) {
         boolean sawStatus = false;
         boolean sawCut = false;
@@ -105,8 +106,8 @@ class SampleAppTest {
                 "concurrency=257|concurrency|concurrency must be between 1 and 256, was 257",
                 "duration=121|duration|duration must be between 1 and 120, was 121",
                 "duration=soon|duration|duration must be a whole number, was 'soon'",
-                "via=curl|via|via must be one of rest-client, web-client, rest-template, http-interface, was 'curl'",
-                "endpoint=huge|endpoint|endpoint must be one of small, large, slow, flaky, was 'huge'",
+                "via=curl|via|via must be one of rest-client, web-client, rest-template, http-interface, aioduct-client, was 'curl'",
+                "endpoint=huge|endpoint|endpoint must be one of small, large, slow, flaky, tls, was 'huge'",
                 "client=nope|client|client must be one of [default], was 'nope'",
                 "delayMs=-1|delayMs|delayMs must be between 0 and 10000, was -1",
             })
