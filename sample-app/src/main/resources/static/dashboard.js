@@ -1,5 +1,6 @@
 // The dashboard: fills the form from /api/clients, starts a load with POST /api/load, and polls
-// /api/stats for the chosen client every POLL_MS, keeping the last KEEP points of each series. Everything it
+// /api/stats for every client every POLL_MS, keeping the last KEEP points of each series: the chosen
+// client's in the main charts, every client's throughput and p99 side by side when there are several. Everything it
 // charts is also in window.aioductDashboard (the browser test reads it there).
 "use strict";
 
@@ -13,10 +14,10 @@ function emptySeries() {
 const dashboard = {
   client: null,      // the chosen client's name (the `name` tag of its meters)
   runtime: null,     // what its runtime calls itself, e.g. io-uring(io_uring)
-  polls: 0,
-  run: null,         // the latest load's progress, as /api/stats reports it
+  polls: 0,          // polls of the chosen client since it was chosen
+  run: null,         // its latest load's progress, as /api/stats reports it
   series: emptySeries(),
-  last: null,        // the previous /api/stats answer, for rates
+  clients: {},       // every client by name: {runtime, run, series, last, polls}, for the side-by-side charts
 };
 window.aioductDashboard = dashboard;
 
@@ -36,15 +37,20 @@ function option(select, value, text) {
 
 async function init() {
   const info = await (await fetch("api/clients")).json();
-  for (const c of info.clients) option($("client"), c.name, c.name + " (" + c.runtime + ")");
+  for (const c of info.clients) {
+    option($("client"), c.name, c.name + " (" + c.runtime + ")");
+    dashboard.clients[c.name] = { runtime: c.runtime, run: null, series: emptySeries(), last: null, polls: 0 };
+  }
   for (const v of info.vias) option($("via"), v, v);
   for (const e of info.endpoints) option($("endpoint"), e, e);
   $("concurrency").max = info.maxConcurrency;
   $("duration").max = info.maxDurationSeconds;
+  $("start-all").hidden = info.clients.length < 2;
   const wanted = new URLSearchParams(location.search).get("client");
   if (wanted) $("client").value = wanted;
   $("client").addEventListener("change", () => choose($("client").value));
-  $("load-form").addEventListener("submit", (event) => { event.preventDefault(); start(); });
+  $("load-form").addEventListener("submit", (event) => { event.preventDefault(); start([dashboard.client]); });
+  $("start-all").addEventListener("click", () => start(Object.keys(dashboard.clients)));
   $("stop").addEventListener("click", stop);
   choose($("client").value);
   setInterval(poll, POLL_MS);
@@ -52,22 +58,35 @@ async function init() {
 
 function choose(client) {
   dashboard.client = client;
-  dashboard.series = emptySeries();
-  dashboard.last = null;
-  dashboard.run = null;
+  dashboard.polls = 0;
+  select();
   render();
 }
 
-async function start() {
+/** Points the top-level fields at the chosen client's state. */
+function select() {
+  const c = dashboard.clients[dashboard.client];
+  dashboard.runtime = c.runtime;
+  dashboard.run = c.run;
+  dashboard.series = c.series;
+}
+
+async function start(clients) {
   $("message").textContent = "";
-  const params = new URLSearchParams(new FormData($("load-form")));
-  const response = await fetch("api/load?" + params, { method: "POST" });
-  const body = await response.json();
-  if (!response.ok) {
-    $("message").textContent = (body.field ? body.field + ": " : "") + body.error;
-    return;
+  const messages = [];
+  for (const client of clients) {
+    const params = new URLSearchParams(new FormData($("load-form")));
+    params.set("client", client);
+    const response = await fetch("api/load?" + params, { method: "POST" });
+    const body = await response.json();
+    if (!response.ok) {
+      messages.push((clients.length > 1 ? client + ": " : "") + (body.field ? body.field + ": " : "") + body.error);
+      continue;
+    }
+    dashboard.clients[client].run = body;
   }
-  dashboard.run = body;
+  $("message").textContent = messages.join("; ");
+  select();
   showRun();
 }
 
@@ -76,21 +95,27 @@ async function stop() {
 }
 
 async function poll() {
-  if (!dashboard.client) return;
-  const client = dashboard.client;
-  let stats;
+  const names = Object.keys(dashboard.clients);
+  let answers;
   try {
-    stats = await (await fetch("api/stats?client=" + encodeURIComponent(client))).json();
+    answers = await Promise.all(names.map(async (name) =>
+      (await fetch("api/stats?client=" + encodeURIComponent(name))).json()));
   } catch (e) {
     $("message").textContent = "cannot reach the app: " + e;
     return;
   }
-  if (client !== dashboard.client) return; // the choice changed while this poll was out
+  answers.forEach((stats) => record(dashboard.clients[stats.client], stats));
   dashboard.polls++;
-  dashboard.runtime = stats.runtime;
-  dashboard.run = stats.run;
-  const s = dashboard.series;
-  const last = dashboard.last;
+  select();
+  render();
+}
+
+function record(c, stats) {
+  c.polls++;
+  c.runtime = stats.runtime;
+  c.run = stats.run;
+  const s = c.series;
+  const last = c.last;
   const seconds = last ? Math.max((stats.timeMs - last.timeMs) / 1000, 0.001) : 0;
   const rate = (now, before) => (last ? Math.max(now - before, 0) / seconds : 0);
   push(s.throughput, rate(stats.load.requests, last ? last.load.requests : 0));
@@ -105,8 +130,7 @@ async function poll() {
     const before = last && last.cores[core] ? last.cores[core].requests || 0 : values.requests || 0;
     push(s.cores[core] || (s.cores[core] = []), rate(values.requests || 0, before));
   }
-  dashboard.last = stats;
-  render();
+  c.last = stats;
 }
 
 function showRun() {
@@ -137,6 +161,15 @@ function render() {
     { label: "idle", color: CHART_COLORS[3], values: s.idle },
     { label: "pending", color: CHART_COLORS[1], values: s.pending },
   ], "conns");
+  const names = Object.keys(dashboard.clients);
+  $("side-by-side").hidden = names.length < 2;
+  if (names.length > 1) {
+    const by = (key) => names.map((name, i) => ({
+      label: name, color: CHART_COLORS[i % CHART_COLORS.length], values: dashboard.clients[name].series[key],
+    }));
+    drawChart($("chart-compare-throughput"), by("throughput"), "req/s");
+    drawChart($("chart-compare-p99"), by("p99"), "ms");
+  }
   const cores = Object.keys(s.cores).sort((a, b) => Number(a) - Number(b));
   $("cores-note").hidden = cores.length > 0;
   drawChart($("chart-cores"), cores.map((core, i) => ({
