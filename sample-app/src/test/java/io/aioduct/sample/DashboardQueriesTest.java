@@ -42,6 +42,26 @@ class DashboardQueriesTest {
     }
 
     @Test
+    void everyPanelQueryFiltersByTheNameAndRuntimeVariables() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
+        List<String> exprs = new ArrayList<>();
+        collectExprs(dashboard.path("panels"), exprs);
+        assertThat(exprs).isNotEmpty().allSatisfy(expr -> {
+            // Every selector of the query, not just one: count them against the filters.
+            int selectors = PromQl.metricNames(expr).size();
+            assertThat(expr.split("name=~\"\\$name\", runtime=~\"\\$runtime\"", -1))
+                    .as(expr)
+                    .hasSizeGreaterThan(selectors);
+        });
+        List<String> variables = new ArrayList<>();
+        dashboard
+                .path("templating")
+                .path("list")
+                .forEach(v -> variables.add(v.path("name").asString()));
+        assertThat(variables).contains("datasource", "name", "runtime");
+    }
+
+    @Test
     void everyDashboardQueryNamesMetricsALiveScrapeExposes() throws IOException {
         JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
         Set<String> queried = new TreeSet<>();
