@@ -10,6 +10,9 @@ import java.util.concurrent.Executor;
  */
 public interface BlockingConnection extends PooledConnection {
 
+    /** What event listeners see of this connection. */
+    ConnectionTag tag();
+
     /**
      * Sends the request and waits for the response head on the calling thread. {@code complete} runs once
      * when the exchange is over (body ended, aborted or failed); the lease goes back to the pool first.
