@@ -50,7 +50,14 @@ final class Connections {
     }
 
     private static ConnectionTag tag(EngineCore engine, Origin origin, String protocol, Transport t, int core) {
-        return new ConnectionTag(engine.nextConnectionId(), origin, protocol, t.remoteAddress(), core, engine.events);
+        return new ConnectionTag(
+                engine.nextConnectionId(),
+                origin,
+                protocol,
+                t.remoteAddress(),
+                core,
+                engine.events,
+                engine.coreCounters());
     }
 
     /** A blocking-socket connection; {@code callbacks} runs body callbacks off an HTTP/2 reader thread. */

@@ -30,6 +30,11 @@ abstract class EngineCore implements HttpEngine {
         this.events = io.aioduct.internal.GuardedListener.of(config.eventListener());
     }
 
+    /** Where connections of a thread-per-core runtime report opening and closing, or null. */
+    io.aioduct.internal.@org.jspecify.annotations.Nullable CoreCounters coreCounters() {
+        return null;
+    }
+
     /** The next connection id: unique in this engine, in the order connections open. */
     long nextConnectionId() {
         return connectionIds.incrementAndGet();

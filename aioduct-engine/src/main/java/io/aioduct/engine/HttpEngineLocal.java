@@ -44,6 +44,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     private final ConnectorLocal tlsConnector;
     private final List<CoreHost> cores;
     private final long acquireNanos;
+    private final io.aioduct.internal.@Nullable CoreCounters counters;
 
     /** An engine over a runtime its caller keeps ownership of (and closes). */
     public HttpEngineLocal(R runtime, C connector, EngineConfig config) {
@@ -58,6 +59,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
+        this.counters = runtime instanceof io.aioduct.internal.CoreCounters c ? c : null;
         this.tlsConnector =
                 new TlsConnectorLocal(connector, config.tls(), config.http2().enabled());
         List<CoreHost> hosts = new ArrayList<>();
@@ -68,6 +70,11 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         for (CoreHost c : cores) {
             runtime.spawnOn(c.core, c::scheduleEviction);
         }
+    }
+
+    @Override
+    io.aioduct.internal.@Nullable CoreCounters coreCounters() {
+        return counters;
     }
 
     @Override
@@ -262,7 +269,9 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         @Override
         public LoopConnection newConnection(
                 ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
-            return Connections.onChannel(HttpEngineLocal.this, transport, origin, pool, core);
+            LoopConnection c = Connections.onChannel(HttpEngineLocal.this, transport, origin, pool, core);
+            if (counters != null) counters.connectionOpened(core);
+            return c;
         }
 
         @Override
@@ -325,6 +334,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
 
         @Override
         public void finished() {
+            if (counters != null) counters.requestServed(core);
             HttpEngineLocal.this.finished();
         }
     }

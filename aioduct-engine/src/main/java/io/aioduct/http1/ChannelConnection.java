@@ -470,7 +470,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     public void channelInactive(ChannelHandlerContext ctx) {
         reusable = false;
         releaseCumulation();
-        if (tag.events() != null) tag.closed(closeReasonOr(closeCause));
+        if (tag.observed()) tag.closed(closeReasonOr(closeCause));
         if (call == null) {
             state = State.CLOSED;
             pool.closed(this);

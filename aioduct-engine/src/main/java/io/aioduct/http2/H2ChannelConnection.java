@@ -236,8 +236,7 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         notifyCapacity();
         if (session.closed()) {
             alive = false;
-            if (closeReason == null && tag.events() != null)
-                closeReason = "HTTP/2 session ended: " + session.closeCause();
+            if (closeReason == null && tag.observed()) closeReason = "HTTP/2 session ended: " + session.closeCause();
             channel.close();
         }
     }
@@ -255,7 +254,7 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
                 closeCause));
         capacity = 0;
         pool.closed(this);
-        if (tag.events() != null) {
+        if (tag.observed()) {
             tag.closed(
                     closeReason != null
                             ? closeReason

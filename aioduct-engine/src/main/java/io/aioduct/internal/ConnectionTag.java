@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class ConnectionTag implements ConnectionInfo {
     /** For connections built outside an engine (tests, tools): no listener, id 0. */
     public static final ConnectionTag NONE =
-            new ConnectionTag(0, new Origin("http", "localhost", 80), "http/1.1", null, -1, null);
+            new ConnectionTag(0, new Origin("http", "localhost", 80), "http/1.1", null, -1, null, null);
 
     private final long id;
     private final Origin origin;
@@ -24,6 +24,7 @@ public final class ConnectionTag implements ConnectionInfo {
     private final @Nullable InetSocketAddress remote;
     private final int core;
     private final @Nullable EventListener events;
+    private final @Nullable CoreCounters counters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public ConnectionTag(
@@ -32,13 +33,20 @@ public final class ConnectionTag implements ConnectionInfo {
             String protocol,
             @Nullable SocketAddress remote,
             int core,
-            @Nullable EventListener events) {
+            @Nullable EventListener events,
+            @Nullable CoreCounters counters) {
         this.id = id;
         this.origin = origin;
         this.protocol = protocol;
         this.remote = remote instanceof InetSocketAddress isa ? isa : null;
         this.core = core;
         this.events = events;
+        this.counters = counters;
+    }
+
+    /** Whether anyone listens for the close (so the connection need not build a reason otherwise). */
+    public boolean observed() {
+        return events != null || counters != null;
     }
 
     /** The guarded listener, or null when none is set. */
@@ -46,11 +54,11 @@ public final class ConnectionTag implements ConnectionInfo {
         return events;
     }
 
-    /** Reports the close once (later calls do nothing); free when no listener is set. */
+    /** Reports the close once (later calls do nothing); free when nobody observes it. */
     public void closed(String reason) {
-        EventListener l = events;
-        if (l != null && closed.compareAndSet(false, true)) {
-            l.connectionClosed(this, reason);
+        if ((events != null || counters != null) && closed.compareAndSet(false, true)) {
+            if (counters != null) counters.connectionClosed(core);
+            if (events != null) events.connectionClosed(this, reason);
         }
     }
 
