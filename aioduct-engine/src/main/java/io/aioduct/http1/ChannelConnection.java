@@ -80,6 +80,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     private @Nullable Throwable closeCause;
     private final ConnectionTag tag;
     private @Nullable String closeReason;
+    /** The running exchange's event bookkeeping, looked up once per exchange; null without a listener. */
+    private @Nullable ExchangeEvents events;
 
     public ChannelConnection(
             Channel channel,
@@ -180,6 +182,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         lastReadAt = startedAt;
         parser.reset();
         ExchangeEvents ev = c.events();
+        events = ev;
         if (ev != null) ev.requestHeadersStart();
         writeRequest(c, request);
         armTimer(startedAt);
@@ -191,7 +194,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(request, framing, c.userAgent(), head);
-        ExchangeEvents ev = c.events();
+        ExchangeEvents ev = events;
         if (ev != null) {
             ev.requestHeadersEnd(head.readableBytes());
             if (body != null) ev.requestBodyStart();
@@ -241,7 +244,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         if (pump == p) {
             pump = null;
             requestComplete = true;
-            ExchangeEvents ev = call == null ? null : call.events();
+            ExchangeEvents ev = events;
             if (ev != null) ev.requestBodyEnd(p.sent);
         }
     }
@@ -295,7 +298,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         ExchangeCall c = call;
         Response response = null;
         if (state == State.AWAITING_HEAD) {
-            ExchangeEvents ev = c.events();
+            ExchangeEvents ev = events;
             if (ev != null) ev.responseHeadersStart();
             if (!readHead(in)) {
                 return;
@@ -367,7 +370,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             source = b;
         }
         state = State.BODY;
-        ExchangeEvents ev = c.events();
+        ExchangeEvents ev = events;
         if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
         return new Response(c.request(), status, parser.version, parser.headers, source, c.maxBufferedBody());
     }
@@ -391,7 +394,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                 pump = null;
             }
         }
-        ExchangeEvents ev = c.events();
+        ExchangeEvents ev = events;
         if (ev != null) ev.responseBodyEnd(decoder.received());
         resetExchange();
         if (paused) {
@@ -419,6 +422,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
 
     private void resetExchange() {
         call = null;
+        events = null;
         body = null;
         state = reusable ? State.IDLE : State.CLOSED;
         reused = true;
@@ -450,10 +454,11 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         body = null;
         state = State.CLOSED;
         releaseCumulation();
-        if (closeReason == null) closeReason = "the exchange failed: " + cause;
+        if (closeReason == null && tag.events() != null) closeReason = "the exchange failed: " + cause;
         channel.close();
         pool.release(this, false);
-        ExchangeEvents ev = c.events();
+        ExchangeEvents ev = events;
+        events = null;
         if (ev != null) ev.attemptFailed(cause);
         if (b != null) {
             b.onError(cause);
