@@ -35,6 +35,9 @@ public final class GuardedListener implements EventListener {
     }
 
     private void threw(String event, Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal; // out of memory and the like: not the listener's bug, and not ours to hide
+        }
         if (WARNED.add(delegate.getClass())) {
             log.warn(
                     "event listener {} threw from {} (ignored; further failures of this listener class are not logged)",

@@ -420,6 +420,66 @@ class EventListenerSequenceTest extends EngineTest {
         assertThat(server.connectionsAccepted()).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void anHttpsRequestThatNegotiatesH2(RuntimeKind kind) throws Exception {
+        TlsMaterial tls = TlsMaterial.shared();
+        try (H2TestServer h2 = H2TestServer.startTls(tls)) {
+            h2.route("/", (req, ex) -> ex.respond(200, "h2 over tls"));
+            AioductClient client = client(
+                    kind,
+                    EngineConfig.builder()
+                            .resolver(Resolver.of(Map.of("localhost", List.of(InetAddress.getLoopbackAddress()))))
+                            .tls(TlsConfig.builder()
+                                    .trustPem(tls.caCertificatePem())
+                                    .build()));
+
+            try (Response r = client.get(h2.uri("/")).execute()) {
+                assertThat(r.body().string()).isEqualTo("h2 over tls");
+            }
+            events.await("callEnd", 1);
+
+            assertThat(events.names())
+                    .containsExactly(
+                            "callStart",
+                            "acquireStart",
+                            "dnsStart",
+                            "dnsEnd",
+                            "connectStart",
+                            "connectEnd",
+                            "tlsStart",
+                            "tlsEnd",
+                            "acquireEnd",
+                            "connectionAcquired",
+                            "requestHeadersStart",
+                            "requestHeadersEnd",
+                            "responseHeadersStart",
+                            "responseHeadersEnd",
+                            "responseBodyStart",
+                            "responseBodyEnd",
+                            "connectionReleased",
+                            "callEnd");
+            assertThat(events.event("tlsEnd").detail(1)).isEqualTo("h2");
+            assertThat(((ConnectionInfo) events.event("connectionAcquired").detail(0)).protocol())
+                    .isEqualTo("h2");
+            assertThat(events.event("responseBodyEnd").detail(0)).isEqualTo(11L);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aHostThatDoesNotResolve(RuntimeKind kind) throws Exception {
+        AioductClient client = client(kind, EngineConfig.builder().resolver(Resolver.of(Map.of())));
+
+        assertThatThrownBy(() -> client.get("http://nowhere.invalid/").execute())
+                .isInstanceOf(ConnectFailedException.class);
+        events.await("callFailed", 1);
+
+        assertThat(events.names())
+                .containsExactly("callStart", "acquireStart", "dnsStart", "dnsFailed", "acquireFailed", "callFailed");
+        assertThat(events.event("dnsFailed").detail(0)).isEqualTo("nowhere.invalid");
+    }
+
     private void awaitClosed(int count) {
         awaitTrue(() -> events.closed().size() >= count, () -> "closed events: " + events.closed());
         assertThat((String) events.closed().get(0).detail(1)).isNotBlank();
