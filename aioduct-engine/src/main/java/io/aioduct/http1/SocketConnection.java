@@ -412,7 +412,9 @@ public final class SocketConnection implements BlockingConnection {
             if (ev != null) ev.attemptFailed(e);
             Runnable done = onComplete;
             pool.release(this, false);
-            done.run();
+            // Before the response was handed out the failure goes to the exchange, which may retry on
+            // another connection: it ends itself. Ending it here would count it done mid-retry.
+            if (!awaitingHead) done.run();
         }
         return e;
     }
