@@ -129,8 +129,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
 
     /** The exchange is over (body ended, aborted or failed): stop the watchdog, count it done. */
     private void complete() {
-        // Before the once-only check: after a retry the exchange's count is already down, the call is not.
-        if (events != null) events.endUnlessRetrying();
+        if (events != null) events.endUnlessRetrying(); // once-only by itself
         synchronized (this) {
             if (done) return;
             done = true;
