@@ -384,6 +384,29 @@ class EventListenerSequenceTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void aStreamedBodyCountsItsBytesWithoutChunkFraming(RuntimeKind kind) throws Exception {
+        server.route(
+                "/", (req, ex) -> ex.respond(200, "got " + req.bodyAsString().length()));
+        AioductClient client = client(kind, EngineConfig.builder());
+        byte[] data = new byte[40_000];
+        java.util.Arrays.fill(data, (byte) 'x');
+
+        // Unknown length (-1): sent chunked, through the body pump of each runtime.
+        try (Response r = client.post(server.uri("/"))
+                .body(RequestBody.ofInputStream(new java.io.ByteArrayInputStream(data), -1))
+                .execute()) {
+            assertThat(r.body().string()).isEqualTo("got 40000");
+        }
+        events.await("callEnd", 1);
+
+        assertThat(events.names())
+                .containsSubsequence("requestHeadersEnd", "requestBodyStart", "requestBodyEnd", "responseHeadersStart");
+        assertThat(events.event("requestBodyEnd").detail(0)).isEqualTo(40_000L);
+        assertThat(events.event("responseBodyEnd").detail(0)).isEqualTo(9L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void aListenerThatThrowsDoesNotDisturbTheExchange(RuntimeKind kind) {
         server.route("/", (req, ex) -> ex.respond(200, "fine"));
         AtomicInteger calls = new AtomicInteger();
