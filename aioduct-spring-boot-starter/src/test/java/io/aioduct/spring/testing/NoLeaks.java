@@ -36,8 +36,7 @@ public abstract class NoLeaks {
     public static void awaitQuiet(HttpEngine engine) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (engine.inFlight() > 0
-                || engine.poolStats().stream()
-                        .anyMatch(p -> p.active() > 0 || p.connecting() > 0 || p.pending() > 0)) {
+                || engine.poolStats().stream().anyMatch(p -> p.active() > 0 || p.connecting() > 0 || p.pending() > 0)) {
             if (System.nanoTime() - deadline > 0) {
                 fail("engine not quiet: inFlight=" + engine.inFlight() + " pools=" + engine.poolStats());
             }
