@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.aioduct.AioductClient;
+import io.aioduct.Request;
 import io.aioduct.Response;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.EventListener;
 import io.aioduct.spring.autoconfigure.AioductAutoConfiguration;
 import io.aioduct.spring.autoconfigure.AioductClients;
+import io.aioduct.spring.autoconfigure.AioductEngineConfigCustomizer;
 import io.aioduct.spring.autoconfigure.AioductHttpClientAutoConfiguration;
 import io.aioduct.spring.metrics.autoconfigure.AioductMetricsAutoConfiguration;
 import io.aioduct.spring.testing.NoLeaks;
@@ -304,6 +307,35 @@ class AioductMetricsTest extends NoLeaks {
                             .count())
                     .isPositive();
         });
+    }
+
+    @Test
+    void aRedirectARestClientFollowsIsCountedAndAnApplicationListenerHearsItToo() {
+        server.route("/moved", (req, ex) -> ex.respond(302, new byte[0], "Location", "/hello"));
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventListener own = new EventListener() {
+            @Override
+            public void redirect(Request request, int status, java.net.URI location) {
+                heard.add(status + " " + location.getPath());
+            }
+        };
+        on("pooled")
+                .withBean(AioductEngineConfigCustomizer.class, () -> b -> b.eventListener(own))
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    RestClient rest = context.getBean(RestClient.Builder.class).build();
+                    assertThat(rest.get().uri(server.uri("/moved")).retrieve().body(String.class))
+                            .isEqualTo("hello");
+                    awaitQuiet(context.getBean(HttpEngine.class));
+                    assertThat(registry.get("aioduct.redirects").counter().count())
+                            .isEqualTo(1);
+                    assertThat(heard).containsExactly("302 /hello");
+                    // Both hops were a Spring client's: Spring timed the request once, the engine timer not at all.
+                    assertThat(registry.get("http.client.requests").timer().count())
+                            .isEqualTo(1);
+                    assertThat(registry.find("aioduct.client.requests").meters())
+                            .isEmpty();
+                });
     }
 
     @Test
