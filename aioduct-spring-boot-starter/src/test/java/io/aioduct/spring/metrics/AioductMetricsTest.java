@@ -174,6 +174,46 @@ class AioductMetricsTest extends NoLeaks {
         });
     }
 
+    /** Needs the runtimes to fill RuntimeCompletion.stats() (the event wiring); until then they read NaN. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pooled", "virtual", "io-uring"})
+    void runtimeGaugesReadTheRuntimesStats(String kind) {
+        on(kind).run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            AioductClient client = context.getBean(AioductClient.class);
+            try (Response r = client.get(server.uri("/hello")).execute()) {
+                r.body().string();
+            }
+            awaitQuiet(context.getBean(HttpEngine.class));
+            scrape(registry);
+            double threads = registry.get("aioduct.runtime.threads").gauge().value();
+            assertThat(threads).isNotNaN().isGreaterThanOrEqualTo(kind.equals("virtual") ? 0 : 2);
+            assertThat(registry.get("aioduct.runtime.tasks.spawned")
+                            .functionCounter()
+                            .count())
+                    .isNotNaN()
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(registry.get("aioduct.runtime.tasks")
+                            .tag("state", "pending")
+                            .gauge()
+                            .value())
+                    .isNotNaN()
+                    .isGreaterThanOrEqualTo(0);
+            if (kind.equals("io-uring")) {
+                await(
+                        "a request served by a core",
+                        () -> registry.find("aioduct.core.requests").functionCounters().stream()
+                                        .mapToDouble(c -> c.count())
+                                        .sum()
+                                == 1);
+                assertThat(registry.find("aioduct.core.connections").gauges().stream()
+                                .mapToDouble(Gauge::value)
+                                .sum())
+                        .isEqualTo(1);
+            }
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
     void theConnectionsGaugeMovesBetweenStates(String kind) {
