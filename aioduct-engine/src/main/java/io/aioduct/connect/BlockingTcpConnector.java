@@ -50,6 +50,8 @@ public final class BlockingTcpConnector implements ConnectorSend {
                 millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
             }
             SocketChannel channel = null;
+            InetSocketAddress remote = new InetSocketAddress(address, config.port());
+            config.observer().connectStart(remote);
             try {
                 channel = SocketChannel.open();
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
@@ -57,13 +59,18 @@ public final class BlockingTcpConnector implements ConnectorSend {
                 if (config.localAddress() != null) {
                     channel.bind(new InetSocketAddress(config.localAddress(), 0));
                 }
-                channel.socket().connect(new InetSocketAddress(address, config.port()), millis);
-                return SocketTransport.of(channel);
+                channel.socket().connect(remote, millis);
+                SocketTransport transport = SocketTransport.of(channel);
+                config.observer().connectEnd(remote);
+                return transport;
             } catch (SocketTimeoutException e) {
                 closeQuietly(channel);
-                throw ChannelDialer.timedOut(config, address);
+                var timedOut = ChannelDialer.timedOut(config, address);
+                config.observer().connectFailed(remote, timedOut);
+                throw timedOut;
             } catch (IOException e) {
                 closeQuietly(channel);
+                config.observer().connectFailed(remote, e);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new ConnectFailedException(
                             "interrupted while connecting to " + config.host() + ":" + config.port(), e);

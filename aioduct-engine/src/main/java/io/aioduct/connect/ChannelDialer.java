@@ -66,6 +66,8 @@ final class ChannelDialer {
             bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         }
         InetSocketAddress remote = new InetSocketAddress(address, config.port());
+        ConnectObserver observer = config.observer();
+        observer.connectStart(remote);
         ChannelFuture connect = config.localAddress() == null
                 ? bootstrap.connect(remote)
                 : bootstrap.connect(remote, new InetSocketAddress(config.localAddress(), 0));
@@ -75,13 +77,19 @@ final class ChannelDialer {
                 // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
                 // tail, nor fed to a connection still being set up on another thread.
                 connect.channel().config().setAutoRead(false);
+                observer.connectEnd(remote);
                 result.complete(new ChannelTransport(connect.channel()));
                 return;
             }
             Throwable cause = f.cause();
             if (cause instanceof ConnectTimeoutException) {
-                result.completeExceptionally(timedOut(config, address));
-            } else if (index + 1 < addresses.size()) {
+                TimedOutException timedOut = timedOut(config, address);
+                observer.connectFailed(remote, timedOut);
+                result.completeExceptionally(timedOut);
+                return;
+            }
+            observer.connectFailed(remote, cause);
+            if (index + 1 < addresses.size()) {
                 attempt(loop, channels, config, index + 1, deadline, cause, result);
             } else {
                 ConnectFailedException failure = new ConnectFailedException(

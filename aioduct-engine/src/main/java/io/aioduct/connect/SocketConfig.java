@@ -23,6 +23,7 @@ public final class SocketConfig {
     private final boolean keepAlive;
     private final @Nullable InetAddress localAddress;
     private final Duration connectTimeout;
+    private final ConnectObserver observer;
 
     private SocketConfig(Builder b) {
         this.host = b.host;
@@ -33,6 +34,7 @@ public final class SocketConfig {
         this.keepAlive = b.keepAlive;
         this.localAddress = b.localAddress;
         this.connectTimeout = b.connectTimeout;
+        this.observer = b.observer;
     }
 
     private static List<InetAddress> order(List<InetAddress> in, AddressPreference pref) {
@@ -61,6 +63,7 @@ public final class SocketConfig {
         b.keepAlive = keepAlive;
         b.localAddress = localAddress;
         b.connectTimeout = connectTimeout;
+        b.observer = observer;
         return b;
     }
 
@@ -99,6 +102,11 @@ public final class SocketConfig {
         return connectTimeout;
     }
 
+    /** Told about each connect attempt and the TLS handshake; {@link ConnectObserver#NONE} by default. */
+    public ConnectObserver observer() {
+        return observer;
+    }
+
     @Override
     public String toString() {
         return "SocketConfig[" + host + ":" + port + " " + addresses + ", nodelay=" + tcpNoDelay + ", keepalive="
@@ -115,8 +123,14 @@ public final class SocketConfig {
         private boolean keepAlive = true;
         private @Nullable InetAddress localAddress;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private ConnectObserver observer = ConnectObserver.NONE;
 
         private Builder() {}
+
+        public Builder observer(ConnectObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");

@@ -10,6 +10,7 @@ import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
 import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
@@ -38,6 +39,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
     private final long totalNanos;
     private final long totalDeadline;
     private final long maxBuffered;
+    private final @Nullable ExchangeEvents events;
+    private boolean opened;
     private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
     private volatile @Nullable BlockingConnection connection;
     private volatile @Nullable OriginPool<BlockingConnection> waitingIn;
@@ -56,6 +59,12 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         this.totalNanos = Deadlines.total(request, settings);
         this.totalDeadline = Deadlines.deadline(System.nanoTime(), totalNanos);
         this.maxBuffered = settings.maxBufferedBody();
+        this.events = ExchangeEvents.start(engine.events, request);
+    }
+
+    @Override
+    public @Nullable ExchangeEvents events() {
+        return events;
     }
 
     /** Runs the exchange; the engine's in-flight count is already up and goes down when it ends. */
@@ -74,10 +83,15 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                     engine.socketPool(request.origin()).release(c, true);
                     throw cancelled();
                 }
+                if (events != null) events.acquired(c.tag(), !opened);
                 try {
                     return c.exchange(this, this::complete, engine.blockingExecutor());
                 } catch (AioductException e) {
                     connection = null;
+                    if (events != null) {
+                        events.attemptFailed(e);
+                        events.released();
+                    }
                     io.aioduct.internal.Retry retry = c.lastFailureRetry();
                     if (retry == io.aioduct.internal.Retry.NOT_SENT && requeues < 3 && !engine.closed()) {
                         // Nothing was sent: another connection, without using up the one retry.
@@ -89,6 +103,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                             || (retry == io.aioduct.internal.Retry.IF_IDEMPOTENT && request.idempotent());
                     if (attempt == 0 && allowed && repeatableBody() && !engine.closed()) {
                         fresh = retry == io.aioduct.internal.Retry.IF_IDEMPOTENT;
+                        if (events != null) events.retry(1, e);
                         continue;
                     }
                     throw e;
@@ -98,6 +113,10 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                 }
             }
         } catch (RuntimeException e) {
+            if (events != null) {
+                events.failed(e);
+                events.end();
+            }
             complete();
             throw e;
         }
@@ -110,6 +129,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
 
     /** The exchange is over (body ended, aborted or failed): stop the watchdog, count it done. */
     private void complete() {
+        if (events != null) events.endUnlessRetrying(); // once-only by itself
         synchronized (this) {
             if (done) return;
             done = true;
@@ -149,6 +169,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
 
     private BlockingConnection acquire(boolean fresh) {
         OriginPool<BlockingConnection> pool = engine.socketPool(request.origin());
+        opened = false;
+        if (events != null) events.acquireStart(request.origin());
         if (handoff.isDone()) {
             handoff = new CompletableFuture<>();
         }
@@ -210,10 +232,9 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         try {
             long limit = Deadlines.min(
                     connectNanos, totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime()));
-            var addresses = Completions.await(
-                    engine.config.resolver().resolve(request.origin().host()));
+            var addresses = resolve();
             Transport t = Completions.await(engine.connectorFor(request.origin())
-                    .connect(engine.socketConfig(request.origin(), addresses, limit)));
+                    .connect(engine.socketConfig(request.origin(), addresses, limit, events)));
             if (!(t instanceof SocketTransport st)) {
                 t.close();
                 throw new IllegalStateException(
@@ -233,20 +254,31 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         }
         BlockingConnection c;
         try {
-            c = Connections.onSocket(
-                    engine.config,
-                    transport,
-                    request.origin(),
-                    pool,
-                    engine.blockingExecutor(),
-                    engine.config.ticker());
+            c = Connections.onSocket(engine, transport, request.origin(), pool, engine.blockingExecutor());
         } catch (RuntimeException e) {
             transport.close();
             pool.connectFailed();
             throw e;
         }
         pool.connected(c);
+        opened = true;
         return c;
+    }
+
+    private java.util.List<java.net.InetAddress> resolve() {
+        String host = request.origin().host();
+        if (events == null) {
+            return Completions.await(engine.config.resolver().resolve(host));
+        }
+        events.dnsStart(host);
+        try {
+            var addresses = Completions.await(engine.config.resolver().resolve(host));
+            events.dnsEnd(addresses);
+            return addresses;
+        } catch (RuntimeException e) {
+            events.dnsFailed(e);
+            throw e;
+        }
     }
 
     // ---- PoolWaiter: hand the result to the waiting thread ----

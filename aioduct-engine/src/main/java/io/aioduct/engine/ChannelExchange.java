@@ -10,6 +10,7 @@ import io.aioduct.TimedOutException;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.ExchangeCall;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
@@ -55,10 +56,12 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     private final long totalDeadline;
     private final long acquireNanos;
     private final long maxBuffered;
+    private final @Nullable ExchangeEvents events;
     private @Nullable OriginPool<LoopConnection> pool;
     private volatile @Nullable LoopConnection connection;
     private volatile boolean connecting;
     private boolean fresh;
+    private boolean opened;
     private int attempts;
     private int requeues;
     private volatile int finished;
@@ -77,6 +80,12 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
         this.acquireNanos = acquireNanos;
         this.maxBuffered = settings.maxBufferedBody();
         this.future = new ExchangeFuture(this);
+        this.events = ExchangeEvents.start(host.events(), request);
+    }
+
+    @Override
+    public @Nullable ExchangeEvents events() {
+        return events;
     }
 
     /**
@@ -105,6 +114,8 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
 
     private void acquire() {
         connecting = false;
+        opened = false;
+        if (events != null) events.acquireStart(request.origin());
         LoopConnection c;
         try {
             c = pool.acquire(this, fresh);
@@ -149,6 +160,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
             finish();
             return;
         }
+        if (events != null) events.acquired(c.tag(), !opened);
         c.start(this);
     }
 
@@ -187,6 +199,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
             return;
         }
         connection = c;
+        opened = true;
         run();
     }
 
@@ -255,6 +268,10 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     @Override
     public void onFailure(Throwable failure, Retry retry) {
         connection = null;
+        if (events != null) {
+            events.attemptFailed(failure);
+            events.released();
+        }
         if (retry == Retry.NOT_SENT && requeues < MAX_REQUEUES && !isDone() && !host.closed()) {
             requeues++;
             acquire();
@@ -272,6 +289,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
         if (allowed && attempts == 0 && !isDone() && !host.closed() && repeatableBody()) {
             attempts++;
             fresh = retry == Retry.IF_IDEMPOTENT;
+            if (events != null) events.retry(attempts, failure);
             acquire();
             return;
         }
@@ -285,6 +303,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
 
     @Override
     public void onComplete() {
+        if (events != null) events.released();
         finish();
     }
 
@@ -292,6 +311,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
 
     /** Ends the exchange with {@code cause} before a response was delivered. */
     void fail(Throwable cause) {
+        if (events != null) events.failed(cause);
         ExchangeFuture f = future;
         future = null;
         if (f != null) {
@@ -303,6 +323,7 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
     private void finish() {
         if (FINISHED.compareAndSet(this, 0, 1)) {
             cancelAcquireTimer();
+            if (events != null) events.end();
             host.finished();
         }
     }

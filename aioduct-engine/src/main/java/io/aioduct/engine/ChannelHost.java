@@ -35,6 +35,9 @@ interface ChannelHost {
 
     boolean closed();
 
+    /** The guarded event listener, or null when none is set. */
+    io.aioduct.event.@org.jspecify.annotations.Nullable EventListener events();
+
     /** An exchange finished (in-flight count down). */
     void finished();
 }

@@ -3,14 +3,15 @@ package io.aioduct.engine;
 import io.aioduct.Origin;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.SocketTransport;
+import io.aioduct.connect.Transport;
 import io.aioduct.http1.ChannelConnection;
 import io.aioduct.http1.SocketConnection;
 import io.aioduct.http2.H2ChannelConnection;
 import io.aioduct.http2.H2SocketConnection;
 import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.ConnectionTag;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.Ticker;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
@@ -32,30 +33,53 @@ final class Connections {
     }
 
     static LoopConnection onChannel(
-            EngineConfig config,
-            ChannelTransport transport,
-            Origin origin,
-            OriginPool<LoopConnection> pool,
-            Ticker ticker) {
+            EngineCore engine, ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool, int core) {
+        EngineConfig config = engine.config;
+        long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
             return new H2ChannelConnection(
-                    transport.channel(), pool, config.http2(), config.http1(), ticker.nanoTime());
+                    transport.channel(),
+                    pool,
+                    config.http2(),
+                    config.http1(),
+                    now,
+                    tag(engine, origin, "h2", transport, core));
         }
-        return new ChannelConnection(transport.channel(), pool, config.http1(), ticker.nanoTime());
+        return new ChannelConnection(
+                transport.channel(), pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, core));
+    }
+
+    private static ConnectionTag tag(EngineCore engine, Origin origin, String protocol, Transport t, int core) {
+        return new ConnectionTag(
+                engine.nextConnectionId(),
+                origin,
+                protocol,
+                t.remoteAddress(),
+                core,
+                engine.events,
+                engine.coreCounters());
     }
 
     /** A blocking-socket connection; {@code callbacks} runs body callbacks off an HTTP/2 reader thread. */
     static BlockingConnection onSocket(
-            EngineConfig config,
+            EngineCore engine,
             SocketTransport transport,
             Origin origin,
             OriginPool<BlockingConnection> pool,
-            Executor callbacks,
-            Ticker ticker) {
+            Executor callbacks) {
+        EngineConfig config = engine.config;
+        long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
             return new H2SocketConnection(
-                    transport, pool, config.http2(), config.http1(), callbacks, ticker.nanoTime());
+                    transport,
+                    pool,
+                    config.http2(),
+                    config.http1(),
+                    callbacks,
+                    now,
+                    tag(engine, origin, "h2", transport, -1));
         }
-        return new SocketConnection(transport, pool, config.http1(), ticker.nanoTime());
+        return new SocketConnection(
+                transport, pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, -1));
     }
 }

@@ -17,12 +17,27 @@ abstract class EngineCore implements HttpEngine {
 
     final EngineConfig config;
     final boolean ownsRuntime;
+    /** The guarded listener, or null when none is set: then no exchange does any event bookkeeping. */
+    final io.aioduct.event.@org.jspecify.annotations.Nullable EventListener events;
+
+    private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean closed;
 
     EngineCore(EngineConfig config, boolean ownsRuntime) {
         this.config = config;
         this.ownsRuntime = ownsRuntime;
+        this.events = io.aioduct.internal.GuardedListener.of(config.eventListener());
+    }
+
+    /** Where connections of a thread-per-core runtime report opening and closing, or null. */
+    io.aioduct.internal.@org.jspecify.annotations.Nullable CoreCounters coreCounters() {
+        return null;
+    }
+
+    /** The next connection id: unique in this engine, in the order connections open. */
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
     }
 
     @Override
@@ -56,13 +71,18 @@ abstract class EngineCore implements HttpEngine {
         return new RequestCancelledException("the engine on " + runtime().name() + " is shut down; request refused");
     }
 
-    SocketConfig socketConfig(Origin origin, List<InetAddress> addresses, long connectNanos) {
-        return config.socket().toBuilder()
+    SocketConfig socketConfig(
+            Origin origin,
+            List<InetAddress> addresses,
+            long connectNanos,
+            io.aioduct.internal.@org.jspecify.annotations.Nullable ExchangeEvents ev) {
+        SocketConfig.Builder b = config.socket().toBuilder()
                 .host(origin.host())
                 .port(origin.port())
                 .addresses(addresses)
-                .connectTimeout(Duration.ofNanos(connectNanos))
-                .build();
+                .connectTimeout(Duration.ofNanos(connectNanos));
+        if (ev != null) b.observer(ev);
+        return b.build();
     }
 
     @Override

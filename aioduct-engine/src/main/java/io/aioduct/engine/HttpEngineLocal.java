@@ -6,8 +6,10 @@ import io.aioduct.Response;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.connect.Transport;
+import io.aioduct.event.EventListener;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An engine for a thread-per-core {@link RuntimeLocal} runtime and its {@link ConnectorLocal}: every
@@ -41,6 +44,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     private final ConnectorLocal tlsConnector;
     private final List<CoreHost> cores;
     private final long acquireNanos;
+    private final io.aioduct.internal.@Nullable CoreCounters counters;
 
     /** An engine over a runtime its caller keeps ownership of (and closes). */
     public HttpEngineLocal(R runtime, C connector, EngineConfig config) {
@@ -55,6 +59,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
+        this.counters = runtime instanceof io.aioduct.internal.CoreCounters c ? c : null;
         this.tlsConnector =
                 new TlsConnectorLocal(connector, config.tls(), config.http2().enabled());
         List<CoreHost> hosts = new ArrayList<>();
@@ -65,6 +70,11 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         for (CoreHost c : cores) {
             runtime.spawnOn(c.core, c::scheduleEviction);
         }
+    }
+
+    @Override
+    io.aioduct.internal.@Nullable CoreCounters coreCounters() {
+        return counters;
     }
 
     @Override
@@ -216,12 +226,20 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
 
         @Override
         public void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange) {
+            ExchangeEvents ev = exchange.events();
+            if (ev != null) ev.dnsStart(origin.host());
             CompletionStage<List<InetAddress>> resolved = config.resolver().resolve(origin.host());
             resolved.whenComplete((addresses, failure) -> {
                 if (failure != null) {
-                    onHome(() -> exchange.connectFailed(failure));
+                    onHome(() -> {
+                        if (ev != null) ev.dnsFailed(failure);
+                        exchange.connectFailed(failure);
+                    });
                 } else {
-                    onHome(() -> connectOnCore(origin, addresses, connectTimeoutNanos, exchange));
+                    onHome(() -> {
+                        if (ev != null) ev.dnsEnd(addresses);
+                        connectOnCore(origin, addresses, connectTimeoutNanos, exchange);
+                    });
                 }
             });
         }
@@ -229,8 +247,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         private void connectOnCore(Origin origin, List<InetAddress> addresses, long nanos, ChannelExchange exchange) {
             CompletionStage<Transport> connecting;
             try {
-                connecting =
-                        (origin.secure() ? tlsConnector : connector).connect(socketConfig(origin, addresses, nanos));
+                connecting = (origin.secure() ? tlsConnector : connector)
+                        .connect(socketConfig(origin, addresses, nanos, exchange.events()));
             } catch (RuntimeException e) {
                 exchange.connectFailed(e);
                 return;
@@ -251,7 +269,9 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         @Override
         public LoopConnection newConnection(
                 ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
-            return Connections.onChannel(config, transport, origin, pool, config.ticker());
+            LoopConnection c = Connections.onChannel(HttpEngineLocal.this, transport, origin, pool, core);
+            if (counters != null) counters.connectionOpened(core);
+            return c;
         }
 
         @Override
@@ -308,7 +328,13 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         }
 
         @Override
+        public @Nullable EventListener events() {
+            return events;
+        }
+
+        @Override
         public void finished() {
+            if (counters != null) counters.requestServed(core);
             HttpEngineLocal.this.finished();
         }
     }

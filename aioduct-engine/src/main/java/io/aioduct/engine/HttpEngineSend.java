@@ -6,8 +6,10 @@ import io.aioduct.Response;
 import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.TransportKind;
+import io.aioduct.event.EventListener;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An engine for a {@link RuntimePoll} runtime and a thread-safe {@link ConnectorSend}: one connection
@@ -227,14 +230,18 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
 
         @Override
         public void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange) {
+            ExchangeEvents ev = exchange.events();
+            if (ev != null) ev.dnsStart(origin.host());
             config.resolver().resolve(origin.host()).whenComplete((addresses, failure) -> {
                 if (failure != null) {
+                    if (ev != null) ev.dnsFailed(failure);
                     exchange.connectFailed(failure);
                     return;
                 }
+                if (ev != null) ev.dnsEnd(addresses);
                 try {
                     connectorFor(origin)
-                            .connect(socketConfig(origin, addresses, connectTimeoutNanos))
+                            .connect(socketConfig(origin, addresses, connectTimeoutNanos, ev))
                             .whenComplete((t, e) -> {
                                 if (e != null) {
                                     exchange.connectFailed(e);
@@ -255,7 +262,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         @Override
         public LoopConnection newConnection(
                 ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
-            return Connections.onChannel(config, transport, origin, pool, config.ticker());
+            return Connections.onChannel(HttpEngineSend.this, transport, origin, pool, -1);
         }
 
         @Override
@@ -284,6 +291,11 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         @Override
         public boolean closed() {
             return HttpEngineSend.this.closed();
+        }
+
+        @Override
+        public @Nullable EventListener events() {
+            return events;
         }
 
         @Override

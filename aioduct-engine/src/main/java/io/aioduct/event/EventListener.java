@@ -24,15 +24,24 @@ import java.util.List;
  * </ul>
  *
  * <p>Durations are in nanoseconds, measured by the engine with {@link System#nanoTime()}. The {@code
- * request} argument identifies the exchange (the same instance from {@code callStart} to {@code callEnd}
- * or {@code callFailed}; a retry or a redirect is a new call with its own {@code callStart}).
+ * request} argument identifies the exchange: the same instance from {@code callStart} to its one
+ * {@code callEnd} or {@code callFailed}. The engine's own retry stays inside the call ({@code retry},
+ * then a second {@code acquireStart ...}); a redirect followed by an interceptor is a new call with its
+ * own {@code callStart}.
  *
  * <p>Order for a request on a new HTTP/1.1 connection: {@code callStart, acquireStart, dnsStart, dnsEnd,
  * connectStart, connectEnd, [tlsStart, tlsEnd,] acquireEnd, connectionAcquired, requestHeadersStart,
  * requestHeadersEnd, [requestBodyStart, requestBodyEnd,] responseHeadersStart, responseHeadersEnd,
- * responseBodyStart, responseBodyEnd, connectionReleased, callEnd}. On a reused connection the DNS,
- * connect and TLS events are absent. Exact sequences for each case are pinned by {@code
- * EventListenerSequenceTest}.
+ * responseBodyStart, responseBodyEnd, connectionReleased, callEnd}. On a reused connection (or a further
+ * HTTP/2 stream) the DNS, connect and TLS events are absent; each address tried adds a {@code
+ * connectStart} with its {@code connectEnd} or {@code connectFailed}. A failure ends the phase it hit
+ * ({@code dnsFailed}, {@code connectFailed}, {@code tlsFailed}, {@code requestFailed} before the request
+ * was fully sent, {@code responseFailed} after), then {@code acquireFailed} if no connection was leased,
+ * {@code connectionReleased} if one was, and {@code callFailed}. {@code responseBodyStart} follows
+ * {@code responseHeadersEnd} at once (also for an empty body, which ends with 0 bytes).
+ * {@code connectionClosed} belongs to the connection, not to a call: it arrives whenever the socket
+ * closes, before or after the last event of the call that used it. Exact sequences for each case are
+ * pinned by {@code EventListenerSequenceTest} and listed in {@code docs/events.md}.
  */
 public interface EventListener {
 

@@ -9,7 +9,9 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
+import io.aioduct.internal.ConnectionTag;
 import io.aioduct.internal.ExchangeCall;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
@@ -76,10 +78,19 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     private @Nullable ScheduledFuture<?> timer;
     private long timerAt;
     private @Nullable Throwable closeCause;
+    private final ConnectionTag tag;
+    private @Nullable String closeReason;
+    /** The running exchange's event bookkeeping, looked up once per exchange; null without a listener. */
+    private @Nullable ExchangeEvents events;
 
     public ChannelConnection(
-            Channel channel, OriginPool<LoopConnection> pool, Http1Options options, long createdNanos) {
+            Channel channel,
+            OriginPool<LoopConnection> pool,
+            Http1Options options,
+            long createdNanos,
+            ConnectionTag tag) {
         this.channel = channel;
+        this.tag = tag;
         this.loop = channel.eventLoop();
         this.pool = pool;
         this.options = options;
@@ -89,6 +100,11 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         channel.pipeline().addLast("aioduct-http1", this);
         // The connector left reading off until the handler was in place (see ChannelDialer).
         channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public ConnectionTag tag() {
+        return tag;
     }
 
     @Override
@@ -133,6 +149,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void close(String reason) {
+        if (closeReason == null) closeReason = reason;
         reusable = false;
         channel.close();
     }
@@ -164,6 +181,9 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         startedAt = System.nanoTime();
         lastReadAt = startedAt;
         parser.reset();
+        ExchangeEvents ev = c.events();
+        events = ev;
+        if (ev != null) ev.requestHeadersStart();
         writeRequest(c, request);
         armTimer(startedAt);
     }
@@ -174,6 +194,11 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(request, framing, c.userAgent(), head);
+        ExchangeEvents ev = events;
+        if (ev != null) {
+            ev.requestHeadersEnd(head.readableBytes());
+            if (body != null) ev.requestBodyStart();
+        }
         if (body == null || body instanceof RequestBody.Bytes) {
             RequestBody.Bytes bytes = (RequestBody.Bytes) body;
             if (framing == RequestWriter.CHUNKED_BODY) {
@@ -195,12 +220,22 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                         channel.voidPromise());
             }
             requestComplete = true;
+            if (ev != null) requestWritten(ev, bytes == null ? -1 : bytes.length());
         } else if (framing == 0) {
             channel.writeAndFlush(head, channel.voidPromise());
             requestComplete = true;
+            if (ev != null) requestWritten(ev, 0);
         } else {
             channel.writeAndFlush(head, channel.voidPromise());
             pump = RequestPump.start(this, body, framing == RequestWriter.CHUNKED_BODY);
+        }
+    }
+
+    private static void requestWritten(ExchangeEvents ev, long bodyBytes) {
+        if (bodyBytes >= 0) {
+            ev.requestBodyEnd(bodyBytes);
+        } else {
+            ev.requestSent();
         }
     }
 
@@ -209,6 +244,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         if (pump == p) {
             pump = null;
             requestComplete = true;
+            ExchangeEvents ev = events;
+            if (ev != null) ev.requestBodyEnd(p.sent);
         }
     }
 
@@ -230,6 +267,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             if (state == State.IDLE) {
                 // An idle HTTP/1.1 connection must be silent; bytes here mean it is out of step.
                 reusable = false;
+                if (closeReason == null) closeReason = "unexpected bytes while idle";
                 channel.close();
             }
             return;
@@ -260,6 +298,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         ExchangeCall c = call;
         Response response = null;
         if (state == State.AWAITING_HEAD) {
+            ExchangeEvents ev = events;
+            if (ev != null) ev.responseHeadersStart();
             if (!readHead(in)) {
                 return;
             }
@@ -330,6 +370,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             source = b;
         }
         state = State.BODY;
+        ExchangeEvents ev = events;
+        if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
         return new Response(c.request(), status, parser.version, parser.headers, source, c.maxBufferedBody());
     }
 
@@ -352,6 +394,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
                 pump = null;
             }
         }
+        ExchangeEvents ev = events;
+        if (ev != null) ev.responseBodyEnd(decoder.received());
         resetExchange();
         if (paused) {
             // The body ended while its reader lagged behind: reading now belongs to the next exchange.
@@ -378,10 +422,12 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
 
     private void resetExchange() {
         call = null;
+        events = null;
         body = null;
         state = reusable ? State.IDLE : State.CLOSED;
         reused = true;
         if (state == State.CLOSED) {
+            if (closeReason == null) closeReason = "not reusable after the exchange";
             channel.close();
         }
     }
@@ -408,8 +454,12 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         body = null;
         state = State.CLOSED;
         releaseCumulation();
+        if (closeReason == null && tag.events() != null) closeReason = "the exchange failed: " + cause;
         channel.close();
         pool.release(this, false);
+        ExchangeEvents ev = events;
+        events = null;
+        if (ev != null) ev.attemptFailed(cause);
         if (b != null) {
             b.onError(cause);
         }
@@ -425,6 +475,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     public void channelInactive(ChannelHandlerContext ctx) {
         reusable = false;
         releaseCumulation();
+        if (tag.observed()) tag.closed(closeReasonOr(closeCause));
         if (call == null) {
             state = State.CLOSED;
             pool.closed(this);
@@ -455,6 +506,12 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         }
         reusable = false;
         channel.close();
+    }
+
+    /** Why the channel closed, for the listener: our reason, else the error, else the peer. */
+    private String closeReasonOr(@Nullable Throwable error) {
+        if (closeReason != null) return closeReason;
+        return error != null ? "error: " + error : "closed by the peer";
     }
 
     private void releaseCumulation() {

@@ -33,6 +33,8 @@ final class ResponseParser {
     boolean chunked;
     boolean connectionClose;
     boolean keepAlive;
+    /** Length of the last head parsed, status line to the blank line. */
+    int headBytes;
 
     ResponseParser(int maxHeadBytes) {
         this.maxHeadBytes = maxHeadBytes;
@@ -81,6 +83,7 @@ final class ResponseParser {
                     "response head of " + (end - base) + " bytes exceeds the limit of " + maxHeadBytes + " bytes");
         }
         parseHead(in, base, end);
+        headBytes = end - base;
         in.readerIndex(end);
         reset();
         return true;

@@ -11,6 +11,8 @@ import io.aioduct.connect.SocketTransport;
 import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.BodySource;
 import io.aioduct.internal.ByteSink;
+import io.aioduct.internal.ConnectionTag;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.pool.OriginPool;
 import io.netty.buffer.ByteBuf;
@@ -52,6 +54,7 @@ public final class SocketConnection implements BlockingConnection {
     private final ByteBuf writeBuf;
     private final long createdNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConnectionTag tag;
 
     private volatile long idleSince;
     private volatile boolean reusable = true;
@@ -73,8 +76,13 @@ public final class SocketConnection implements BlockingConnection {
     private volatile @org.jspecify.annotations.Nullable SocketBody currentBody;
 
     public SocketConnection(
-            SocketTransport transport, OriginPool<BlockingConnection> pool, Http1Options options, long createdNanos) {
+            SocketTransport transport,
+            OriginPool<BlockingConnection> pool,
+            Http1Options options,
+            long createdNanos,
+            ConnectionTag tag) {
         this.transport = transport;
+        this.tag = tag;
         this.in = transport.input();
         this.out = transport.output();
         this.pool = pool;
@@ -87,6 +95,11 @@ public final class SocketConnection implements BlockingConnection {
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
         this.createdNanos = createdNanos;
         this.peer = String.valueOf(transport.remoteAddress());
+    }
+
+    @Override
+    public ConnectionTag tag() {
+        return tag;
     }
 
     // ---- PooledConnection ----
@@ -125,6 +138,7 @@ public final class SocketConnection implements BlockingConnection {
         reusable = false;
         if (closed.compareAndSet(false, true)) {
             transport.close();
+            tag.closed(reason);
         }
     }
 
@@ -138,6 +152,7 @@ public final class SocketConnection implements BlockingConnection {
         totalExpired = true;
         reusable = false;
         transport.close();
+        tag.closed("the total timeout expired");
         SocketBody body = currentBody;
         if (body != null && !awaitingHead && exchangeOpen.get()) {
             // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
@@ -202,8 +217,15 @@ public final class SocketConnection implements BlockingConnection {
     private void writeRequest(Request request, ExchangeSpec exchange) throws IOException {
         long framing = RequestWriter.framing(request);
         writeBuf.clear();
+        ExchangeEvents ev = exchange.events();
+        if (ev != null) ev.requestHeadersStart();
         RequestWriter.writeHead(request, framing, exchange.userAgent(), writeBuf);
         RequestBody body = request.body();
+        if (ev != null) {
+            ev.requestHeadersEnd(writeBuf.readableBytes());
+            if (body != null) ev.requestBodyStart();
+        }
+        long bodyBytes = body instanceof RequestBody.Bytes b ? b.length() : 0;
         boolean chunked = framing == RequestWriter.CHUNKED_BODY;
         if ((body == null || body instanceof RequestBody.Bytes) && chunked) {
             // Trailers asked for: the bytes go as one chunk, then the last chunk carries them.
@@ -223,10 +245,19 @@ public final class SocketConnection implements BlockingConnection {
             if (body instanceof RequestBody.Bytes bytes) {
                 out.write(bytes.array(), bytes.offset(), bytes.length());
             } else if (body != null && framing != 0) {
-                new SocketRequestBody(out, chunked, body.contentLength(), request).write(body);
+                SocketRequestBody writer = new SocketRequestBody(out, chunked, body.contentLength(), request);
+                writer.write(body);
+                bodyBytes = writer.sent();
             }
         }
         out.flush();
+        if (ev != null) {
+            if (body != null) {
+                ev.requestBodyEnd(bodyBytes);
+            } else {
+                ev.requestSent();
+            }
+        }
     }
 
     private void writeBuffered() throws IOException {
@@ -238,6 +269,8 @@ public final class SocketConnection implements BlockingConnection {
         while (true) {
             if (readBuf.isReadable()) {
                 responseStarted = true;
+                ExchangeEvents ev = spec.events();
+                if (ev != null) ev.responseHeadersStart();
             }
             if (parser.parse(readBuf)) {
                 int status = parser.status;
@@ -276,6 +309,8 @@ public final class SocketConnection implements BlockingConnection {
             reusable = false;
         }
         decoder.start(framing, parser.contentLength);
+        ExchangeEvents ev = spec.events();
+        if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
         if (decoder.complete()) {
             finish();
             return new Response(
@@ -361,6 +396,8 @@ public final class SocketConnection implements BlockingConnection {
                 reusable = false;
             }
             readBuf.discardReadBytes();
+            ExchangeEvents ev = spec.events();
+            if (ev != null) ev.responseBodyEnd(decoder.received());
             boolean keep = isReusable();
             pool.release(this, keep);
             done.run();
@@ -371,9 +408,13 @@ public final class SocketConnection implements BlockingConnection {
         reusable = false;
         close("exchange failed: " + e.getMessage());
         if (exchangeOpen.compareAndSet(true, false)) {
+            ExchangeEvents ev = spec.events();
+            if (ev != null) ev.attemptFailed(e);
             Runnable done = onComplete;
             pool.release(this, false);
-            done.run();
+            // Before the response was handed out the failure goes to the exchange, which may retry on
+            // another connection: it ends itself. Ending it here would count it done mid-retry.
+            if (!awaitingHead) done.run();
         }
         return e;
     }

@@ -32,6 +32,11 @@ final class SocketRequestBody {
         this.request = request;
     }
 
+    /** Body bytes written so far, without chunk framing. */
+    long sent() {
+        return sent;
+    }
+
     void write(RequestBody body) throws IOException {
         if (body instanceof RequestBody.Stream stream) {
             try (InputStream in = stream.open()) {

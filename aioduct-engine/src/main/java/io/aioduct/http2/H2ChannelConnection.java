@@ -4,6 +4,7 @@ import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.TimedOutException;
 import io.aioduct.http1.Http1Options;
+import io.aioduct.internal.ConnectionTag;
 import io.aioduct.internal.ExchangeCall;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
@@ -53,6 +54,8 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
     private @Nullable ScheduledFuture<?> timer;
     private long timerAt;
     private @Nullable Throwable closeCause;
+    private final ConnectionTag tag;
+    private @Nullable String closeReason;
 
     /** Takes over {@code channel} (connected, TLS done if any), sends the preface. On the channel's loop. */
     public H2ChannelConnection(
@@ -60,8 +63,10 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
             OriginPool<LoopConnection> pool,
             Http2Options options,
             Http1Options bodyOptions,
-            long createdNanos) {
+            long createdNanos,
+            ConnectionTag tag) {
         this.channel = channel;
+        this.tag = tag;
         this.loop = channel.eventLoop();
         this.pool = pool;
         this.options = options;
@@ -85,6 +90,11 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
 
     Http1Options bodyOptions() {
         return bodyOptions;
+    }
+
+    @Override
+    public ConnectionTag tag() {
+        return tag;
     }
 
     @Override
@@ -126,6 +136,7 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void close(String reason) {
+        if (closeReason == null) closeReason = reason;
         alive = false;
         onLoop(() -> {
             if (!session.closed()) {
@@ -170,6 +181,7 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void abortForShutdown(String reason) {
+        if (closeReason == null) closeReason = reason;
         alive = false;
         onLoop(() -> {
             session.goAway(Frames.NO_ERROR, reason, new RequestCancelledException(reason));
@@ -224,6 +236,7 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         notifyCapacity();
         if (session.closed()) {
             alive = false;
+            if (closeReason == null && tag.observed()) closeReason = "HTTP/2 session ended: " + session.closeCause();
             channel.close();
         }
     }
@@ -241,6 +254,12 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
                 closeCause));
         capacity = 0;
         pool.closed(this);
+        if (tag.observed()) {
+            tag.closed(
+                    closeReason != null
+                            ? closeReason
+                            : closeCause != null ? "error: " + closeCause : "closed by the peer");
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.aioduct.TimedOutException;
 import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
 import io.aioduct.internal.ExchangeCall;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.Retry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -50,10 +51,14 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
     private long outgoingBytes;
     private boolean outgoingEnded;
     private @Nullable H2BodyPump pump;
+    private final @Nullable ExchangeEvents events;
+    private long bodyBytes;
+    private long received;
 
     H2ChannelStream(H2ChannelConnection connection, ExchangeCall call) {
         this.connection = connection;
         this.call = call;
+        this.events = call.events();
     }
 
     ExchangeCall call() {
@@ -78,6 +83,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             return;
         }
         boolean trailers = request.trailers() != null;
+        if (events != null) events.requestHeadersStart();
         id = connection.session().openStream(this, headers, !hasBody && !trailers);
         if (id < 0) {
             finished = true;
@@ -92,6 +98,14 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         }
         startedAt = System.nanoTime();
         lastActivity = startedAt;
+        if (events != null) {
+            events.requestHeadersEnd(connection.session().lastSentHeaderBytes());
+            if (hasBody) {
+                events.requestBodyStart();
+            } else {
+                events.requestSent();
+            }
+        }
         if (!hasBody && trailers) {
             sendTrailers();
         } else if (hasBody) {
@@ -115,6 +129,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         }
         outgoing.addLast(chunk);
         outgoingBytes += chunk.readableBytes();
+        bodyBytes += chunk.readableBytes();
         outgoingEnded |= last;
         drainOutgoing();
     }
@@ -136,6 +151,9 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
                 return;
             }
             outgoing.pollFirst().release();
+            if (last && events != null) {
+                events.requestBodyEnd(bodyBytes);
+            }
             if (last && trailers) {
                 sendTrailers();
             }
@@ -184,6 +202,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         }
         if (trailers) {
             BodyBuffer b = body;
+            if (events != null) events.responseBodyEnd(received);
             finish();
             if (b != null) b.onEnd(fields);
             call.onComplete();
@@ -214,7 +233,12 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         Response response = new Response(
                 request, Http2Messages.status(headers), HttpVersion.HTTP_2, fields, source, call.maxBufferedBody());
         delivered = true;
+        if (events != null) {
+            events.responseHeadersStart();
+            events.responseHeadersEnd(response.status(), connection.session().lastReceivedHeaderBytes());
+        }
         if (endStream) {
+            if (events != null) events.responseBodyEnd(0);
             finish();
             call.onResponse(response);
             call.onComplete();
@@ -228,6 +252,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
     public void onData(ByteBuf in, int index, int length, boolean endStream) {
         lastActivity = System.nanoTime();
         BodyBuffer b = body;
+        received += length;
         if (b != null && length > 0) {
             b.onData(in, index, length);
         }
@@ -237,6 +262,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             connection.session().consumed(id, length);
         }
         if (endStream) {
+            if (events != null) events.responseBodyEnd(received);
             finish();
             if (b != null) b.onEnd();
             call.onComplete();
@@ -250,6 +276,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         }
         BodyBuffer b = body;
         boolean wasDelivered = delivered;
+        if (events != null) events.attemptFailed(cause);
         finish();
         if (!wasDelivered) {
             // The server refused the stream (REFUSED_STREAM, GOAWAY): send elsewhere, whatever the method.

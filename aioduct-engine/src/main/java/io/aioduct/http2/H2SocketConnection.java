@@ -7,6 +7,7 @@ import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.ConnectionTag;
 import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
@@ -59,6 +60,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     private long pingSentAt;
     private boolean pingQueued;
     private @Nullable Throwable closeCause;
+    private final ConnectionTag tag;
 
     /**
      * Takes over {@code transport} (connected, TLS done), sends the preface and starts the reader and
@@ -72,8 +74,10 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
             Http2Options options,
             Http1Options bodyOptions,
             Executor callbacks,
-            long createdNanos) {
+            long createdNanos,
+            ConnectionTag tag) {
         this.transport = transport;
+        this.tag = tag;
         this.pool = pool;
         this.options = options;
         this.bodyOptions = bodyOptions;
@@ -91,6 +95,11 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         flush();
         Thread.ofVirtual().name("aioduct-h2-reader").start(this::readLoop);
         Thread.ofVirtual().name("aioduct-h2-watch").start(this::watchLoop);
+    }
+
+    @Override
+    public ConnectionTag tag() {
+        return tag;
     }
 
     Http2Session session() {
@@ -148,6 +157,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         }
         flush();
         transport.close();
+        tag.closed(reason);
         afterUnlock();
     }
 
@@ -342,6 +352,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         afterUnlock();
         if (first) {
             pool.closed(this);
+            tag.closed(closeCause == cause ? cause.getMessage() : "error: " + closeCause);
         }
     }
 

@@ -12,6 +12,7 @@ import io.aioduct.TimedOutException;
 import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
 import io.aioduct.internal.Completions;
+import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
 import io.aioduct.internal.Retry;
 import io.netty.buffer.ByteBuf;
@@ -56,12 +57,16 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     private int withheld;
     private long startedAt;
     private long lastActivity;
+    private final @Nullable ExchangeEvents events;
+    private long bodyBytes;
+    private long received;
 
     H2SocketStream(H2SocketConnection connection, ExchangeSpec spec, Runnable completion, Condition changed) {
         this.connection = connection;
         this.spec = spec;
         this.completion = completion;
         this.changed = changed;
+        this.events = spec.events();
     }
 
     Runnable completion() {
@@ -94,6 +99,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         }
         connection.lock.lock();
         try {
+            if (events != null) events.requestHeadersStart();
             id = connection.session().openStream(this, headers, !hasBody && request.trailers() == null);
             if (id < 0) {
                 end(); // the lease goes back; no stream was opened
@@ -105,6 +111,14 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             }
             startedAt = System.nanoTime();
             lastActivity = startedAt;
+            if (events != null) {
+                events.requestHeadersEnd(connection.session().lastSentHeaderBytes());
+                if (hasBody) {
+                    events.requestBodyStart();
+                } else {
+                    events.requestSent();
+                }
+            }
             connection.added(this);
         } finally {
             connection.lock.unlock();
@@ -114,6 +128,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             try {
                 if (hasBody) {
                     sendBody(request.body());
+                    if (events != null) events.requestBodyEnd(bodyBytes);
                 }
                 sendTrailers(request);
             } catch (RuntimeException | IOException e) {
@@ -273,6 +288,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
 
     /** Writes {@code data}, waiting while the flow-control window is shut. */
     private void write(ByteBuf data, boolean endStream) {
+        bodyBytes += data.readableBytes();
         while (true) {
             boolean all;
             connection.lock.lock();
@@ -324,6 +340,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         if (trailers) {
             BodyBuffer b = body;
             if (b != null) b.onEnd(fields);
+            if (events != null) events.responseBodyEnd(received);
             end();
             return;
         }
@@ -347,7 +364,12 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         }
         response = r;
         headersArrived = true;
+        if (events != null) {
+            events.responseHeadersStart();
+            events.responseHeadersEnd(r.status(), connection.session().lastReceivedHeaderBytes());
+        }
         if (endStream) {
+            if (events != null) events.responseBodyEnd(0);
             end();
         }
         changed.signalAll();
@@ -357,6 +379,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     public void onData(ByteBuf in, int index, int length, boolean endStream) {
         lastActivity = System.nanoTime();
         BodyBuffer b = body;
+        received += length;
         if (b != null && length > 0) {
             b.onData(in, index, length);
         }
@@ -367,6 +390,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         }
         if (endStream) {
             if (b != null) b.onEnd();
+            if (events != null) events.responseBodyEnd(received);
             end();
         }
     }
@@ -376,6 +400,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         if (ended) {
             return;
         }
+        if (events != null) events.attemptFailed(cause);
         if (!headersArrived) {
             failure = cause;
             retry = refused

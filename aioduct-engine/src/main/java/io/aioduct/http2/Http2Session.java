@@ -84,6 +84,8 @@ public final class Http2Session {
     private int continuationStream;
     private boolean continuationEndStream;
     private @Nullable ByteBuf headerBlock;
+    private int lastSentHeaderBytes;
+    private int lastReceivedHeaderBytes;
     private final List<Stream> writable = new ArrayList<>();
 
     public Http2Session(Http2Options options, ByteBufAllocator alloc, Listener listener) {
@@ -147,6 +149,16 @@ public final class Http2Session {
         return closeCause;
     }
 
+    /** Size of the HPACK block last encoded (by {@link #openStream} or {@link #writeTrailers}), for events. */
+    public int lastSentHeaderBytes() {
+        return lastSentHeaderBytes;
+    }
+
+    /** Size of the HPACK block of the headers being delivered now, for events (valid inside onHeaders). */
+    public int lastReceivedHeaderBytes() {
+        return lastReceivedHeaderBytes;
+    }
+
     // ---- sending ----
 
     /**
@@ -181,6 +193,7 @@ public final class Http2Session {
         ByteBuf block = alloc.buffer();
         try {
             encoder.encodeHeaders(id, headers, block);
+            lastSentHeaderBytes = block.readableBytes();
             ByteBuf out = out();
             int flags = endStream ? Frames.FLAG_END_STREAM : 0;
             int first = Math.min(block.readableBytes(), remoteMaxFrameSize);
@@ -554,6 +567,7 @@ public final class Http2Session {
     /** A complete header block arrived: decode it (always, to keep HPACK in step), then apply it. */
     private void headerBlockDone(int streamId, boolean endStream, ByteBuf block) {
         Http2Headers headers;
+        lastReceivedHeaderBytes = block.readableBytes();
         try {
             headers = decoder.decodeHeaders(streamId, block);
         } catch (Http2Exception.HeaderListSizeException e) {

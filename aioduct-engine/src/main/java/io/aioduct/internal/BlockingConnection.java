@@ -10,9 +10,14 @@ import java.util.concurrent.Executor;
  */
 public interface BlockingConnection extends PooledConnection {
 
+    /** What event listeners see of this connection. */
+    ConnectionTag tag();
+
     /**
      * Sends the request and waits for the response head on the calling thread. {@code complete} runs once
-     * when the exchange is over (body ended, aborted or failed); the lease goes back to the pool first.
+     * when an exchange whose response was handed out is over (body ended, aborted or failed); the lease
+     * goes back to the pool first. When this method throws instead, {@code complete} does not run: the
+     * caller decides between a retry and failing, and ends the exchange itself.
      *
      * @param blockingExecutor where async body reads run when the caller is not a virtual thread
      */

@@ -26,4 +26,9 @@ public interface ExchangeSpec {
 
     /** Largest body {@code bytes()} may buffer. */
     long maxBufferedBody();
+
+    /** The exchange's event bookkeeping, or null when the engine has no listener (check once, keep it). */
+    default @Nullable ExchangeEvents events() {
+        return null;
+    }
 }

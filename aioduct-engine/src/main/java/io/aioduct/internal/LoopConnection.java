@@ -9,6 +9,9 @@ import io.netty.channel.EventLoop;
  */
 public interface LoopConnection extends PooledConnection {
 
+    /** What event listeners see of this connection. */
+    ConnectionTag tag();
+
     /** The event loop that owns the connection. */
     EventLoop loop();
 

@@ -17,6 +17,7 @@ final class TlsHandshake {
 
     static CompletionStage<Transport> run(
             Transport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+        socket.observer().tlsStart();
         if (plain instanceof ChannelTransport ct) {
             return overChannel(ct.channel(), socket, contexts, config);
         }
@@ -41,11 +42,15 @@ final class TlsHandshake {
                 if (f.isSuccess()) {
                     // As after the TCP connect: reading resumes once the connection's handler is in place.
                     ch.config().setAutoRead(false);
-                    result.complete(new ChannelTransport(ch, TlsContexts.nullIfEmpty(tls.applicationProtocol())));
+                    String alpn = TlsContexts.nullIfEmpty(tls.applicationProtocol());
+                    socket.observer().tlsEnd(tls.engine().getSession().getProtocol(), alpn);
+                    result.complete(new ChannelTransport(ch, alpn));
                 } else {
                     ch.close();
-                    result.completeExceptionally(
-                            TlsFailures.classify(f.cause(), socket.host(), socket.port(), config.handshakeTimeout()));
+                    RuntimeException failure =
+                            TlsFailures.classify(f.cause(), socket.host(), socket.port(), config.handshakeTimeout());
+                    socket.observer().tlsFailed(failure);
+                    result.completeExceptionally(failure);
                 }
             });
         };
@@ -68,14 +73,14 @@ final class TlsHandshake {
                     (int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()));
             tls.startHandshake();
             plain.readTimeoutMillis(0);
-            return new SocketTransport(
-                    plain.channel(),
-                    tls.getInputStream(),
-                    tls.getOutputStream(),
-                    TlsContexts.nullIfEmpty(tls.getApplicationProtocol()));
+            String alpn = TlsContexts.nullIfEmpty(tls.getApplicationProtocol());
+            socket.observer().tlsEnd(tls.getSession().getProtocol(), alpn);
+            return new SocketTransport(plain.channel(), tls.getInputStream(), tls.getOutputStream(), alpn);
         } catch (IOException | RuntimeException e) {
             plain.close();
-            throw TlsFailures.classify(e, socket.host(), socket.port(), config.handshakeTimeout());
+            RuntimeException failure = TlsFailures.classify(e, socket.host(), socket.port(), config.handshakeTimeout());
+            socket.observer().tlsFailed(failure);
+            throw failure;
         }
     }
 }

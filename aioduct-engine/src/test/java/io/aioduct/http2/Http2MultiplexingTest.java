@@ -143,7 +143,9 @@ class Http2MultiplexingTest extends EngineTest {
 
             List<CompletableFuture<Response>> responses = sendHeld(client, h2, 8);
             List<H2ServerExchange> first = take(held, 5);
-            awaitTrue(() -> pending(engine) == 3, () -> "3 requests should wait in the pool: " + engine.poolStats());
+            awaitTrue(
+                    () -> pending(engine) == 3,
+                    () -> "3 requests should wait in the pool: " + engine.poolStats() + ", responses: " + responses);
             assertThat(held).as("no 6th stream while 5 are open").isEmpty();
             assertThat(h2.connectionsAccepted()).isEqualTo(1);
             assertThat(onlyPool(engine).max()).as("the HTTP/2 connection limit").isEqualTo(1);

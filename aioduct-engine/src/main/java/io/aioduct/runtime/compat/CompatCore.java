@@ -73,6 +73,22 @@ final class CompatCore {
         return scheduler.now();
     }
 
+    /**
+     * The base runtime's numbers as the compat runtime's own: every task runs on the base, so its threads,
+     * spawns and queues are ours; running tasks are the compat tasks not yet finished, and the compat
+     * (timer) thread counts as a thread.
+     */
+    io.aioduct.runtime.RuntimeStats stats() {
+        io.aioduct.runtime.RuntimeStats b = base.stats();
+        return new io.aioduct.runtime.RuntimeStats(
+                "compat",
+                Math.max(0, b.threads()) + (compatThread.isAlive() ? 1 : 0),
+                b.tasksSpawned(),
+                live.size(),
+                b.pendingTasks(),
+                b.cores());
+    }
+
     int countedTasks() {
         return idle.count();
     }

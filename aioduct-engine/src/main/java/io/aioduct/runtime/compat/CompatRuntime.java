@@ -383,6 +383,12 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
 
     // ---- RuntimeCompletion ----
 
+    /** See {@link io.aioduct.runtime.RuntimeStats}: the base runtime's threads and queues, this runtime's tasks. */
+    @Override
+    public io.aioduct.runtime.RuntimeStats stats() {
+        return core.stats();
+    }
+
     @Override
     public String name() {
         return core.name;

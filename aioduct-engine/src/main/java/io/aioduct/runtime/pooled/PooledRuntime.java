@@ -5,6 +5,7 @@ import io.aioduct.internal.Completions;
 import io.aioduct.internal.LoopSleep;
 import io.aioduct.internal.RuntimeThread;
 import io.aioduct.runtime.RuntimePoll;
+import io.aioduct.runtime.RuntimeStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoop;
@@ -15,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +49,9 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
     private final int ioThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder spawned = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger runningTasks =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private PooledRuntime(Builder b) {
         this.ioThreads = b.ioThreads;
@@ -111,7 +116,35 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         if (closed.get()) {
             throw new RejectedExecutionException("runtime " + name + " is closed");
         }
-        workers.execute(task);
+        spawned.increment();
+        runningTasks.incrementAndGet();
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    runningTasks.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            runningTasks.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * Threads alive now (event loops and workers), tasks spawned onto the workers, and tasks queued on the
+     * event loops ({@code pendingTasks}, summed over them) or on the workers' submission queue.
+     */
+    @Override
+    public RuntimeStats stats() {
+        int pending = workers.getQueuedSubmissionCount();
+        for (io.netty.util.concurrent.EventExecutor e : loops) {
+            if (e instanceof SingleThreadEventExecutor loop) pending += loop.pendingTasks();
+        }
+        int alive = 0;
+        for (Thread t : threads) if (t.isAlive()) alive++;
+        return new RuntimeStats("pooled", alive, spawned.sum(), runningTasks.get(), pending, java.util.List.of());
     }
 
     @Override

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@code aioduct-uring-core-N}. Never block on them. Thread-safe. Whoever creates it
  * closes it.
  */
-public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
+public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.aioduct.internal.CoreCounters {
     private static final Logger log = LoggerFactory.getLogger(IoUringRuntime.class);
 
     private final MultiThreadIoEventLoopGroup[] groups;
@@ -51,6 +51,14 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder spawned = new java.util.concurrent.atomic.LongAdder();
+    /**
+     * Per core, requests served (slot 0) and connections owned (slot 1), every {@link #STRIDE} longs so
+     * cores do not share a cache line.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray served;
+
+    private static final int STRIDE = 8;
 
     private IoUringRuntime(Builder b) {
         Throwable cause = b.simulatedCause != null ? b.simulatedCause : IoUring.unavailabilityCause();
@@ -77,6 +85,7 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
         }
         this.groups = new MultiThreadIoEventLoopGroup[b.cores];
         this.loops = new EventLoop[b.cores];
+        this.served = new java.util.concurrent.atomic.AtomicLongArray(b.cores * STRIDE);
         for (int i = 0; i < b.cores; i++) {
             groups[i] = new MultiThreadIoEventLoopGroup(
                     1, RuntimeThread.factory("aioduct-uring-core-" + i, false, this, i, true, threads), handlers);
@@ -125,7 +134,45 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime {
         if (closed.get()) {
             throw new RejectedExecutionException("runtime " + name + " is closed");
         }
+        spawned.increment();
         loops[core].execute(task);
+    }
+
+    @Override
+    public void requestServed(int core) {
+        served.incrementAndGet(core * STRIDE);
+    }
+
+    @Override
+    public void connectionOpened(int core) {
+        served.incrementAndGet(core * STRIDE + 1);
+    }
+
+    @Override
+    public void connectionClosed(int core) {
+        served.decrementAndGet(core * STRIDE + 1);
+    }
+
+    /**
+     * Per core: tasks queued on its loop, the connections it owns (open ones, as an engine on this
+     * runtime reports them) and the exchanges it finished. {@code tasksRunning} is the tasks queued over all cores:
+     * a task on a loop runs to completion at once, so queued is what is "spawned and not finished".
+     */
+    @Override
+    public io.aioduct.runtime.RuntimeStats stats() {
+        java.util.List<io.aioduct.runtime.RuntimeStats.CoreStats> cores = new java.util.ArrayList<>(loops.length);
+        int pending = 0;
+        for (int i = 0; i < loops.length; i++) {
+            int queued = loops[i] instanceof io.netty.util.concurrent.SingleThreadEventExecutor loop
+                    ? loop.pendingTasks()
+                    : 0;
+            pending += queued;
+            int connections = (int) served.get(i * STRIDE + 1);
+            cores.add(new io.aioduct.runtime.RuntimeStats.CoreStats(i, queued, connections, served.get(i * STRIDE)));
+        }
+        int alive = 0;
+        for (Thread t : threads) if (t.isAlive()) alive++;
+        return new io.aioduct.runtime.RuntimeStats("io-uring", alive, spawned.sum(), pending, pending, cores);
     }
 
     @Override

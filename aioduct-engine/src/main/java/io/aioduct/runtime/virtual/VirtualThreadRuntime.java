@@ -36,6 +36,7 @@ public final class VirtualThreadRuntime implements RuntimePoll {
     private final Condition idle = lock.newCondition();
     private final java.util.Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<Thread> timerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder spawned = new java.util.concurrent.atomic.LongAdder();
 
     private VirtualThreadRuntime(String prefix) {
         this.threads = Thread.ofVirtual().name(prefix + "-", 0).factory();
@@ -87,7 +88,21 @@ public final class VirtualThreadRuntime implements RuntimePoll {
             running.remove(t);
             throw new RejectedExecutionException("runtime " + name() + " is closed");
         }
+        spawned.increment();
         t.start();
+    }
+
+    /**
+     * {@code threads}: the virtual threads it started that are still running (each spawned task is one),
+     * plus its timer thread. No event loops, so no pending tasks.
+     */
+    @Override
+    public io.aioduct.runtime.RuntimeStats stats() {
+        int tasks = running.size();
+        int timers = 0;
+        for (Thread t : timerThreads) if (t.isAlive()) timers++;
+        return new io.aioduct.runtime.RuntimeStats(
+                "virtual", tasks + timers, spawned.sum(), tasks, 0, java.util.List.of());
     }
 
     /** Number of spawned tasks still running. */

@@ -1,0 +1,33 @@
+package io.aioduct.connect;
+
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Told what a connector does while it opens one connection: each TCP connect attempt (one per address
+ * tried) and the TLS handshake. The engine puts one into the {@link SocketConfig} it passes to a
+ * connector when an {@link io.aioduct.event.EventListener} is set; a custom connector should report its
+ * attempts to {@link SocketConfig#observer()} the same way. Calls arrive in order, on the connecting
+ * thread; the observer measures time itself. Implementations must not throw.
+ */
+public interface ConnectObserver {
+
+    /** Observes nothing: the default, and what connectors see when no listener is set. */
+    ConnectObserver NONE = new ConnectObserver() {};
+
+    default void connectStart(InetSocketAddress address) {}
+
+    default void connectEnd(InetSocketAddress address) {}
+
+    default void connectFailed(InetSocketAddress address, Throwable error) {}
+
+    default void tlsStart() {}
+
+    /**
+     * @param tlsProtocol the negotiated TLS version ({@code "TLSv1.3"})
+     * @param applicationProtocol what ALPN chose, or null when the server chose none
+     */
+    default void tlsEnd(String tlsProtocol, @Nullable String applicationProtocol) {}
+
+    default void tlsFailed(Throwable error) {}
+}
