@@ -176,7 +176,7 @@ class AioductMetricsTest extends NoLeaks {
         });
     }
 
-    /** Needs the runtimes to fill RuntimeCompletion.stats() (the event wiring); until then they read NaN. */
+    /** The runtime gauges show what RuntimeCompletion.stats() reports, never NaN for the built-in runtimes. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
     void runtimeGaugesReadTheRuntimesStats(String kind) {
@@ -286,7 +286,7 @@ class AioductMetricsTest extends NoLeaks {
         });
     }
 
-    /** Needs the engine to emit events (the event wiring); the listener logic itself is MetricsEventListenerTest's. */
+    /** From the engine's own events, end to end; MetricsEventListenerTest covers every event's mapping. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
     void aDirectRequestIsTimedByTemplateAndItsPhasesAreRecorded(String kind) {
@@ -336,7 +336,6 @@ class AioductMetricsTest extends NoLeaks {
         });
     }
 
-    /** Needs the engine to emit events (the event wiring). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
     void aRefusedConnectionIsAConnectErrorAndAFailedConnect(String kind) {
