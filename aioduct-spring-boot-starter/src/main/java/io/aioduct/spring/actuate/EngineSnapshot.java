@@ -5,9 +5,9 @@ import io.aioduct.engine.HttpEngineLocal;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeCompletion;
 import io.aioduct.runtime.RuntimeLocal;
-import io.aioduct.runtime.compat.CompatRuntime;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
+import io.aioduct.spring.autoconfigure.RuntimeKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,14 +116,7 @@ public record EngineSnapshot(RuntimeInfo runtime, long inFlight, int maxPendingA
 
     /** The runtime kind as {@code aioduct.runtime.kind} names it, or {@code compat}. */
     static String kind(RuntimeCompletion runtime) {
-        return switch (runtime) {
-            case PooledRuntime p -> "pooled";
-            case VirtualThreadRuntime v -> "virtual";
-            case CompatRuntime c -> "compat";
-            // Matched by name so that io_uring's classes never load here.
-            default ->
-                runtime.getClass().getName().equals("io.aioduct.runtime.uring.IoUringRuntime") ? "io-uring" : "custom";
-        };
+        return RuntimeKind.tagOf(runtime);
     }
 
     /** Asks the core's own loop for its thread name; a core too busy to answer within a second shows null. */

@@ -3,27 +3,35 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.spring.http.SslBundleEngines;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.client.RestClient;
 
 /**
  * The engine and the client: one {@link HttpEngine} (its runtime, threads and pools) created once from
  * the {@code aioduct.*} properties and closed with the context, and one {@link AioductClient} on it
  * that every Spring HTTP client shares. Each bean backs off when the application defines its own. The
  * {@link SslBundleEngines} bean makes the engines for SSL bundles in Spring Boot's HTTP client settings,
- * on the same runtime, and closes them with the context.
+ * on the same runtime, and closes them with the context. Each {@code aioduct.clients.<name>} adds an engine
+ * and a client of its own ({@link AioductClients}, {@link NamedClientsRegistrar}).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AioductProperties.class)
+@Import(NamedClientsRegistrar.class)
 public final class AioductAutoConfiguration {
 
     /** Binds {@code aioduct.runtime.kind}, failing with the allowed values on anything else. */
@@ -36,6 +44,12 @@ public final class AioductAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AioductClient aioductClient(
+            HttpEngine engine, AioductProperties properties, ObjectProvider<AioductClientCustomizer> customizers) {
+        return client(engine, properties, customizers);
+    }
+
+    /** A client on {@code engine} with the {@code aioduct.*} client settings and the customizers applied. */
+    static AioductClient client(
             HttpEngine engine, AioductProperties properties, ObjectProvider<AioductClientCustomizer> customizers) {
         AioductProperties.Timeouts t = properties.getTimeouts();
         AioductClient.Builder builder = AioductClient.builder(engine)
@@ -55,6 +69,60 @@ public final class AioductAutoConfiguration {
         properties.getDefaultHeaders().forEach(builder::defaultHeader);
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * The default client and one more engine and client per {@code aioduct.clients.<name>}: each named engine is
+     * created now, like the default one, and closed with the context (see {@link AioductClients}).
+     */
+    @Bean(NamedClientsRegistrar.CLIENTS_BEAN)
+    @ConditionalOnMissingBean
+    AioductClients aioductClients(
+            AioductClient client,
+            HttpEngine engine,
+            SslBundleEngines sslBundleEngines,
+            AioductProperties properties,
+            Environment environment,
+            ResourceLoader resourceLoader,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<AioductEngineConfigCustomizer> engineCustomizers,
+            ObjectProvider<AioductEngineObserver> observers,
+            ObjectProvider<AioductClientCustomizer> clientCustomizers,
+            ObjectProvider<RestClient.Builder> restClientBuilders,
+            ObjectProvider<HttpClientSettings> httpClientSettings) {
+        Map<String, AioductClients.Named> clients = new LinkedHashMap<>();
+        clients.put(AioductClients.DEFAULT, new AioductClients.Named(client, engine, sslBundleEngines, null));
+        Duration grace = properties.getShutdown().getGrace();
+        try {
+            for (Map.Entry<String, AioductProperties.NamedClient> e :
+                    properties.getClients().entrySet()) {
+                EngineFactory factory = new EngineFactory(
+                        properties, environment, resourceLoader.getClassLoader(), sslBundles.getIfAvailable());
+                ManagedEngines managed = new ManagedEngines(grace);
+                HttpEngine named = managed.own(
+                        factory.createNamed(
+                                e.getKey(),
+                                e.getValue().getRuntime(),
+                                engineCustomizers.orderedStream().toList(),
+                                observers.orderedStream().toList()),
+                        factory.tlsBundle());
+                clients.put(
+                        e.getKey(),
+                        new AioductClients.Named(
+                                client(named, properties, clientCustomizers), named, managed, managed));
+            }
+        } catch (RuntimeException e) {
+            // A later engine failed to start: close the ones already running before the context gives up.
+            clients.values().forEach(n -> {
+                if (n.owned() != null) n.owned().destroy(System.nanoTime());
+            });
+            throw e;
+        }
+        return new AioductClients(
+                clients,
+                () -> restClientBuilders.getIfAvailable(RestClient::builder),
+                httpClientSettings::getIfAvailable,
+                grace);
     }
 
     /**
@@ -86,10 +154,15 @@ public final class AioductAutoConfiguration {
                 Environment environment,
                 ResourceLoader resourceLoader,
                 ObjectProvider<SslBundles> sslBundles,
-                ObjectProvider<AioductEngineConfigCustomizer> customizers) {
+                ObjectProvider<AioductEngineConfigCustomizer> customizers,
+                ObjectProvider<AioductEngineObserver> observers) {
             EngineFactory factory = new EngineFactory(
                     properties, environment, resourceLoader.getClassLoader(), sslBundles.getIfAvailable());
-            return engines.own(factory.create(customizers.orderedStream().toList()), factory.tlsBundle());
+            return engines.own(
+                    factory.create(
+                            customizers.orderedStream().toList(),
+                            observers.orderedStream().toList()),
+                    factory.tlsBundle());
         }
     }
 }

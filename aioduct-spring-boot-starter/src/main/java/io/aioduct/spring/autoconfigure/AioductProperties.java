@@ -51,6 +51,16 @@ public class AioductProperties implements Validator {
 
     private final Shutdown shutdown = new Shutdown();
 
+    /**
+     * More clients beside the default one, by name (lowercase letters, digits, dashes): each gets an engine of
+     * its own and an AioductClient bean <name>AioductClient, qualified by the name. Keys: <name>.runtime.kind
+     * (pooled, virtual or io-uring; required) and <name>.runtime.threads (event-loop threads; default one per
+     * available processor). Every other setting is the default client's.
+     */
+    private Map<String, NamedClient> clients = new LinkedHashMap<>();
+
+    private final Metrics metrics = new Metrics();
+
     public Runtime getRuntime() {
         return runtime;
     }
@@ -101,6 +111,18 @@ public class AioductProperties implements Validator {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public Map<String, NamedClient> getClients() {
+        return clients;
+    }
+
+    public void setClients(Map<String, NamedClient> clients) {
+        this.clients = clients;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */
@@ -484,6 +506,89 @@ public class AioductProperties implements Validator {
 
         public void setGrace(Duration grace) {
             this.grace = grace;
+        }
+    }
+
+    /** One named client: its own engine on the runtime it names. */
+    public static class NamedClient {
+
+        private final NamedRuntime runtime = new NamedRuntime();
+
+        public NamedRuntime getRuntime() {
+            return runtime;
+        }
+    }
+
+    /** The runtime of a named client's engine. */
+    public static class NamedRuntime {
+
+        /** The named client's runtime: pooled, virtual or io-uring. Required. */
+        private @Nullable RuntimeKind kind;
+
+        /**
+         * Event-loop threads of the named client's runtime (pooled: I/O threads, io-uring: cores); the
+         * virtual runtime ignores it. Default: one per available processor.
+         */
+        private @Nullable Integer threads;
+
+        public @Nullable RuntimeKind getKind() {
+            return kind;
+        }
+
+        public void setKind(@Nullable RuntimeKind kind) {
+            this.kind = kind;
+        }
+
+        public @Nullable Integer getThreads() {
+            return threads;
+        }
+
+        public void setThreads(@Nullable Integer threads) {
+            this.threads = threads;
+        }
+    }
+
+    /** The Micrometer binding: aioduct.* meters of every engine the starter creates (docs/metrics.md). */
+    public static class Metrics {
+
+        /** Whether the engines' aioduct.* meters are registered (needs micrometer-core and a MeterRegistry). */
+        private boolean enabled = true;
+
+        /**
+         * Most distinct origins tagged by remote.address per client; requests to further origins are tagged
+         * OTHER, so a client calling many hosts cannot explode the number of time series.
+         */
+        private int maxOrigins = 100;
+
+        /**
+         * Whether requests sent with an AioductClient bean directly are timed as aioduct.client.requests.
+         * Requests through Spring's RestClient, RestTemplate and WebClient never are: Spring records them as
+         * http.client.requests.
+         */
+        private boolean clientRequests = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxOrigins() {
+            return maxOrigins;
+        }
+
+        public void setMaxOrigins(int maxOrigins) {
+            this.maxOrigins = maxOrigins;
+        }
+
+        public boolean isClientRequests() {
+            return clientRequests;
+        }
+
+        public void setClientRequests(boolean clientRequests) {
+            this.clientRequests = clientRequests;
         }
     }
 }

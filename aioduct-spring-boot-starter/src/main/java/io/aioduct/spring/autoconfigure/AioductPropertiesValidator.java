@@ -51,6 +51,47 @@ final class AioductPropertiesValidator {
             reject(errors, "max-buffered-body-size", "must be 0 or more");
         }
         headers(errors, p.getDefaultHeaders(), p.getUserAgent());
+        clients(errors, p.getClients());
+        if (p.getMetrics().getMaxOrigins() < 1) {
+            reject(errors, "metrics.max-origins", "must be at least 1");
+        }
+    }
+
+    /** What a named client may be called: it becomes a tag value and part of a bean name. */
+    private static final java.util.regex.Pattern CLIENT_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]*");
+
+    private static void clients(Errors errors, Map<String, AioductProperties.NamedClient> clients) {
+        for (Map.Entry<String, AioductProperties.NamedClient> e : clients.entrySet()) {
+            String name = e.getKey();
+            String prefix = "clients." + name + ".";
+            if (!CLIENT_NAME.matcher(name).matches()) {
+                reject(
+                        errors,
+                        "clients." + name,
+                        "is not a valid client name: a name starts with a lowercase letter and has only lowercase "
+                                + "letters, digits and dashes (it becomes the bean name <name>AioductClient and the "
+                                + "metrics tag name=<name>)");
+                continue;
+            }
+            if (name.equals(AioductClients.DEFAULT)) {
+                reject(
+                        errors,
+                        "clients.default",
+                        "is reserved for the auto-configured client (aioduct.runtime.*); give the client another name");
+                continue;
+            }
+            AioductProperties.NamedRuntime runtime = e.getValue().getRuntime();
+            if (runtime.getKind() == null) {
+                reject(errors, prefix + "runtime.kind", "must be set: one of " + RuntimeKind.allowedValues());
+            }
+            Integer threads = runtime.getThreads();
+            if (threads != null && threads < 1) {
+                reject(
+                        errors,
+                        prefix + "runtime.threads",
+                        "must be at least 1 (or left unset for one per available processor)");
+            }
+        }
     }
 
     private static void compat(Errors errors, AioductProperties p) {
@@ -154,8 +195,8 @@ final class AioductPropertiesValidator {
         String field = beanPath(property);
         // "must be ..." follows the name after a space; "=true needs ..." follows it directly.
         String text = "aioduct." + property + (message.startsWith("=") ? "" : " ") + message;
-        if (field.contains("[")) {
-            // Map keys are not bean paths the BindingResult can read; report on the object.
+        if (field.contains("[") || field.startsWith("clients.")) {
+            // Map keys (headers, client names) are not bean paths the BindingResult can read; report on the object.
             errors.reject("aioduct.invalid", text);
         } else {
             errors.rejectValue(field, "aioduct.invalid", text);

@@ -3,6 +3,7 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.Aioduct;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.EventListener;
 import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.runtime.RuntimePoll;
@@ -80,13 +81,52 @@ final class EngineFactory {
     }
 
     /**
+     * The default engine, as {@code aioduct.runtime.*} and {@code aioduct.compat.*} choose.
+     *
      * @throws RuntimeUnavailableAtStartupException if io-uring was chosen and cannot run here
      */
-    HttpEngine create(List<AioductEngineConfigCustomizer> customizers) {
-        EngineConfig config = engineConfig(customizers);
-        RuntimeKind kind = kind();
-        Integer threads = properties.getRuntime().getThreads();
-        boolean compat = properties.getCompat().isEnabled();
+    HttpEngine create(List<AioductEngineConfigCustomizer> customizers, List<AioductEngineObserver> observers) {
+        return create(
+                AioductClients.DEFAULT,
+                kind(),
+                properties.getRuntime().getThreads(),
+                properties.getCompat().isEnabled(),
+                reason(),
+                customizers,
+                observers);
+    }
+
+    /**
+     * The engine of the named client {@code name} ({@code aioduct.clients.<name>.runtime.*}): never on a compat
+     * runtime; every other setting as the default engine's.
+     */
+    HttpEngine createNamed(
+            String name,
+            AioductProperties.NamedRuntime runtime,
+            List<AioductEngineConfigCustomizer> customizers,
+            List<AioductEngineObserver> observers) {
+        RuntimeKind kind = java.util.Objects.requireNonNull(runtime.getKind(), "runtime.kind"); // validated
+        return create(
+                name,
+                kind,
+                runtime.getThreads(),
+                false,
+                "aioduct.clients." + name + ".runtime.kind=" + kind,
+                customizers,
+                observers);
+    }
+
+    private HttpEngine create(
+            String name,
+            RuntimeKind kind,
+            @Nullable Integer threads,
+            boolean compat,
+            String reason,
+            List<AioductEngineConfigCustomizer> customizers,
+            List<AioductEngineObserver> observers) {
+        String runtimeTag = compat ? "compat" : kind.value();
+        EngineConfig config = withObservers(engineConfig(customizers), observers, name, runtimeTag);
+        String property = name.equals(AioductClients.DEFAULT) ? "aioduct" : "aioduct.clients." + name;
         HttpEngine engine = switch (kind) {
             case POOLED -> {
                 PooledRuntime.Builder runtime = PooledRuntime.builder();
@@ -98,7 +138,10 @@ final class EngineFactory {
             }
             case VIRTUAL -> {
                 if (threads != null) {
-                    log.info("aioduct.runtime.threads={} is ignored: the virtual runtime has no event loops", threads);
+                    log.info(
+                            "{}.runtime.threads={} is ignored: the virtual runtime has no event loops",
+                            property,
+                            threads);
                 }
                 yield compat
                         ? onCompat(VirtualThreadRuntime.create(COMPAT_THREADS), config)
@@ -110,16 +153,36 @@ final class EngineFactory {
                     throw new IllegalStateException("aioduct.compat.enabled=true cannot run on "
                             + "aioduct.runtime.kind=io-uring; choose pooled or virtual");
                 }
-                yield ioUring(config, threads);
+                yield ioUring(config, threads, property);
             }
         };
+        try {
+            observers.forEach(o -> o.engineCreated(name, runtimeTag, engine));
+        } catch (RuntimeException e) {
+            engine.close(java.time.Duration.ZERO);
+            if (!engine.runtime().isClosed()) engine.runtime().close(java.time.Duration.ZERO);
+            throw e;
+        }
         log.info(
-                "aioduct: {} runtime ({}) chosen by {}{}",
+                "aioduct: {}{} runtime ({}) chosen by {}{}",
+                name.equals(AioductClients.DEFAULT) ? "" : "client '" + name + "': ",
                 kind,
                 engine.runtime().name(),
-                reason(),
+                reason,
                 compat ? ", under a compat runtime (aioduct.compat.enabled=true)" : "");
         return engine;
+    }
+
+    /** {@code config} with the observers' listeners added to any listener a customizer set. */
+    private static EngineConfig withObservers(
+            EngineConfig config, List<AioductEngineObserver> observers, String name, String runtimeTag) {
+        EventListener listener = config.eventListener();
+        for (AioductEngineObserver o : observers) {
+            listener = CompositeEventListener.of(listener, o.eventListener(name, runtimeTag));
+        }
+        return listener == config.eventListener()
+                ? config
+                : config.toBuilder().eventListener(listener).build();
     }
 
     /**
@@ -136,11 +199,11 @@ final class EngineFactory {
         }
     }
 
-    private HttpEngine ioUring(EngineConfig config, @Nullable Integer threads) {
+    private HttpEngine ioUring(EngineConfig config, @Nullable Integer threads, String property) {
         boolean fallback = properties.getRuntime().getIoUringFallback() == IoUringFallback.EPOLL;
         if (!ClassUtils.isPresent(IO_URING_CLASS, classLoader)) {
             throw new RuntimeUnavailableAtStartupException(
-                    "aioduct.runtime.kind=io-uring cannot run: Netty's io_uring transport ("
+                    property + ".runtime.kind=io-uring cannot run: Netty's io_uring transport ("
                             + "io.netty:netty-transport-classes-io_uring) is not on the classpath",
                     "Add netty-transport-classes-io_uring and netty-transport-native-io_uring to the application, "
                             + "or set aioduct.runtime.kind to pooled or virtual (allowed: "
@@ -155,7 +218,7 @@ final class EngineFactory {
                     : "Set aioduct.runtime.io-uring-fallback=epoll to run thread-per-core on epoll, "
                             + "or set aioduct.runtime.kind to one of " + RuntimeKind.allowedValues();
             throw new RuntimeUnavailableAtStartupException(
-                    "aioduct.runtime.kind=io-uring cannot run here (aioduct.runtime.io-uring-fallback="
+                    property + ".runtime.kind=io-uring cannot run here (aioduct.runtime.io-uring-fallback="
                             + properties.getRuntime().getIoUringFallback() + "): " + e.getMessage(),
                     action,
                     e);

@@ -107,6 +107,11 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
 
     @Override
     public void destroy() {
+        destroy(System.nanoTime() + grace.toNanos());
+    }
+
+    /** Closes as {@link #destroy()} does, within the grace period ending at {@code deadline} ({@link System#nanoTime}). */
+    void destroy(long deadline) {
         List<HttpEngine> derived;
         HttpEngine owned;
         synchronized (this) {
@@ -114,7 +119,6 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
             derived = List.copyOf(bundleEngines.values());
             owned = ownsShared ? shared : null;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
         for (HttpEngine e : derived) {
             e.close(remaining(deadline, Duration.ZERO));
         }

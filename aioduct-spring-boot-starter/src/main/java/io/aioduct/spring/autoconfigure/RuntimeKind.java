@@ -1,5 +1,9 @@
 package io.aioduct.spring.autoconfigure;
 
+import io.aioduct.runtime.RuntimeCompletion;
+import io.aioduct.runtime.compat.CompatRuntime;
+import io.aioduct.runtime.pooled.PooledRuntime;
+import io.aioduct.runtime.virtual.VirtualThreadRuntime;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -41,12 +45,30 @@ public enum RuntimeKind {
             }
         }
         throw new IllegalArgumentException(
-                "'" + text + "' is not a runtime kind: aioduct.runtime.kind must be one of " + allowedValues());
+                "'" + text + "' is not a runtime kind: aioduct.runtime.kind (and aioduct.clients.<name>.runtime.kind) "
+                        + "must be one of " + allowedValues());
     }
 
     /** {@code pooled, virtual, io-uring}. */
     public static String allowedValues() {
         return Arrays.stream(values()).map(RuntimeKind::value).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The {@code runtime} tag and endpoint kind of a running runtime: {@code pooled}, {@code virtual}, {@code
+     * io-uring}, {@code compat}, or {@code custom} for a runtime the starter does not know.
+     */
+    public static String tagOf(RuntimeCompletion runtime) {
+        return switch (runtime) {
+            case PooledRuntime p -> POOLED.value;
+            case VirtualThreadRuntime v -> VIRTUAL.value;
+            case CompatRuntime c -> "compat";
+            // Matched by name so that io_uring's classes never load here.
+            default ->
+                runtime.getClass().getName().equals("io.aioduct.runtime.uring.IoUringRuntime")
+                        ? IO_URING.value
+                        : "custom";
+        };
     }
 
     private static String canonical(String text) {

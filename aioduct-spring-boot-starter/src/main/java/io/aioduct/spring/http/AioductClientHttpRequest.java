@@ -46,7 +46,8 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
 
     @Override
     protected ClientHttpResponse executeInternal(HttpHeaders headers, @Nullable Body body) throws IOException {
-        Request.Builder request = client.method(method.name(), uri);
+        Request.Builder request = client.method(method.name(), uri)
+                .attribute(AioductClientHttpRequestFactory.SPRING_CLIENT_ATTRIBUTE, Boolean.TRUE);
         SpringHeaders.copyTo(headers, request);
         AtomicReference<Exception> writerFailure = new AtomicReference<>();
         if (body != null) {

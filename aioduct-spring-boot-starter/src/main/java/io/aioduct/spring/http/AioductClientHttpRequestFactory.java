@@ -19,6 +19,14 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * java.net.ConnectException}) with the engine's exception as their cause.
  */
 public final class AioductClientHttpRequestFactory implements ClientHttpRequestFactory {
+    /**
+     * The {@link io.aioduct.Request#attribute request attribute} (value {@code Boolean.TRUE}) on every request
+     * sent by a Spring HTTP client through the starter's adapters (this factory and {@link
+     * AioductClientHttpConnector}): Spring observes those itself ({@code http.client.requests}), so the
+     * starter's engine request timer leaves them out. Redirect hops keep it.
+     */
+    public static final String SPRING_CLIENT_ATTRIBUTE = "io.aioduct.spring.client";
+
     private final AioductClient client;
 
     public AioductClientHttpRequestFactory(AioductClient client) {

@@ -40,7 +40,8 @@ final class AioductReactiveRequest extends AbstractClientHttpRequest {
         this.method = method;
         this.uri = uri;
         this.bufferFactory = bufferFactory;
-        this.request = client.method(method.name(), uri);
+        this.request = client.method(method.name(), uri)
+                .attribute(AioductClientHttpRequestFactory.SPRING_CLIENT_ATTRIBUTE, Boolean.TRUE);
     }
 
     @Override

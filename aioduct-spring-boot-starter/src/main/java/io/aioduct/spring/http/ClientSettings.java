@@ -1,6 +1,7 @@
 package io.aioduct.spring.http;
 
 import io.aioduct.AioductClient;
+import io.aioduct.engine.HttpEngine;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,8 @@ import org.springframework.boot.ssl.SslBundle;
  *   <li>connect timeout: the client's connect timeout;
  *   <li>read timeout: both the response timeout (until the response head) and the read timeout (silence
  *       between bytes), as Spring's other clients time both;
- *   <li>redirects: followed ({@link FollowRedirects}) unless {@code DONT_FOLLOW}, as with the JDK client;
+ *   <li>redirects: followed ({@link FollowRedirects}, reporting each to the engine's event listener) unless
+ *       {@code DONT_FOLLOW}, as with the JDK client;
  *   <li>cookie handling: a {@link CookieJar} per built client when {@code ENABLE} or {@code
  *       ENABLE_WHEN_POSSIBLE}; none by default;
  *   <li>SSL bundle: the client runs on the engine {@link SslBundleEngines} gives for the bundle (its
@@ -44,10 +46,13 @@ final class ClientSettings {
         }
         SslBundle bundle = s.sslBundle();
         AioductClient.Builder builder;
+        HttpEngine engine;
         if (bundle == null) {
+            engine = base.engine();
             builder = base.newBuilder();
         } else if (sslBundleEngines != null) {
-            builder = base.newBuilder(sslBundleEngines.engineFor(bundle));
+            engine = sslBundleEngines.engineFor(bundle);
+            builder = base.newBuilder(engine);
         } else {
             throw new IllegalStateException("aioduct cannot apply an SSL bundle here: this builder was made without "
                     + "SslBundleEngines, which gives the engine for a bundle. Use the auto-configured builder, pass "
@@ -62,7 +67,7 @@ final class ClientSettings {
             builder.responseTimeout(read).readTimeout(read);
         }
         if (s.redirects() != HttpRedirects.DONT_FOLLOW) {
-            builder.interceptor(new FollowRedirects());
+            builder.interceptor(new FollowRedirects(engine.config().eventListener()));
         }
         HttpCookieHandling cookies = s.cookieHandling();
         if (cookies == HttpCookieHandling.ENABLE || cookies == HttpCookieHandling.ENABLE_WHEN_POSSIBLE) {

@@ -7,12 +7,16 @@ import io.aioduct.Origin;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
+import io.aioduct.event.EventListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows redirects (301, 302, 303, 307, 308) the way browsers and the JDK client do: 303, and 301/302
@@ -22,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * changes. After {@value #MAX_REDIRECTS} hops the exchange fails.
  *
  * <p>Each redirect response's body is drained in the background when it is small (so its connection
- * can be reused) or closed otherwise. Stateless and thread-safe; it never blocks. Written against the engine's
+ * can be reused) or closed otherwise. Each redirect followed is reported to the listener it was given.
+ * Stateless and thread-safe; it never blocks. Written against the engine's
  * {@link Interceptor} alone, so it can move into the engine's policy chain unchanged.
  */
 public final class FollowRedirects implements Interceptor {
@@ -31,6 +36,24 @@ public final class FollowRedirects implements Interceptor {
 
     /** Redirect bodies up to this size are read and dropped so the connection stays reusable. */
     private static final long DRAIN_LIMIT = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(FollowRedirects.class);
+
+    private final EventListener listener;
+
+    /** Follows redirects, reporting none. */
+    public FollowRedirects() {
+        this(EventListener.NONE);
+    }
+
+    /**
+     * Follows redirects and reports each one it follows to {@code listener} ({@link EventListener#redirect}),
+     * normally the engine's own ({@code engine.config().eventListener()}), so redirects are counted with the
+     * engine's other events.
+     */
+    public FollowRedirects(EventListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
 
     @Override
     public CompletionStage<Response> intercept(Chain chain) {
@@ -55,6 +78,7 @@ public final class FollowRedirects implements Interceptor {
                 return CompletableFuture.failedFuture(new AioductException("too many redirects: gave up after "
                         + MAX_REDIRECTS + " hops, the last to " + next.uri() + " (from " + sent.uri() + ")"));
             }
+            reportRedirect(sent, response.status(), next);
             discard(response);
             return follow(chain, next, chain.proceed(next), hops + 1);
         });
@@ -102,7 +126,22 @@ public final class FollowRedirects implements Interceptor {
         copyHeaders(sent.headers(), next, !keepBody, !sameOrigin(sent.origin(), built.origin()));
         next.body(body);
         copyTimeouts(sent, next);
+        // Attributes describe the caller's request (its URI template, that a Spring client sent it): every hop keeps
+        // them.
+        sent.attributes().forEach(next::attribute);
         return next.build();
+    }
+
+    /** A listener's failure never stops the redirect (EventListener's rule, kept here as the engine keeps it). */
+    private void reportRedirect(Request sent, int status, Request next) {
+        try {
+            listener.redirect(sent, status, next.uri());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "aioduct: event listener {} failed on a redirect",
+                    listener.getClass().getName(),
+                    e);
+        }
     }
 
     private static void copyHeaders(HttpHeaders headers, Request.Builder next, boolean dropBody, boolean crossOrigin) {

@@ -140,7 +140,7 @@ class AioductActuatorTest extends NoLeaks {
                     awaitQuiet(context.getBean(HttpEngine.class));
 
                     EngineSnapshot snapshot =
-                            context.getBean(AioductEndpoint.class).engine();
+                            context.getBean(AioductEndpoint.class).engine("default");
                     assertThat(snapshot.runtime().kind()).isEqualTo(kind);
                     assertThat(snapshot.runtime().closed()).isFalse();
                     assertThat(snapshot.inFlight()).isZero();
@@ -178,7 +178,7 @@ class AioductActuatorTest extends NoLeaks {
                     awaitQuiet(context.getBean(HttpEngine.class));
 
                     EngineSnapshot snapshot =
-                            context.getBean(AioductEndpoint.class).engine();
+                            context.getBean(AioductEndpoint.class).engine("default");
                     assertThat(snapshot.runtime().kind()).isEqualTo("compat");
                     assertThat(snapshot.runtime().name()).startsWith("compat(").contains(kind);
                     assertThat(snapshot.pools())
@@ -190,7 +190,7 @@ class AioductActuatorTest extends NoLeaks {
     @Test
     void theSnapshotSerialisesAsAMapOfPlainValues() {
         runner.run(context -> {
-            EngineSnapshot snapshot = context.getBean(AioductEndpoint.class).engine();
+            EngineSnapshot snapshot = context.getBean(AioductEndpoint.class).engine("default");
             @SuppressWarnings("unchecked")
             Map<String, Object> json = new tools.jackson.databind.json.JsonMapper().convertValue(snapshot, Map.class);
             assertThat(json).containsKeys("runtime", "inFlight", "pools");

@@ -46,6 +46,16 @@ class NoNativeTransportTest extends NoLeaks {
                 });
     }
 
+    @Test
+    void aNamedIoUringClientFailsStartUpNamingItsPropertyAndTheDefaultEngineIsClosed() {
+        runner.withPropertyValues("aioduct.clients.edge.runtime.kind=io-uring").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(startupException(context.getStartupFailure()))
+                    .hasMessageContaining("aioduct.clients.edge.runtime.kind=io-uring cannot run here");
+        });
+        // NoLeaks: the default engine, started before the named one failed, left no thread behind.
+    }
+
     private static Throwable startupException(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RuntimeUnavailableAtStartupException) {

@@ -75,7 +75,7 @@ class ConfigurationReferenceTest {
                     .append(name)
                     .append(map ? ".<name>" : "")
                     .append("` | ")
-                    .append(values != null ? String.join(", ", values) : map ? "string" : type)
+                    .append(values != null ? String.join(", ", values) : map ? mapValues((String) p.get("type")) : type)
                     .append(" | ")
                     .append(def == null ? "" : "`" + def + "`")
                     .append(" | ")
@@ -98,6 +98,11 @@ class ConfigurationReferenceTest {
 
     private static List<?> list(Object value) {
         return value instanceof List<?> l ? l : List.of();
+    }
+
+    /** What a map property's entries take: a string, or an object whose keys the description names. */
+    private static String mapValues(String javaType) {
+        return javaType.endsWith("java.lang.String>") ? "string" : "object";
     }
 
     /** A reader's name for a metadata type. */

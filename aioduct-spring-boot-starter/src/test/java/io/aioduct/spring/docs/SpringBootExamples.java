@@ -6,6 +6,7 @@ import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.spring.autoconfigure.AioductAutoConfiguration;
 import io.aioduct.spring.autoconfigure.AioductClientCustomizer;
+import io.aioduct.spring.autoconfigure.AioductClients;
 import io.aioduct.spring.autoconfigure.AioductEngineConfigCustomizer;
 import io.aioduct.spring.autoconfigure.AioductHttpClientAutoConfiguration;
 import io.aioduct.spring.testing.NoLeaks;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -114,5 +116,43 @@ class SpringBootExamples extends NoLeaks {
                 .withPropertyValues("orders.url=" + server.uri(""), "aioduct.default-headers.X-Tenant=from-properties")
                 .run(context -> assertThat(context.getBean(OrderClient.class).order(42))
                         .isEqualTo("order 42 for from-properties"));
+    }
+
+    // tag::named-clients[]
+    @Service
+    static class Gateway {
+        private final AioductClient uring;
+        private final RestClient pooled;
+
+        Gateway(@Qualifier("uring") AioductClient uring, AioductClients clients) {
+            this.uring = uring; // the bean uringAioductClient
+            this.pooled = clients.restClientBuilder("default").build();
+        }
+
+        String viaUring(String url) {
+            try (Response r = uring.get(url).uriTemplate("/orders/{id}").execute()) {
+                return r.body().string();
+            }
+        }
+
+        String viaPooled(String url) {
+            return pooled.get().uri(url).retrieve().body(String.class);
+        }
+    }
+    // end::named-clients[]
+
+    @Test
+    void aGatewayComparesTwoRuntimesThroughNamedClients() {
+        runner.withBean(Gateway.class)
+                .withPropertyValues(
+                        "aioduct.clients.uring.runtime.kind=io-uring",
+                        "aioduct.clients.uring.runtime.threads=2",
+                        "aioduct.default-headers.X-Tenant=acme")
+                .run(context -> {
+                    Gateway gateway = context.getBean(Gateway.class);
+                    String url = server.uri("/orders/42");
+                    assertThat(gateway.viaUring(url)).isEqualTo("order 42 for acme");
+                    assertThat(gateway.viaPooled(url)).isEqualTo("order 42 for acme");
+                });
     }
 }

@@ -3,6 +3,10 @@ package io.aioduct.spring.actuate.autoconfigure;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.spring.actuate.AioductEndpoint;
 import io.aioduct.spring.autoconfigure.AioductAutoConfiguration;
+import io.aioduct.spring.autoconfigure.AioductClients;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,7 +26,13 @@ public final class AioductEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AioductEndpoint aioductEndpoint(HttpEngine engine) {
-        return new AioductEndpoint(engine);
+    AioductEndpoint aioductEndpoint(HttpEngine engine, ObjectProvider<AioductClients> clients) {
+        AioductClients all = clients.getIfAvailable();
+        if (all == null) {
+            return new AioductEndpoint(engine);
+        }
+        Map<String, HttpEngine> engines = new LinkedHashMap<>();
+        all.names().forEach(name -> engines.put(name, all.engine(name)));
+        return new AioductEndpoint(engines);
     }
 }
