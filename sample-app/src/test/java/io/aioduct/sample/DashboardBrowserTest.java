@@ -8,8 +8,10 @@ import io.aioduct.sample.testing.RuntimeTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -42,94 +44,137 @@ class DashboardBrowserTest {
             """;
 
     private static Browser browser;
+    private static List<RuntimeTarget> targets;
 
     @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start(1400, 1250);
+    static void start() throws Exception {
+        targets = RuntimeTarget.startCompare();
+        browser = Browser.start(1400, 1600);
     }
 
     @AfterAll
-    static void closeBrowser() throws Exception {
-        browser.close();
+    static void close() throws Exception {
+        try {
+            browser.close();
+        } finally {
+            targets.get(0).app().close();
+        }
         Quiet.assertNothingLeft();
+    }
+
+    private static RuntimeTarget target(String runtime) {
+        return targets.stream()
+                .filter(t -> t.runtime().equals(runtime))
+                .findFirst()
+                .orElseThrow();
     }
 
     @ParameterizedTest
     @CsvSource({"pooled, rest-client", "virtual, web-client", "io-uring, http-interface"})
     void shortLoadChartsNonZeroDataForTheChosenRuntime(String runtime, String via) throws Exception {
-        RuntimeTarget target = RuntimeTarget.start(runtime);
-        try {
-            browser.navigate(target.app().url("/?client=" + target.client()));
-            await(
-                    "the page polled the app",
-                    Duration.ofSeconds(20),
-                    () -> browser.execute("return window.aioductDashboard && window.aioductDashboard.polls > 0")
-                            .asBoolean());
-            browser.execute("document.getElementById('via').value = arguments[0]", via);
-            browser.typeInto("concurrency", "8");
-            browser.typeInto("duration", "3");
-            browser.clickById("start");
+        RuntimeTarget target = target(runtime);
+        browser.navigate(target.app().url("/?client=" + target.client()));
+        await(
+                "the page polled the app",
+                Duration.ofSeconds(20),
+                () -> browser.execute("return window.aioductDashboard && window.aioductDashboard.polls > 0")
+                        .asBoolean());
+        browser.execute("document.getElementById('via').value = arguments[0]", via);
+        browser.typeInto("concurrency", "8");
+        browser.typeInto("duration", "3");
+        browser.clickById("start");
 
-            await(
-                    "the load started",
-                    Duration.ofSeconds(10),
-                    () -> "running"
-                            .equals(browser.execute(CHARTED).path("status").asString()));
-            browser.screenshot(SCREENSHOTS.resolve("dashboard-" + runtime + "-running.png"));
-            await(
-                    "the load finished by itself",
-                    Duration.ofSeconds(30),
-                    () -> "finished"
-                            .equals(browser.execute(CHARTED).path("status").asString()));
-            // One more poll after the end, so the last counts are in.
-            long polls = browser.execute(CHARTED).path("polls").asLong();
-            await(
-                    "one more poll",
-                    Duration.ofSeconds(10),
-                    () -> browser.execute(CHARTED).path("polls").asLong() > polls + 1);
+        await(
+                "the load started",
+                Duration.ofSeconds(10),
+                () -> "running".equals(browser.execute(CHARTED).path("status").asString()));
+        browser.screenshot(SCREENSHOTS.resolve("dashboard-" + runtime + "-running.png"));
+        await(
+                "the load finished by itself",
+                Duration.ofSeconds(30),
+                () -> "finished".equals(browser.execute(CHARTED).path("status").asString()));
+        // One more poll after the end, so the last counts are in.
+        long polls = browser.execute(CHARTED).path("polls").asLong();
+        await(
+                "one more poll",
+                Duration.ofSeconds(10),
+                () -> browser.execute(CHARTED).path("polls").asLong() > polls + 1);
 
-            JsonNode charted = browser.execute(CHARTED);
-            Path shot = SCREENSHOTS.resolve("dashboard-" + runtime + ".png");
-            browser.screenshot(shot);
-            assertThat(Files.size(shot)).isPositive();
+        JsonNode charted = browser.execute(CHARTED);
+        Path shot = SCREENSHOTS.resolve("dashboard-" + runtime + ".png");
+        browser.screenshot(shot);
+        assertThat(Files.size(shot)).isPositive();
 
-            assertThat(charted.path("client").asString()).isEqualTo(target.client());
-            assertThat(charted.path("runtime").asString()).startsWith(runtime);
-            JsonNode run = charted.path("run");
-            assertThat(run.path("via").asString()).isEqualTo(via);
-            assertThat(run.path("concurrency").asInt()).isEqualTo(8);
-            assertThat(run.path("durationSeconds").asInt()).isEqualTo(3);
-            assertThat(run.path("elapsedMs").asLong()).isGreaterThanOrEqualTo(3000);
-            assertThat(run.path("requests").asLong()).isPositive();
-            assertThat(charted.path("shownRequests").asString())
-                    .isEqualTo(run.path("requests").asString());
-            assertThat(charted.path("throughput").asDouble())
-                    .as(charted.toString())
-                    .isPositive();
-            assertThat(charted.path("p50").asDouble()).as(charted.toString()).isPositive();
-            assertThat(charted.path("p99").asDouble())
-                    .isGreaterThanOrEqualTo(charted.path("p50").asDouble());
-            assertThat(charted.path("throughputCanvas").asDouble()).isPositive();
-            assertThat(charted.path("latencyCanvas").asDouble()).isPositive();
-            // The starter's aioduct.connections gauges for this client: the pool held connections.
-            assertThat(charted.path("active").asDouble() + charted.path("idle").asDouble())
-                    .as("connections charted: " + charted)
-                    .isPositive();
-            assertThat(charted.path("connectionsCanvas").asDouble()).isPositive();
-            if (runtime.equals("io-uring")) {
-                // Per-core aioduct.core.requests: some core served requests.
-                assertThat(charted.path("cores").properties())
-                        .as("cores charted: " + charted)
-                        .isNotEmpty();
-                double busiest = 0;
-                for (var core : charted.path("cores").properties()) {
-                    busiest = Math.max(busiest, core.getValue().asDouble());
-                }
-                assertThat(busiest).isPositive();
+        assertThat(charted.path("client").asString()).isEqualTo(target.client());
+        assertThat(charted.path("runtime").asString()).startsWith(runtime);
+        JsonNode run = charted.path("run");
+        assertThat(run.path("via").asString()).isEqualTo(via);
+        assertThat(run.path("concurrency").asInt()).isEqualTo(8);
+        assertThat(run.path("durationSeconds").asInt()).isEqualTo(3);
+        assertThat(run.path("elapsedMs").asLong()).isGreaterThanOrEqualTo(3000);
+        assertThat(run.path("requests").asLong()).isPositive();
+        assertThat(charted.path("shownRequests").asString())
+                .isEqualTo(run.path("requests").asString());
+        assertThat(charted.path("throughput").asDouble()).as(charted.toString()).isPositive();
+        assertThat(charted.path("p50").asDouble()).as(charted.toString()).isPositive();
+        assertThat(charted.path("p99").asDouble())
+                .isGreaterThanOrEqualTo(charted.path("p50").asDouble());
+        assertThat(charted.path("throughputCanvas").asDouble()).isPositive();
+        assertThat(charted.path("latencyCanvas").asDouble()).isPositive();
+        // The starter's aioduct.connections gauges for this client: the pool held connections.
+        assertThat(charted.path("active").asDouble() + charted.path("idle").asDouble())
+                .as("connections charted: " + charted)
+                .isPositive();
+        assertThat(charted.path("connectionsCanvas").asDouble()).isPositive();
+        if (runtime.equals("io-uring")) {
+            // Per-core aioduct.core.requests: some core served requests.
+            assertThat(charted.path("cores").properties())
+                    .as("cores charted: " + charted)
+                    .isNotEmpty();
+            double busiest = 0;
+            for (var core : charted.path("cores").properties()) {
+                busiest = Math.max(busiest, core.getValue().asDouble());
             }
-        } finally {
-            target.app().close();
+            assertThat(busiest).isPositive();
         }
+    }
+
+    @Test
+    void startOnEveryClientChartsThemSideBySide() throws Exception {
+        browser.navigate(targets.get(0).app().url("/"));
+        await(
+                "the page polled the app",
+                Duration.ofSeconds(20),
+                () -> browser.execute("return window.aioductDashboard && window.aioductDashboard.polls > 0")
+                        .asBoolean());
+        browser.typeInto("concurrency", "4");
+        browser.typeInto("duration", "3");
+        browser.clickById("start-all");
+        String allFinished = """
+                const all = Object.values(window.aioductDashboard.clients);
+                return all.length > 1 && all.every(c => c.run && c.run.state === 'finished');
+                """;
+        await(
+                "every client's load finished",
+                Duration.ofSeconds(40),
+                () -> browser.execute(allFinished).asBoolean());
+        Thread.sleep(1200); // one more poll after the end
+        browser.execute("document.getElementById('side-by-side').scrollIntoView()");
+        browser.screenshot(SCREENSHOTS.resolve("dashboard-compare.png"));
+        JsonNode peaks = browser.execute("""
+                const peaks = {};
+                for (const [name, c] of Object.entries(window.aioductDashboard.clients)) {
+                  peaks[name] = c.series.throughput.reduce((a, b) => Math.max(a, b), 0);
+                }
+                peaks.canvas = Number(document.getElementById('chart-compare-throughput').dataset.max || 0);
+                return peaks;
+                """);
+        for (String runtime : RuntimeTarget.RUNTIMES) {
+            assertThat(peaks.path(target(runtime).client()).asDouble())
+                    .as("throughput charted for " + runtime + ": " + peaks)
+                    .isPositive();
+        }
+        assertThat(peaks.path("canvas").asDouble()).isPositive();
     }
 
     private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)

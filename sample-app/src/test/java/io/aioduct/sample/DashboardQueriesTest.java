@@ -78,15 +78,11 @@ class DashboardQueriesTest {
         }
         assertThat(queried).allMatch(name -> name.startsWith("aioduct_"), "an aioduct_ metric");
 
-        Set<String> exposed = new TreeSet<>();
-        for (String runtime : RuntimeTarget.RUNTIMES) {
-            RuntimeTarget target = RuntimeTarget.start(runtime);
-            try {
-                Traffic.drive(target);
-                exposed.addAll(scrapedNames(target.app()));
-            } finally {
-                target.app().close();
-            }
+        Set<String> exposed;
+        List<RuntimeTarget> targets = RuntimeTarget.startCompare();
+        try (SampleApp app = targets.get(0).app()) {
+            targets.forEach(Traffic::drive);
+            exposed = scrapedNames(app);
         }
         Quiet.assertNothingLeft();
         assertThat(exposed).as("names a live scrape exposes").containsAll(queried);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aioduct.sample.testing.PrometheusServer;
 import io.aioduct.sample.testing.Quiet;
 import io.aioduct.sample.testing.RuntimeTarget;
+import io.aioduct.sample.testing.SampleApp;
 import io.aioduct.sample.testing.Traffic;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * End to end: the sample app on every runtime, a real Prometheus scraping their management ports on loopback,
+ * End to end: the sample app with a client on every runtime ({@code compare} profile), a real Prometheus scraping their management ports on loopback,
  * requests driven through every gateway, and Prometheus's HTTP API answering with the aioduct series and the
  * labels the dashboard filters on.
  */
@@ -23,11 +23,8 @@ class PrometheusEndToEndTest {
 
     @Test
     void aioductSeriesArriveInPrometheusWithTheirLabelsForEveryRuntime() throws Exception {
-        List<RuntimeTarget> targets = new ArrayList<>();
-        try {
-            for (String runtime : RuntimeTarget.RUNTIMES) {
-                targets.add(RuntimeTarget.start(runtime));
-            }
+        List<RuntimeTarget> targets = RuntimeTarget.startCompare();
+        try (SampleApp app = targets.get(0).app()) {
             List<String> scraped = targets.stream()
                     .map(t -> "127.0.0.1:" + t.app().managementPort())
                     .distinct()
@@ -70,8 +67,6 @@ class PrometheusEndToEndTest {
                     }
                 }
             }
-        } finally {
-            targets.forEach(t -> t.app().close());
         }
         Quiet.assertNothingLeft();
     }

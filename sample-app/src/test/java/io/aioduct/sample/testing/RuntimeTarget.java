@@ -1,6 +1,5 @@
 package io.aioduct.sample.testing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,10 +12,17 @@ public record RuntimeTarget(String runtime, SampleApp app, String client) {
 
     public static final List<String> RUNTIMES = List.of("pooled", "virtual", "io-uring");
 
-    /** One app on {@code runtime}: its default client runs there. */
-    public static RuntimeTarget start(String runtime, String... args) {
-        List<String> all = new ArrayList<>(List.of("--aioduct.runtime.kind=" + runtime));
-        all.addAll(List.of(args));
-        return new RuntimeTarget(runtime, SampleApp.start(all.toArray(String[]::new)), "default");
+    /**
+     * The app with the {@code compare} profile: one named client per runtime, each named after its runtime, so
+     * one app serves every runtime side by side.
+     */
+    public static List<RuntimeTarget> startCompare(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "--spring.profiles.active=compare";
+        System.arraycopy(args, 0, all, 1, args.length);
+        SampleApp app = SampleApp.start(all);
+        return RUNTIMES.stream()
+                .map(runtime -> new RuntimeTarget(runtime, app, runtime))
+                .toList();
     }
 }
