@@ -8,7 +8,9 @@ import java.util.List;
  * @param kind {@code pooled}, {@code virtual}, {@code io-uring} or {@code compat} (a custom runtime names itself)
  * @param threads platform threads the runtime owns now (for {@code virtual}: carrier-independent, the
  *     virtual threads it started and that are alive)
- * @param tasksSpawned tasks spawned since the runtime started (requests included)
+ * @param tasksSpawned tasks spawned since the runtime started ({@code spawnSend}, {@code spawnLocal}, the
+ *     runtime's executor). Exchanges an engine drives on its event loops, or on the caller's own thread,
+ *     are not tasks: count them with the engine's events or, on io_uring, {@link CoreStats#requestsServed}
  * @param tasksRunning tasks spawned and not yet finished
  * @param pendingTasks tasks queued on event loops and not yet started (0 where there are none)
  * @param cores one entry per io_uring core; empty on other runtimes

@@ -54,7 +54,7 @@ final class EngineMeters {
                         "aioduct.runtime.tasks.spawned",
                         runtime,
                         r -> count(r.stats().tasksSpawned()))
-                .description("Tasks spawned since the runtime started (requests included)")
+                .description("Tasks spawned on the runtime since it started (not exchanges driven on event loops)")
                 .tags(common)
                 .register(registry);
         if (runtime instanceof RuntimeLocal local) {
