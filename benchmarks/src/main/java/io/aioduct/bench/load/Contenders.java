@@ -354,23 +354,33 @@ public final class Contenders {
         }
     }
 
-    /** Helidon's WebClient is blocking by design (made for virtual threads). */
+    /**
+     * Helidon's WebClient is blocking by design (made for virtual threads). For h2c its HTTP/2 client,
+     * with prior knowledge (the general WebClient would try an upgrade, which nginx does not do).
+     */
     static final class Helidon implements Contender {
-        private final io.helidon.webclient.api.WebClient client;
+        private final io.helidon.webclient.api.HttpClient<?> client;
+        private final AutoCloseable closer;
 
         Helidon(Protocol p, int max) {
-            var b = io.helidon.webclient.api.WebClient.builder()
-                    .shareConnectionCache(false)
-                    .connectionCacheSize(max);
             if (p == Protocol.H2C) {
-                b.addProtocolConfig(io.helidon.webclient.http2.Http2ClientProtocolConfig.builder()
+                var c = io.helidon.webclient.http2.Http2Client.builder()
+                        .shareConnectionCache(false)
+                        .protocolConfig(io.helidon.webclient.http2.Http2ClientProtocolConfig.builder()
                                 .priorKnowledge(true)
                                 .build())
-                        .addProtocolPreference(List.of("h2"));
+                        .build();
+                client = c;
+                closer = c::closeResource;
             } else {
-                b.addProtocolPreference(List.of("http/1.1"));
+                var c = io.helidon.webclient.api.WebClient.builder()
+                        .shareConnectionCache(false)
+                        .connectionCacheSize(max)
+                        .addProtocolPreference(List.of("http/1.1"))
+                        .build();
+                client = c;
+                closer = c::closeResource;
             }
-            client = b.build();
         }
 
         @Override
@@ -392,8 +402,8 @@ public final class Contenders {
         }
 
         @Override
-        public void close() {
-            client.closeResource();
+        public void close() throws Exception {
+            closer.close();
         }
     }
 

@@ -26,6 +26,11 @@ final class WorkerProcess implements Runner {
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
+        // For profiling a run, e.g. AIODUCT_BENCH_WORKER_OPTS=-XX:StartFlightRecording=filename=/tmp/w-%p.jfr
+        String extra = System.getenv("AIODUCT_BENCH_WORKER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
