@@ -35,9 +35,9 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.core.publisher.Mono;
 
 /**
  * Every contender by name, each configured the same way where the client allows: up to {@code
@@ -55,9 +55,21 @@ public final class Contenders {
     private static final Map<String, Entry> ALL = new LinkedHashMap<>();
 
     static {
-        ALL.put("aioduct-pooled", new Entry((p, max) -> new AioductAsync(Aioduct.pooled(aioduct(p, max)), max), List.of(Protocol.H1, Protocol.H2C)));
-        ALL.put("aioduct-io-uring", new Entry((p, max) -> new AioductAsync(Aioduct.ioUring(aioduct(p, max)), max), List.of(Protocol.H1, Protocol.H2C)));
-        ALL.put("aioduct-virtual", new Entry((p, max) -> new AioductBlocking(Aioduct.virtualThreads(aioduct(p, max))), List.of(Protocol.H1, Protocol.H2C)));
+        ALL.put(
+                "aioduct-pooled",
+                new Entry(
+                        (p, max) -> new AioductAsync(Aioduct.pooled(aioduct(p, max)), max),
+                        List.of(Protocol.H1, Protocol.H2C)));
+        ALL.put(
+                "aioduct-io-uring",
+                new Entry(
+                        (p, max) -> new AioductAsync(Aioduct.ioUring(aioduct(p, max)), max),
+                        List.of(Protocol.H1, Protocol.H2C)));
+        ALL.put(
+                "aioduct-virtual",
+                new Entry(
+                        (p, max) -> new AioductBlocking(Aioduct.virtualThreads(aioduct(p, max))),
+                        List.of(Protocol.H1, Protocol.H2C)));
         ALL.put("reactor-netty", new Entry(ReactorNetty::new, List.of(Protocol.H1, Protocol.H2C)));
         ALL.put("jdk", new Entry(Jdk::new, List.of(Protocol.H1)));
         ALL.put("apache5-async", new Entry(Apache::new, List.of(Protocol.H1, Protocol.H2C)));
@@ -65,7 +77,9 @@ public final class Contenders {
         ALL.put("helidon4", new Entry(Helidon::new, List.of(Protocol.H1, Protocol.H2C)));
         ALL.put("okhttp4", new Entry(OkHttp::new, List.of(Protocol.H1, Protocol.H2C)));
         // Spring's RestClient on each request factory (blocking, HTTP/1.1).
-        ALL.put("spring-aioduct-virtual", new Entry((p, max) -> spring(p, "aioduct-virtual", max), List.of(Protocol.H1)));
+        ALL.put(
+                "spring-aioduct-virtual",
+                new Entry((p, max) -> spring(p, "aioduct-virtual", max), List.of(Protocol.H1)));
         ALL.put("spring-aioduct-pooled", new Entry((p, max) -> spring(p, "aioduct-pooled", max), List.of(Protocol.H1)));
         ALL.put("spring-jdk", new Entry((p, max) -> spring(p, "jdk", max), List.of(Protocol.H1)));
         ALL.put("spring-reactor", new Entry((p, max) -> spring(p, "reactor", max), List.of(Protocol.H1)));
@@ -97,9 +111,10 @@ public final class Contenders {
 
     static EngineConfig aioduct(Protocol p, int max) {
         return EngineConfig.builder()
-                .http2(p == Protocol.H2C
-                        ? Http2Options.DEFAULT.withPriorKnowledge(true).withMaxConnectionsPerOrigin(1)
-                        : Http2Options.DISABLED)
+                .http2(
+                        p == Protocol.H2C
+                                ? Http2Options.DEFAULT.withPriorKnowledge(true).withMaxConnectionsPerOrigin(1)
+                                : Http2Options.DISABLED)
                 .pool(PoolConfig.DEFAULT
                         .withMaxConnectionsPerOrigin(max)
                         .withMaxIdlePerOrigin(max)
@@ -109,9 +124,7 @@ public final class Contenders {
     }
 
     private static AioductClient aioductClient(HttpEngine engine) {
-        return AioductClient.builder(engine)
-                .maxBufferedBodyBytes(16L << 20)
-                .build();
+        return AioductClient.builder(engine).maxBufferedBodyBytes(16L << 20).build();
     }
 
     private static Request aioductRequest(AioductClient client, Call call) {
@@ -201,9 +214,8 @@ public final class Contenders {
 
         @Override
         public void send(Call call, Done done) {
-            reactor.netty.http.client.HttpClient c = call.closeConnection()
-                    ? client.headers(h -> h.set("Connection", "close"))
-                    : client;
+            reactor.netty.http.client.HttpClient c =
+                    call.closeConnection() ? client.headers(h -> h.set("Connection", "close")) : client;
             Mono<byte[]> body;
             if (call.method().equals("GET")) {
                 body = c.get().uri(call.uri()).responseSingle((res, content) -> content.asByteArray());
@@ -227,7 +239,8 @@ public final class Contenders {
         private final HttpClient client;
 
         Jdk(Protocol p, int max) {
-            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         }
 
         @Override
@@ -414,9 +427,10 @@ public final class Contenders {
         OkHttp(Protocol p, int max) {
             client = new okhttp3.OkHttpClient.Builder()
                     .connectionPool(new okhttp3.ConnectionPool(max, 10, TimeUnit.MINUTES))
-                    .protocols(p == Protocol.H2C
-                            ? List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE)
-                            : List.of(okhttp3.Protocol.HTTP_1_1))
+                    .protocols(
+                            p == Protocol.H2C
+                                    ? List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE)
+                                    : List.of(okhttp3.Protocol.HTTP_1_1))
                     .build();
         }
 
@@ -427,7 +441,8 @@ public final class Contenders {
 
         @Override
         public long call(Call call) throws Exception {
-            okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(call.uri().toString());
+            okhttp3.Request.Builder b =
+                    new okhttp3.Request.Builder().url(call.uri().toString());
             if (call.body() != null) {
                 b.post(okhttp3.RequestBody.create(call.body(), null));
             }
@@ -458,13 +473,17 @@ public final class Contenders {
                 factory = new AioductClientHttpRequestFactory(aioductClient(engine));
             }
             case "jdk" -> factory = ClientHttpRequestFactoryBuilder.jdk().build();
-            case "reactor" -> factory = ClientHttpRequestFactoryBuilder.reactor().build();
-            case "jetty" -> factory = ClientHttpRequestFactoryBuilder.jetty()
-                    .withHttpClientCustomizer(c -> c.setMaxConnectionsPerDestination(max))
-                    .build();
-            case "httpcomponents" -> factory = ClientHttpRequestFactoryBuilder.httpComponents()
-                    .withConnectionManagerCustomizer(m -> m.setMaxConnTotal(max).setMaxConnPerRoute(max))
-                    .build();
+            case "reactor" ->
+                factory = ClientHttpRequestFactoryBuilder.reactor().build();
+            case "jetty" ->
+                factory = ClientHttpRequestFactoryBuilder.jetty()
+                        .withHttpClientCustomizer(c -> c.setMaxConnectionsPerDestination(max))
+                        .build();
+            case "httpcomponents" ->
+                factory = ClientHttpRequestFactoryBuilder.httpComponents()
+                        .withConnectionManagerCustomizer(
+                                m -> m.setMaxConnTotal(max).setMaxConnPerRoute(max))
+                        .build();
             default -> throw new IllegalArgumentException("unknown Spring factory " + factoryName);
         }
         return new SpringRestClient(RestClient.builder().requestFactory(factory).build(), factory, owned);
@@ -503,5 +522,4 @@ public final class Contenders {
             owned.close();
         }
     }
-
 }

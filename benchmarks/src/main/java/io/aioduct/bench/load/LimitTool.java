@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 final class LimitTool implements Runner {
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s");
     private static final Pattern H2LOAD_RPS = Pattern.compile("finished in ([\\d.]+)s, ([\\d.]+) req/s");
-    private static final Pattern H2LOAD_REQ =
-            Pattern.compile("requests: \\d+ total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
+    private static final Pattern H2LOAD_REQ = Pattern.compile(
+            "requests: \\d+ total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
 
     private final String tool;
     private final int cpu;
@@ -46,7 +46,8 @@ final class LimitTool implements Runner {
     }
 
     @Override
-    public Sample run(Scenario s, String url, long warmMillis, long windowMillis) throws IOException, InterruptedException {
+    public Sample run(Scenario s, String url, long warmMillis, long windowMillis)
+            throws IOException, InterruptedException {
         long windowSeconds = Math.max(1, Math.round(windowMillis / 1000.0));
         if (tool.equals("wrk")) {
             Path script = wrkScript(s);
@@ -83,8 +84,7 @@ final class LimitTool implements Runner {
         if (s.close()) {
             lua.append("wrk.headers[\"Connection\"] = \"close\"\n");
         }
-        lua.append(
-                """
+        lua.append("""
                 done = function(summary, latency, requests)
                   local e = summary.errors
                   io.write(string.format("AIODUCT requests=%d micros=%d errors=%d p50=%d p99=%d p999=%d\\n",
@@ -115,8 +115,10 @@ final class LimitTool implements Runner {
         int found = 0;
         while (m.find()) {
             found++;
-            last = Math.round((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                            + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4)))
+            last = Math.round((Long.parseLong(m.group(1)) * 60
+                            + Double.parseDouble(m.group(2))
+                            + Long.parseLong(m.group(3)) * 60
+                            + Double.parseDouble(m.group(4)))
                     * 1e9);
         }
         if (found < 2) {
@@ -152,7 +154,8 @@ final class LimitTool implements Runner {
         long succeeded = Long.parseLong(req.group(2));
         long nanos = Math.round(Double.parseDouble(rps.group(1)) * 1e9);
         // h2load reports no latency percentiles (only min / max / mean).
-        return new Sample(succeeded, done - succeeded, nanos, Double.NaN, Double.NaN, Double.NaN, childCpuNanos(output), -1);
+        return new Sample(
+                succeeded, done - succeeded, nanos, Double.NaN, Double.NaN, Double.NaN, childCpuNanos(output), -1);
     }
 
     @Override

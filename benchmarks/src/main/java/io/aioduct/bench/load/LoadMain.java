@@ -95,8 +95,17 @@ public final class LoadMain {
                 a.put(arg.substring(0, eq), arg.substring(eq + 1));
             }
             List<String> known = List.of(
-                    "groups", "scenarios", "contenders", "rounds", "window", "group-warm", "scenario-warm",
-                    "turn-warm", "idle-n", "report", "note");
+                    "groups",
+                    "scenarios",
+                    "contenders",
+                    "rounds",
+                    "window",
+                    "group-warm",
+                    "scenario-warm",
+                    "turn-warm",
+                    "idle-n",
+                    "report",
+                    "note");
             for (String k : a.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown setting '" + k + "'; known: " + known);
@@ -117,7 +126,9 @@ public final class LoadMain {
         }
 
         private static List<String> list(String s) {
-            return s.isBlank() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).toList();
+            return s.isBlank()
+                    ? List.of()
+                    : Arrays.stream(s.split(",")).map(String::trim).toList();
         }
 
         private static long seconds(String s) {
@@ -149,7 +160,9 @@ public final class LoadMain {
     public static void main(String[] args) throws Exception {
         Settings st = Settings.parse(args);
         Path results = Path.of("benchmarks/results");
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         String runId = "load-" + stamp;
         Path logs = Files.createDirectories(Path.of("benchmarks/target/load-logs", runId));
         Files.createDirectories(results);
@@ -161,8 +174,9 @@ public final class LoadMain {
                 Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
             out.write(Row.HEADER + "\n");
             for (String group : List.of(Scenario.H1, Scenario.H2C, Scenario.SPRING, Scenario.IDLE)) {
-                List<Scenario> scenarios =
-                        Scenario.all().stream().filter(s -> s.group().equals(group) && st.wants(s)).toList();
+                List<Scenario> scenarios = Scenario.all().stream()
+                        .filter(s -> s.group().equals(group) && st.wants(s))
+                        .toList();
                 if (scenarios.isEmpty()) continue;
                 if (group.equals(Scenario.IDLE)) {
                     runIdle(server, scenarios.getFirst(), st, logs, out);
@@ -194,7 +208,9 @@ public final class LoadMain {
         p.setProperty("settings", st.describe());
         p.setProperty("worker.jvm", String.join(" ", WORKER_JVM));
         p.setProperty("note", st.note());
-        p.setProperty("runner.jvm", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        p.setProperty(
+                "runner.jvm",
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         try (var w = Files.newBufferedWriter(meta)) {
             p.store(w, "aioduct load benchmark run");
         }
@@ -203,7 +219,8 @@ public final class LoadMain {
     private static String cpuModel() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
+                if (l.startsWith("model name"))
+                    return l.substring(l.indexOf(':') + 1).trim();
             }
         } catch (IOException e) {
             // fall through
@@ -276,8 +293,7 @@ public final class LoadMain {
         }
     }
 
-    private static void runIdle(BenchServer server, Scenario s, Settings st, Path logs, Writer out)
-            throws IOException {
+    private static void runIdle(BenchServer server, Scenario s, Settings st, Path logs, Writer out) throws IOException {
         for (String n : CORE) {
             if (!st.wants(n)) continue;
             try (WorkerProcess w = new WorkerProcess(

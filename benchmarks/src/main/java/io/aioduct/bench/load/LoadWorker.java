@@ -45,8 +45,7 @@ public final class LoadWorker {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         // Client libraries log to stdout now and then; answers go on their own lines with a prefix.
         System.setOut(System.err);
-        try (Contender contender =
-                Contenders.create(args[0], Protocol.valueOf(args[1]), Integer.parseInt(args[2]))) {
+        try (Contender contender = Contenders.create(args[0], Protocol.valueOf(args[1]), Integer.parseInt(args[2]))) {
             out.println("READY " + (contender.mode() == Contender.Mode.ASYNC ? "async" : "blocking-virtual-threads"));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

@@ -84,7 +84,11 @@ public final class Report {
         Path images = Files.createDirectories(docs.resolve("images"));
         chart(byScenario, images.resolve("benchmarks.png"));
         Path md = docs.resolve("benchmarks.md");
-        String generated = markdown(byScenario, meta, docs.relativize(csv.toAbsolutePath().normalize()).toString(), csv);
+        String generated = markdown(
+                byScenario,
+                meta,
+                docs.relativize(csv.toAbsolutePath().normalize()).toString(),
+                csv);
         String existing = Files.exists(md) ? Files.readString(md) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
         Files.writeString(md, splice(existing, generated), StandardCharsets.UTF_8);
         System.out.println("wrote " + md + " and " + images.resolve("benchmarks.png"));
@@ -145,7 +149,10 @@ public final class Report {
 
     /** The peer with the most requests per second in a scenario. */
     static Optional<Summary> fastestPeer(List<Summary> s) {
-        return s.stream().filter(Summary::isPeer).filter(x -> !Double.isNaN(x.rps())).max(Comparator.comparingDouble(Summary::rps));
+        return s.stream()
+                .filter(Summary::isPeer)
+                .filter(x -> !Double.isNaN(x.rps()))
+                .max(Comparator.comparingDouble(Summary::rps));
     }
 
     static Optional<Summary> limit(List<Summary> s) {
@@ -158,7 +165,10 @@ public final class Report {
 
     /** aioduct's runtime with the most requests per second in a scenario. */
     static Optional<Summary> bestAioduct(List<Summary> s) {
-        return s.stream().filter(Summary::isAioduct).filter(x -> !Double.isNaN(x.rps())).max(Comparator.comparingDouble(Summary::rps));
+        return s.stream()
+                .filter(Summary::isAioduct)
+                .filter(x -> !Double.isNaN(x.rps()))
+                .max(Comparator.comparingDouble(Summary::rps));
     }
 
     static String markdown(Map<String, List<Summary>> byScenario, Properties meta, String csvLink, Path csv) {
@@ -167,9 +177,18 @@ public final class Report {
         md.append("| | |\n|---|---|\n");
         for (String k : List.of("date", "jdk", "os", "cpu", "settings", "worker.jvm", "elapsed.seconds", "note")) {
             String v = meta.getProperty(k, "");
-            if (!v.isBlank()) md.append("| ").append(k).append(" | ").append(v.replace("|", "/")).append(" |\n");
+            if (!v.isBlank())
+                md.append("| ")
+                        .append(k)
+                        .append(" | ")
+                        .append(v.replace("|", "/"))
+                        .append(" |\n");
         }
-        md.append("| raw data | [").append(csv.getFileName()).append("](").append(csvLink).append(") |\n\n");
+        md.append("| raw data | [")
+                .append(csv.getFileName())
+                .append("](")
+                .append(csvLink)
+                .append(") |\n\n");
         md.append("![requests/s and CPU per request, key scenarios](images/benchmarks.png)\n\n");
         md.append("## Targets (issue #8)\n\n");
         md.append(targets(byScenario));
@@ -198,7 +217,8 @@ public final class Report {
             }
             Optional<Summary> peer = fastestPeer(list);
             Optional<Summary> lim = limit(list);
-            md.append("| contender | driven | req/s | p50 µs | p99 µs | p99.9 µs | CPU µs/req | alloc B/req | × limit | × peer | CPU × peer | errors |\n");
+            md.append(
+                    "| contender | driven | req/s | p50 µs | p99 µs | p99.9 µs | CPU µs/req | alloc B/req | × limit | × peer | CPU × peer | errors |\n");
             md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Summary s : list) {
                 boolean star = peer.isPresent() && peer.get() == s;
@@ -254,7 +274,13 @@ public final class Report {
                 double c = a.get().cpuUs() / p.get().cpuUs();
                 out.add(new Target(
                         "HTTP/1.1 small GET, 64 in flight: best aioduct runtime ≥ 1.3× fastest peer's req/s and ≤ 0.7× its CPU/req",
-                        String.format(Locale.ROOT, "%s vs %s: %.2f× req/s, %.2f× CPU/req", a.get().contender(), p.get().contender(), r, c),
+                        String.format(
+                                Locale.ROOT,
+                                "%s vs %s: %.2f× req/s, %.2f× CPU/req",
+                                a.get().contender(),
+                                p.get().contender(),
+                                r,
+                                c),
                         r >= 1.3 && c <= 0.7));
             } else {
                 out.add(new Target("HTTP/1.1 small GET, 64 in flight: ≥ 1.3× req/s, ≤ 0.7× CPU", "–", null));
@@ -308,11 +334,26 @@ public final class Report {
                     parts.isEmpty() ? "–" : String.join(", ", parts),
                     h1.isEmpty() ? null : met));
             var a = bestAioduct(h1);
-            double bestPeerP99 = h1.stream().filter(Summary::isPeer).mapToDouble(Summary::p99).min().orElse(Double.NaN);
-            String peerName = h1.stream().filter(Summary::isPeer).min(Comparator.comparingDouble(Summary::p99)).map(Summary::contender).orElse("–");
+            double bestPeerP99 = h1.stream()
+                    .filter(Summary::isPeer)
+                    .mapToDouble(Summary::p99)
+                    .min()
+                    .orElse(Double.NaN);
+            String peerName = h1.stream()
+                    .filter(Summary::isPeer)
+                    .min(Comparator.comparingDouble(Summary::p99))
+                    .map(Summary::contender)
+                    .orElse("–");
             out.add(new Target(
                     "p99 latency at 64 in flight below every peer's (HTTP/1.1 small GET)",
-                    a.map(x -> String.format(Locale.ROOT, "%s %.0f µs vs lowest peer %s %.0f µs", x.contender(), x.p99(), peerName, bestPeerP99)).orElse("–"),
+                    a.map(x -> String.format(
+                                    Locale.ROOT,
+                                    "%s %.0f µs vs lowest peer %s %.0f µs",
+                                    x.contender(),
+                                    x.p99(),
+                                    peerName,
+                                    bestPeerP99))
+                            .orElse("–"),
                     a.isEmpty() ? null : a.get().p99() < bestPeerP99));
         }
         // 5. io-uring >= 1.15x pooled on HTTP/1.1 at 64 and 256.
@@ -339,7 +380,8 @@ public final class Report {
                 if (v.isEmpty() || h.isEmpty()) continue;
                 double r = v.get().rps() / h.get().rps();
                 double al = v.get().allocBytes() / h.get().allocBytes();
-                parts.add(String.format(Locale.ROOT, "%s %.2f× / %.2f×", e.getKey().substring(3), r, al));
+                parts.add(String.format(
+                        Locale.ROOT, "%s %.2f× / %.2f×", e.getKey().substring(3), r, al));
                 met = (met == null || met) && r >= 1.0 && al <= 0.25;
             }
             out.add(new Target(
@@ -357,12 +399,15 @@ public final class Report {
 
     /** Horizontal bars: req/s and CPU µs per request for the key scenarios present in the run. */
     static void chart(Map<String, List<Summary>> by, Path png) throws IOException {
-        List<String> keys = List.of("h1-get-small-c64", "h1-get-64k-c64", "h2c-get-small-s64", "spring-get-small-c64")
-                .stream()
-                .filter(k -> by.containsKey(k))
-                .collect(Collectors.toList());
+        List<String> keys =
+                List.of("h1-get-small-c64", "h1-get-64k-c64", "h2c-get-small-s64", "spring-get-small-c64").stream()
+                        .filter(k -> by.containsKey(k))
+                        .collect(Collectors.toList());
         if (keys.isEmpty()) {
-            keys = by.keySet().stream().filter(k -> !k.startsWith("idle")).limit(4).collect(Collectors.toList());
+            keys = by.keySet().stream()
+                    .filter(k -> !k.startsWith("idle"))
+                    .limit(4)
+                    .collect(Collectors.toList());
         }
         int barH = 16;
         int panelW = 560;
@@ -387,11 +432,21 @@ public final class Report {
             g.drawString(k + " — requests/s (higher is better)", margin, y + 14);
             g.drawString(k + " — CPU µs per request (lower is better)", margin * 2 + panelW, y + 14);
             y += 26;
-            double maxRps = list.stream().mapToDouble(Summary::rps).filter(d -> !Double.isNaN(d)).max().orElse(1);
-            double maxCpu = list.stream().mapToDouble(Summary::cpuUs).filter(d -> !Double.isNaN(d)).max().orElse(1);
+            double maxRps = list.stream()
+                    .mapToDouble(Summary::rps)
+                    .filter(d -> !Double.isNaN(d))
+                    .max()
+                    .orElse(1);
+            double maxCpu = list.stream()
+                    .mapToDouble(Summary::cpuUs)
+                    .filter(d -> !Double.isNaN(d))
+                    .max()
+                    .orElse(1);
             g.setFont(plain);
             for (Summary s : list) {
-                Color c = s.isAioduct() ? new Color(0xE0, 0x6C, 0x1B) : s.isLimit() ? new Color(0x3A, 0x9A, 0x4A) : new Color(0x5B, 0x7C, 0xA8);
+                Color c = s.isAioduct()
+                        ? new Color(0xE0, 0x6C, 0x1B)
+                        : s.isLimit() ? new Color(0x3A, 0x9A, 0x4A) : new Color(0x5B, 0x7C, 0xA8);
                 bar(g, margin, y, labelW, panelW, barH, s.contender(), s.rps(), maxRps, c, 0);
                 bar(g, margin * 2 + panelW, y, labelW, panelW, barH, s.contender(), s.cpuUs(), maxCpu, c, 1);
                 y += barH + 4;
@@ -403,7 +458,18 @@ public final class Report {
         ImageIO.write(img, "png", png.toFile());
     }
 
-    private static void bar(Graphics2D g, int x, int y, int labelW, int panelW, int h, String label, double v, double max, Color c, int decimals) {
+    private static void bar(
+            Graphics2D g,
+            int x,
+            int y,
+            int labelW,
+            int panelW,
+            int h,
+            String label,
+            double v,
+            double max,
+            Color c,
+            int decimals) {
         g.setColor(Color.DARK_GRAY);
         g.drawString(label, x, y + h - 4);
         int w = Double.isNaN(v) || max <= 0 ? 0 : (int) Math.round((panelW - labelW - 70) * v / max);

@@ -9,7 +9,14 @@ import java.util.Map;
  * percentiles (µs), the process CPU time and the bytes allocated by all threads during the window.
  */
 public record Sample(
-        long requests, long errors, long nanos, double p50Us, double p99Us, double p999Us, long cpuNanos, long allocBytes) {
+        long requests,
+        long errors,
+        long nanos,
+        double p50Us,
+        double p99Us,
+        double p999Us,
+        long cpuNanos,
+        long allocBytes) {
 
     public double requestsPerSecond() {
         return nanos == 0 ? 0 : requests * 1e9 / nanos;

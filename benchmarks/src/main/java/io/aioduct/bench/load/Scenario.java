@@ -8,7 +8,14 @@ import java.util.List;
  * for a new connection.
  */
 public record Scenario(
-        String id, String group, Protocol protocol, String path, String method, int body, int concurrency, boolean close) {
+        String id,
+        String group,
+        Protocol protocol,
+        String path,
+        String method,
+        int body,
+        int concurrency,
+        boolean close) {
 
     public static final String H1 = "h1";
     public static final String H2C = "h2c";
