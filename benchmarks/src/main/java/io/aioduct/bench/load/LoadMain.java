@@ -27,8 +27,8 @@ import java.util.Properties;
  * shorter, the later rounds' turns briefly. Finally {@link Report} writes docs/benchmarks.md and the chart.
  *
  * <p>Arguments, {@code key=value}: {@code groups=h1,h2c,spring,idle}, {@code scenarios=substring,...},
- * {@code contenders=name,...}, {@code rounds=3}, {@code window=2} (s), {@code group-warm=10},
- * {@code scenario-warm=2}, {@code turn-warm=1} (s), {@code idle-n=10000}, {@code report=true}, {@code
+ * {@code contenders=name,...}, {@code rounds=3}, {@code window=1.5} (s), {@code group-warm=10},
+ * {@code scenario-warm=1.5}, {@code turn-warm=0.5} (s), {@code idle-n=10000}, {@code report=true}, {@code
  * note=text_with_underscores} (conditions, into the report). {@code quick} = 1 round, 1 s windows, 1 s
  * warm-ups, 500 idle connections, no report (for trying the harness).
  */
@@ -116,10 +116,10 @@ public final class LoadMain {
                     list(a.getOrDefault("scenarios", "")),
                     list(a.getOrDefault("contenders", "")),
                     Integer.parseInt(a.getOrDefault("rounds", "3")),
-                    seconds(a.getOrDefault("window", "2")),
+                    seconds(a.getOrDefault("window", "1.5")),
                     seconds(a.getOrDefault("group-warm", "10")),
-                    seconds(a.getOrDefault("scenario-warm", "2")),
-                    seconds(a.getOrDefault("turn-warm", "1")),
+                    seconds(a.getOrDefault("scenario-warm", "1.5")),
+                    seconds(a.getOrDefault("turn-warm", "0.5")),
                     Integer.parseInt(a.getOrDefault("idle-n", "10000")),
                     Boolean.parseBoolean(a.getOrDefault("report", "true")),
                     a.getOrDefault("note", "").replace('_', ' '));
