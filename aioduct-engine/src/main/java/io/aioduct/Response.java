@@ -22,7 +22,8 @@ public final class Response implements AutoCloseable {
         this.version = version;
         this.headers = headers;
         this.source = body;
-        this.body = new ResponseBody(body, headers.first("Content-Type"), bufferLimit);
+        // The Content-Type string is looked up only if the body is decoded as text (charset()).
+        this.body = new ResponseBody(body, headers, bufferLimit);
     }
 
     /** The request that produced this response (after any interceptor changes). */

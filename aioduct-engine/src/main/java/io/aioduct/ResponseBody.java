@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A response body, streamed from the connection. Consume it once, in one of these ways: {@link
@@ -27,13 +26,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResponseBody implements AutoCloseable {
     private final BodySource source;
-    private final @Nullable String contentType;
+    private final HttpHeaders headers;
     private final long bufferLimit;
     private final AtomicBoolean consumed = new AtomicBoolean();
 
-    ResponseBody(BodySource source, @Nullable String contentType, long bufferLimit) {
+    ResponseBody(BodySource source, HttpHeaders headers, long bufferLimit) {
         this.source = source;
-        this.contentType = contentType;
+        this.headers = headers;
         this.bufferLimit = bufferLimit;
     }
 
@@ -94,6 +93,7 @@ public final class ResponseBody implements AutoCloseable {
 
     /** The charset named by Content-Type, or UTF-8. */
     public Charset charset() {
+        String contentType = headers.first("Content-Type");
         if (contentType != null) {
             int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
             if (i >= 0) {

@@ -295,4 +295,38 @@ class UrlParserTest {
         assertThat(fromUri.target()).isEqualTo(fromString.target());
         assertThat(fromString.uri()).isEqualTo(URI.create(url));
     }
+
+    // ---- the remembered origin ----
+
+    @Test
+    void aUrlWithTheSameSchemeAndAuthorityReusesTheOriginParsedBefore() {
+        ParsedUrl first = parse("http://reuse.example:8081/a");
+        ParsedUrl second = parse("http://reuse.example:8081/b?x=1");
+        assertThat(second.origin()).isSameAs(first.origin());
+        assertThat(second.target()).isEqualTo("/b?x=1");
+        assertThat(parse("http://reuse.example:8081").origin()).isSameAs(first.origin());
+        assertThat(parse("http://reuse.example:8081").target()).isEqualTo("/");
+        assertThat(parse("http://reuse.example:8081?q").target()).isEqualTo("/?q");
+        assertThat(parse("http://reuse.example:8081#f").target()).isEqualTo("/");
+    }
+
+    @Test
+    void aUrlThatOnlyStartsLikeTheOneBeforeIsParsedInFull() {
+        ParsedUrl first = parse("http://reuse.example:80/a");
+        // Longer port, longer host, user info, other case: each its own origin, or its own error.
+        assertThat(parse("http://reuse.example:8080/a").origin().port()).isEqualTo(8080);
+        parse("http://reuse.example:80/a");
+        assertThatThrownBy(() -> parse("http://reuse.example:80.b/a")).hasMessageContaining("is not a number");
+        parse("http://reuse.example/a");
+        assertThat(parse("http://reuse.example.b/a").origin().host()).isEqualTo("reuse.example.b");
+        parse("http://reuse.example:80/a");
+        assertThatThrownBy(() -> parse("http://reuse.example:80@evil/a")).hasMessageContaining("user info");
+        parse("http://reuse.example:80/a");
+        assertThatThrownBy(() -> parse("http://reuse.example:80 /a")).isInstanceOf(IllegalArgumentException.class);
+        ParsedUrl upper = parse("HTTP://REUSE.EXAMPLE:80/a");
+        assertThat(upper.origin()).isEqualTo(first.origin());
+        // A bad target after a remembered authority is still rejected.
+        parse("http://reuse.example:80/a");
+        assertThatThrownBy(() -> parse("http://reuse.example:80/a b")).hasMessageContaining("illegal character");
+    }
 }

@@ -6,12 +6,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Parses absolute http/https URLs into an {@link Origin} and a request target, rejecting anything
  * malformed with a message that names the problem and where it is. Fragments are dropped (they are
- * never sent). Stateless.
+ * never sent). Remembers the last scheme and authority it parsed, with their {@link Origin}: an
+ * application sends to the same few origins over and over, and a URL starting with exactly the same
+ * text gets the same origin without parsing, validating and allocating it again.
  */
 public final class UrlParser {
 
     /** A parsed URL: where to connect and what to ask for (path plus query, already encoded). */
     public record ParsedUrl(Origin origin, String target) {}
+
+    /** The text up to the end of the authority ({@code http://host:port}) of a URL parsed before, and its origin. */
+    private record Prefix(String text, Origin origin) {}
+
+    // Immutable and published through final fields: a racy read sees a whole Prefix or an older one.
+    private static @org.jspecify.annotations.Nullable Prefix last;
 
     private static final boolean[] PCHAR = new boolean[128];
     private static final boolean[] HOST = new boolean[128];
@@ -34,6 +42,13 @@ public final class UrlParser {
         if (url.isEmpty()) {
             throw new IllegalArgumentException("URL is empty");
         }
+        Prefix known = last;
+        if (known != null) {
+            int n = known.text().length();
+            if (url.startsWith(known.text()) && (url.length() == n || isAuthorityEnd(url.charAt(n)))) {
+                return new ParsedUrl(known.origin(), target(url, n));
+            }
+        }
         int schemeEnd = url.indexOf("://");
         if (schemeEnd <= 0) {
             throw new IllegalArgumentException(
@@ -47,9 +62,7 @@ public final class UrlParser {
         scheme = scheme.equalsIgnoreCase("http") ? "http" : "https";
         int authStart = schemeEnd + 3;
         int authEnd = authStart;
-        while (authEnd < url.length()) {
-            char c = url.charAt(authEnd);
-            if (c == '/' || c == '?' || c == '#') break;
+        while (authEnd < url.length() && !isAuthorityEnd(url.charAt(authEnd))) {
             authEnd++;
         }
         if (url.lastIndexOf('@', authEnd - 1) >= authStart) {
@@ -95,7 +108,13 @@ public final class UrlParser {
             port = parsePort(url, portStart, authEnd);
         }
         String target = target(url, authEnd);
-        return new ParsedUrl(new Origin(scheme, host, port), target);
+        Origin origin = new Origin(scheme, host, port);
+        last = new Prefix(url.substring(0, authEnd), origin);
+        return new ParsedUrl(origin, target);
+    }
+
+    private static boolean isAuthorityEnd(char c) {
+        return c == '/' || c == '?' || c == '#';
     }
 
     private static void checkIpv6(String url, String host) {

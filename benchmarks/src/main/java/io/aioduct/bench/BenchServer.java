@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server every benchmark measures against: Debian's nginx on loopback, one worker pinned to one
  * core ({@code taskset}), access log off, keep-alive effectively unlimited, serving a 13-byte body, 64
- * KiB and 1 MiB files and a POST echo over HTTP/1.1 ({@link #http1Port}), HTTP/1.1 over TLS ({@link
+ * KiB and 1 MiB files, a POST echo and a response held back 2 s ({@code /slow}) over HTTP/1.1 ({@link #http1Port}), HTTP/1.1 over TLS ({@link
  * #http1TlsPort}), h2 over TLS ({@link #h2TlsPort}) and h2c ({@link #h2cPort}). Its throwaway
  * certificate (for {@code localhost} and 127.0.0.1) comes from the openssl command line.
  *
@@ -147,7 +147,7 @@ public final class BenchServer implements AutoCloseable {
                 pid %s/nginx.pid;
                 error_log %s/error.log warn;
                 worker_rlimit_nofile 65536;
-                events { worker_connections 16384; multi_accept on; }
+                events { worker_connections 32768; multi_accept on; }
                 http {
                     access_log off;
                     sendfile on;
@@ -174,6 +174,7 @@ public final class BenchServer implements AutoCloseable {
                         listen 127.0.0.1:%d http2;
                         root %s/www;
                         location = /echo { echo_read_request_body; echo_request_body; }
+                        location = /slow { echo_sleep 2; echo ok; }
                     }
                 }
                 """.formatted(ECHO_MODULE, dir, dir, dir, dir, dir, dir, dir, dir, dir, p[0], p[1], p[2], p[3], dir);
