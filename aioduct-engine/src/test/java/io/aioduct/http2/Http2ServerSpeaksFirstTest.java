@@ -53,6 +53,9 @@ class Http2ServerSpeaksFirstTest extends EngineTest {
 
             // By the time the connection is reported, the server's SETTINGS (1 stream at a time) have arrived.
             assertThat(client.get(h2.uri("/warm")).execute().body().string()).isEqualTo("warm");
+            // The warm stream's lease returns on the loop a moment after its body was read: wait for it, so
+            // the one connection is idle (and its SETTINGS known) when the two held requests arrive.
+            awaitQuiet(engine);
             List<CompletableFuture<Response>> two = List.of(
                     client.get(h2.uri("/held")).send(),
                     client.get(h2.uri("/held")).send());
