@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -80,10 +79,5 @@ class DashboardController {
         m.put("connections", meters.connections(client));
         m.put("cores", meters.cores(client));
         return m;
-    }
-
-    @ExceptionHandler(BadRequestException.class)
-    ResponseEntity<Map<String, String>> badRequest(BadRequestException e) {
-        return ResponseEntity.badRequest().body(Map.of("field", e.field(), "error", e.getMessage()));
     }
 }

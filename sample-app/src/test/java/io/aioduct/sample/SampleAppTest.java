@@ -94,6 +94,20 @@ class SampleAppTest {
                 .isTrue();
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/gateway/restclient/small|via|via must be one of",
+                "/gateway/rest-client/huge|endpoint|endpoint must be one of",
+                "/gateway/rest-client/small?client=nope|client|client must be one of"
+            })
+    void badGatewayPartsAre400NamingTheField(String path, String field, String message) {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"field\":\"" + field + "\"").contains(message);
+    }
+
     private static HttpResponse<String> get(String path) {
         return SampleApp.get(app.url(path));
     }
