@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.ConnectionInfo;
+import io.aioduct.event.EventListener;
 import io.aioduct.runtime.RuntimeCompletion;
 import io.aioduct.spring.actuate.AioductEndpoint;
 import io.aioduct.spring.actuate.autoconfigure.AioductEndpointAutoConfiguration;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.TestServer;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +57,22 @@ class NamedClientsTest extends NoLeaks {
 
     @Test
     void eachNamedClientRunsOnItsOwnRuntimeBesideTheDefaultOne() {
-        runner.withPropertyValues(
+        // Every close, with its reason and thread, so a failure below names who closed the connection.
+        List<String> closes = new CopyOnWriteArrayList<>();
+        AioductEngineObserver closeRecorder = new AioductEngineObserver() {
+            @Override
+            public EventListener eventListener(String name, String runtime) {
+                return new EventListener() {
+                    @Override
+                    public void connectionClosed(ConnectionInfo connection, String reason) {
+                        closes.add(name + ": " + reason + " on "
+                                + Thread.currentThread().getName());
+                    }
+                };
+            }
+        };
+        runner.withBean(AioductEngineObserver.class, () -> closeRecorder)
+                .withPropertyValues(
                         "aioduct.clients.uring.runtime.kind=io-uring",
                         "aioduct.clients.uring.runtime.threads=2",
                         "aioduct.clients.loom.runtime.kind=virtual",
@@ -83,7 +101,7 @@ class NamedClientsTest extends NoLeaks {
                         HttpEngine engine = clients.engine(name);
                         awaitQuiet(engine);
                         assertThat(engine.poolStats())
-                                .as("%s's own pool holds its connection", name)
+                                .as("%s's own pool holds its connection (closes seen: %s)", name, closes)
                                 .singleElement()
                                 .satisfies(p -> assertThat(p.idle()).isEqualTo(1));
                     }
