@@ -348,7 +348,14 @@ public final class SocketConnection implements BlockingConnection {
             while (true) {
                 CopySink sink = this.sink;
                 sink.reset(b, off);
-                boolean done = decoder.decode(readBuf, sink, len);
+                boolean done;
+                try {
+                    done = decoder.decode(readBuf, sink, len);
+                } finally {
+                    // The caller's array is not ours to keep: a pooled connection holding the last one
+                    // pinned a whole body (or publisher chunk) until its next exchange.
+                    sink.forget();
+                }
                 if (sink.copied > 0 || done) {
                     if (done) {
                         finish();
@@ -490,7 +497,8 @@ public final class SocketConnection implements BlockingConnection {
 
     /** Copies decoded payload into the caller's array. */
     private static final class CopySink implements ByteSink {
-        private byte[] target = new byte[0];
+        private static final byte[] NOTHING = new byte[0];
+        private byte[] target = NOTHING;
         private int offset;
         int copied;
 
@@ -498,6 +506,10 @@ public final class SocketConnection implements BlockingConnection {
             this.target = into;
             this.offset = at;
             this.copied = 0;
+        }
+
+        void forget() {
+            this.target = NOTHING;
         }
 
         @Override

@@ -220,6 +220,9 @@ public final class BodyBuffer implements ByteSink, BodySource {
             consolidateQueue();
             if (mode == AGGREGATE && aggregate != null) {
                 done = aggregate;
+                // The future is the caller's now; holding it (and so the array) here would keep the
+                // body alive as long as this buffer, which the abandonment Cleaner references.
+                aggregate = null;
                 result = takeArray();
             }
             signal();
@@ -342,6 +345,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
                     int n = Math.min(len, arrayLength - arrayRead);
                     System.arraycopy(a, arrayRead, b, off, n);
                     arrayRead += n;
+                    dropArrayIfSpent(a);
                     return n;
                 }
                 ArrayDeque<ByteBuf> q = queue;
@@ -472,6 +476,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
             ByteBuffer b =
                     ByteBuffer.wrap(a, arrayRead, arrayLength - arrayRead).slice();
             arrayRead = arrayLength;
+            dropArrayIfSpent(a);
             return b;
         }
         ArrayDeque<ByteBuf> q = queue;
@@ -609,8 +614,24 @@ public final class BodyBuffer implements ByteSink, BodySource {
             return new byte[0];
         }
         byte[] out = arrayRead == 0 && arrayLength == a.length ? a : Arrays.copyOfRange(a, arrayRead, arrayLength);
-        arrayRead = arrayLength;
+        array = null;
+        arrayLength = 0;
+        arrayRead = 0;
         return out;
+    }
+
+    /**
+     * Forgets an array read to its capacity: nothing more can arrive into it. This buffer outlives its
+     * consumer (the abandonment Cleaner holds it until a GC finds the response unreachable), so a kept
+     * array would survive a young collection with it: at 64 KiB per response that turned young GCs into
+     * second-long copies.
+     */
+    private void dropArrayIfSpent(byte[] a) {
+        if (arrayRead == a.length) {
+            array = null;
+            arrayLength = 0;
+            arrayRead = 0;
+        }
     }
 
     private void releaseQueue() {
