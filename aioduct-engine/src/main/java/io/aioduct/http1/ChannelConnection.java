@@ -21,7 +21,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +41,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChannelConnection extends ChannelInboundHandlerAdapter
         implements LoopConnection, BodyBuffer.Control {
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private enum State {
         IDLE,
@@ -415,7 +413,7 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         BodyBuffer b = body;
         if (b != null) {
             // Closes the connection if the caller drops the response without reading or closing it.
-            CLEANER.register(response.body(), new Abandon(b));
+            b.watchAbandonment(response.body());
         }
         c.onResponse(response);
     }
@@ -644,13 +642,5 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
     @Override
     public String toString() {
         return "ChannelConnection[" + channel + ", " + state + "]";
-    }
-
-    /** Cleaner action: a response body dropped unread closes its connection. Holds no reference to it. */
-    private record Abandon(BodyBuffer body) implements Runnable {
-        @Override
-        public void run() {
-            body.abandoned();
-        }
     }
 }

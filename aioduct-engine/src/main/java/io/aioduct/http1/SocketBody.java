@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * collector's cleanup) can touch the newer exchange. State changes are atomic; reads are for one
  * consumer thread at a time.
  */
-final class SocketBody implements BodySource {
+final class SocketBody implements BodySource, io.aioduct.internal.AbandonWatch.Target {
     private static final int CHUNK = 16 * 1024;
     private static final int OPEN = 0;
     private static final int ENDED = 1;
@@ -50,6 +50,7 @@ final class SocketBody implements BodySource {
     private volatile int state = OPEN;
     private volatile @Nullable RuntimeException failure;
     private final CompletableFuture<io.aioduct.HttpHeaders> trailers = new CompletableFuture<>();
+    private volatile io.aioduct.internal.@Nullable AbandonWatch watch;
 
     SocketBody(SocketConnection connection, int generation, long contentLength, Executor executor) {
         this.connection = connection;
@@ -96,12 +97,27 @@ final class SocketBody implements BodySource {
     void fail(RuntimeException cause) {
         failure = cause;
         STATE.compareAndSet(this, OPEN, FAILED);
+        disarm();
         trailers.completeExceptionally(cause);
     }
 
     /** The body ended on the wire with these trailers (called by the connection as it finishes). */
     void ended(io.aioduct.HttpHeaders fields) {
+        disarm();
         trailers.complete(fields);
+    }
+
+    /** Closes this body if {@code responseBody} is dropped before the end (see {@link io.aioduct.internal.AbandonWatch}). */
+    void watchAbandonment(Object responseBody) {
+        watch = io.aioduct.internal.AbandonWatch.watch(responseBody, this);
+    }
+
+    private void disarm() {
+        io.aioduct.internal.AbandonWatch w = watch;
+        if (w != null) {
+            watch = null;
+            w.disarm();
+        }
     }
 
     @Override
@@ -176,13 +192,15 @@ final class SocketBody implements BodySource {
     @Override
     public void close() {
         if (STATE.compareAndSet(this, OPEN, CLOSED)) {
+            disarm();
             trailers.completeExceptionally(new RequestCancelledException("the response body was closed"));
             connection.abortBody(generation);
         }
     }
 
     /** Called by the cleaner when the response body became unreachable. */
-    void abandoned() {
+    @Override
+    public void abandoned() {
         close();
     }
 

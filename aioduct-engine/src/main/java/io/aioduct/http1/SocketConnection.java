@@ -21,7 +21,6 @@ import io.netty.buffer.UnpooledHeapByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.ref.Cleaner;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -40,7 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #close(String)} may be called from any thread to abort it.
  */
 public final class SocketConnection implements BlockingConnection {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final int READ_CHUNK = 16 * 1024;
 
     private final SocketTransport transport;
@@ -330,7 +328,7 @@ public final class SocketConnection implements BlockingConnection {
                 new SocketBody(this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
         currentBody = body;
         Response response = new Response(request, status, parser.version, parser.headers, body, spec.maxBufferedBody());
-        CLEANER.register(response.body(), body::abandoned);
+        body.watchAbandonment(response.body());
         return response;
     }
 

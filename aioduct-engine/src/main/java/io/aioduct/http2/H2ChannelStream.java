@@ -16,7 +16,6 @@ import io.aioduct.internal.Retry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +30,6 @@ import org.jspecify.annotations.Nullable;
  * which hop onto it.
  */
 final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
-    private static final Cleaner CLEANER = Cleaner.create();
     /** Request body bytes queued for the stream beyond which a streaming source is held back. */
     private static final int QUEUE_LIMIT = 256 * 1024;
 
@@ -243,7 +241,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             call.onResponse(response);
             call.onComplete();
         } else {
-            CLEANER.register(response.body(), new Abandon(body));
+            if (body != null) body.watchAbandonment(response.body());
             call.onResponse(response);
         }
     }
@@ -396,13 +394,5 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
     @Override
     public boolean onLoop() {
         return connection.loop().inEventLoop();
-    }
-
-    /** Cleaner action: a response body dropped unread resets its stream. */
-    private record Abandon(@Nullable BodyBuffer body) implements Runnable {
-        @Override
-        public void run() {
-            if (body != null) body.abandoned();
-        }
     }
 }

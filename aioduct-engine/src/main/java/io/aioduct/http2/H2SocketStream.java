@@ -21,7 +21,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +36,6 @@ import org.jspecify.annotations.Nullable;
  * {@link BodyBuffer} whose callbacks run on the runtime, never on the reader.
  */
 final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer.Control {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final int CHUNK = 16 * 1024;
 
     private final H2SocketConnection connection;
@@ -360,7 +358,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         Response r = new Response(
                 request, Http2Messages.status(headers), HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
         if (body != null) {
-            CLEANER.register(r.body(), new Abandon(body));
+            body.watchAbandonment(r.body());
         }
         response = r;
         headersArrived = true;
@@ -541,13 +539,5 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     @Override
     public boolean onLoop() {
         return false;
-    }
-
-    /** Cleaner action: a response body dropped unread resets its stream. */
-    private record Abandon(BodyBuffer body) implements Runnable {
-        @Override
-        public void run() {
-            body.abandoned();
-        }
     }
 }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
  */
-public final class BodyBuffer implements ByteSink, BodySource {
+public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Target {
 
     /** What the body needs from its connection. */
     public interface Control {
@@ -70,6 +70,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
     private @Nullable AtomicInteger drains;
     private @Nullable CompletableFuture<io.aioduct.HttpHeaders> trailers;
     private io.aioduct.HttpHeaders trailerFields = io.aioduct.HttpHeaders.empty();
+    private @Nullable AbandonWatch watch;
 
     /**
      * A body whose futures and subscriber signals run on the producer's thread (an event loop): the
@@ -107,6 +108,28 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Closes this body if {@code responseBody} (the object handed to the caller) becomes unreachable before
+     * the end. Call once, as the response is handed out; the watch ends with the body.
+     */
+    public void watchAbandonment(Object responseBody) {
+        lock.lock();
+        try {
+            if (!ended && mode != CLOSED && failure == null && watch == null) {
+                watch = AbandonWatch.watch(responseBody, this);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the watch, to disarm once the lock is released. Holds the lock. */
+    private @Nullable AbandonWatch takeWatch() {
+        AbandonWatch w = watch;
+        watch = null;
+        return w;
     }
 
     // ---- producer side: the event loop ----
@@ -207,12 +230,14 @@ public final class BodyBuffer implements ByteSink, BodySource {
         CompletableFuture<byte[]> done = null;
         byte[] result = null;
         boolean publish;
+        AbandonWatch w;
         lock.lock();
         try {
             if (ended || mode == CLOSED || failure != null) {
                 return;
             }
             ended = true;
+            w = takeWatch();
             // Nothing more comes: the connection's reading is no longer this body's to pause or resume.
             paused = false;
             this.trailerFields = trailerFields;
@@ -230,6 +255,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         if (done != null) complete(done, result);
         if (trailersDone != null) complete(trailersDone, trailerFields);
         if (publish) signalSubscriber();
@@ -263,12 +289,14 @@ public final class BodyBuffer implements ByteSink, BodySource {
         CompletableFuture<byte[]> done = null;
         CompletableFuture<io.aioduct.HttpHeaders> trailersDone;
         boolean publish;
+        AbandonWatch w;
         lock.lock();
         try {
             if (ended || failure != null || mode == CLOSED) {
                 return;
             }
             failure = cause;
+            w = takeWatch();
             releaseQueue();
             done = aggregate;
             trailersDone = trailers;
@@ -277,6 +305,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         if (done != null) completeExceptionally(done, cause);
         if (trailersDone != null) completeExceptionally(trailersDone, cause);
         if (publish) signalSubscriber();
@@ -502,12 +531,14 @@ public final class BodyBuffer implements ByteSink, BodySource {
     public void close() {
         boolean abort;
         CompletableFuture<byte[]> pending;
+        AbandonWatch w;
         lock.lock();
         try {
             if (mode == CLOSED) {
                 return;
             }
             mode = CLOSED;
+            w = takeWatch();
             abort = !ended && failure == null;
             pending = aggregate;
             releaseQueue();
@@ -516,6 +547,7 @@ public final class BodyBuffer implements ByteSink, BodySource {
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         if (pending != null && !pending.isDone()) {
             pending.completeExceptionally(new io.aioduct.RequestCancelledException("the response body was closed"));
         }
