@@ -62,12 +62,15 @@ public final class SocketConnection implements BlockingConnection {
     private boolean reused;
     private boolean responseStarted;
     private boolean lastFailureRetryable;
-    private ExchangeSpec spec;
+    // The running exchange's spec and completion; null/no-op once it finished, so an idle pooled
+    // connection does not keep its last request (and that request's body) reachable.
+    private volatile @org.jspecify.annotations.Nullable ExchangeSpec spec;
     private long startedAt;
     private boolean awaitingHead;
     private TimedOutException.Kind pendingKind = TimedOutException.Kind.READ;
     private long pendingNanos;
-    private Runnable onComplete = () -> {};
+    private static final Runnable NOTHING = () -> {};
+    private Runnable onComplete = NOTHING;
     private final AtomicBoolean exchangeOpen = new AtomicBoolean();
     private final CopySink sink = new CopySink();
     private volatile int generation;
@@ -152,12 +155,13 @@ public final class SocketConnection implements BlockingConnection {
         transport.close();
         tag.closed("the total timeout expired");
         SocketBody body = currentBody;
-        if (body != null && !awaitingHead && exchangeOpen.get()) {
+        ExchangeSpec s = spec;
+        if (body != null && s != null && !awaitingHead && exchangeOpen.get()) {
             // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
             body.fail(new TimedOutException(
                     TimedOutException.Kind.TOTAL,
-                    Duration.ofNanos(spec.totalTimeoutNanos()),
-                    "reading the response body of " + spec.request()));
+                    Duration.ofNanos(s.totalTimeoutNanos()),
+                    "reading the response body of " + s.request()));
             if (exchangeOpen.compareAndSet(true, false)) {
                 Runnable done = onComplete;
                 pool.release(this, false);
@@ -307,12 +311,14 @@ public final class SocketConnection implements BlockingConnection {
             reusable = false;
         }
         decoder.start(framing, parser.contentLength);
+        // Read now: finishing below releases the connection, which forgets this exchange's spec (and may
+        // start the next exchange on another thread at once).
+        long maxBuffered = spec.maxBufferedBody();
         ExchangeEvents ev = spec.events();
         if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
         if (decoder.complete()) {
             finish();
-            return new Response(
-                    request, status, parser.version, parser.headers, BodySource.EMPTY, spec.maxBufferedBody());
+            return new Response(request, status, parser.version, parser.headers, BodySource.EMPTY, maxBuffered);
         }
         long length = parser.contentLength;
         if (framing == BodyDecoder.Framing.LENGTH
@@ -321,13 +327,12 @@ public final class SocketConnection implements BlockingConnection {
             // The whole (small) body arrived with the head: take it and free the connection at once.
             byte[] bytes = new byte[(int) length];
             readBody(generation, bytes, 0, bytes.length);
-            return new Response(
-                    request, status, parser.version, parser.headers, new ArrayBody(bytes), spec.maxBufferedBody());
+            return new Response(request, status, parser.version, parser.headers, new ArrayBody(bytes), maxBuffered);
         }
         SocketBody body =
                 new SocketBody(this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
         currentBody = body;
-        Response response = new Response(request, status, parser.version, parser.headers, body, spec.maxBufferedBody());
+        Response response = new Response(request, status, parser.version, parser.headers, body, maxBuffered);
         body.watchAbandonment(response.body());
         return response;
     }
@@ -401,21 +406,35 @@ public final class SocketConnection implements BlockingConnection {
                 reusable = false;
             }
             readBuf.discardReadBytes();
-            ExchangeEvents ev = spec.events();
+            ExchangeSpec s = spec;
+            ExchangeEvents ev = s == null ? null : s.events();
             if (ev != null) ev.responseBodyEnd(decoder.received());
             boolean keep = isReusable();
+            forgetExchange();
             pool.release(this, keep);
             done.run();
         }
+    }
+
+    /**
+     * The exchange ended on its reading thread: drop what it referenced, before the release (after which
+     * a new exchange may start). Only the reading thread clears these: it is the one that reads them.
+     * A connection closed from another thread (abort, total timeout) leaves the pool anyway.
+     */
+    private void forgetExchange() {
+        spec = null;
+        onComplete = NOTHING;
     }
 
     private RuntimeException failed(RuntimeException e) {
         reusable = false;
         close("exchange failed: " + e.getMessage());
         if (exchangeOpen.compareAndSet(true, false)) {
-            ExchangeEvents ev = spec.events();
+            ExchangeSpec s = spec;
+            ExchangeEvents ev = s == null ? null : s.events();
             if (ev != null) ev.attemptFailed(e);
             Runnable done = onComplete;
+            forgetExchange();
             pool.release(this, false);
             // Before the response was handed out the failure goes to the exchange, which may retry on
             // another connection: it ends itself. Ending it here would count it done mid-retry.

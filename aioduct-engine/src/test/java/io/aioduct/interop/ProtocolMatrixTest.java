@@ -609,6 +609,42 @@ class ProtocolMatrixTest extends EngineTest {
         }
     }
 
+    /**
+     * Once its body has ended, a dropped response is garbage at the next collection: nothing the engine
+     * registered (the abandonment watch) keeps it or its stream state reachable until a cleaner thread
+     * gets round to it. Kept, every exchange survived a young collection: with 64 h2c streams in flight
+     * 100-150 MB were copied per collection.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aFinishedExchangeIsGarbageAtTheNextCollection(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        byte[] payload = random(8 * 1024, 9);
+        // The head first, the body later: the response is handed out before its body ends.
+        server.route("/late", (req, reply) -> {
+            BodyWriter body = reply.respondStreaming(200, payload.length);
+            body.write(payload);
+            body.end();
+        });
+        AioductClient client = client(kind, protocol);
+
+        java.lang.ref.WeakReference<io.aioduct.Request> request = readAndDrop(client, server.uri("/late"), payload);
+        awaitQuiet(client.engine());
+
+        System.gc();
+        assertThat(request.get())
+                .as("the request of a finished, dropped exchange after one collection")
+                .isNull();
+    }
+
+    /** Sends a GET, reads its body to the end and drops the response; a weak reference to it. */
+    private static java.lang.ref.WeakReference<io.aioduct.Request> readAndDrop(
+            AioductClient client, String uri, byte[] expected) {
+        Response r = client.get(uri).execute();
+        assertThat(r.body().bytes()).isEqualTo(expected);
+        return new java.lang.ref.WeakReference<>(r.request());
+    }
+
     private static boolean anyLive(List<java.lang.ref.WeakReference<byte[]>> refs) {
         return refs.stream().anyMatch(r -> r.get() != null);
     }
