@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #close(String)} may be called from any thread to abort it.
  */
 public final class SocketConnection implements BlockingConnection {
-    private static final int READ_CHUNK = 16 * 1024;
+    /** First read size, and the read buffer's first capacity: what small responses need. */
+    private static final int READ_MIN = 4 * 1024;
+    /** Largest read: reached by doubling while reads fill the buffer (bulk bodies). */
+    private static final int READ_MAX = 16 * 1024;
 
     private final SocketTransport transport;
     private final InputStream in;
@@ -73,6 +76,7 @@ public final class SocketConnection implements BlockingConnection {
     private Runnable onComplete = NOTHING;
     private final AtomicBoolean exchangeOpen = new AtomicBoolean();
     private final CopySink sink = new CopySink();
+    private int readChunk = READ_MIN;
     private volatile int generation;
     private volatile @org.jspecify.annotations.Nullable SocketBody currentBody;
 
@@ -92,7 +96,7 @@ public final class SocketConnection implements BlockingConnection {
         this.decoder = new BodyDecoder(options.maxHeadBytes());
         // Plain heap buffers, not leak-tracked: another thread may close the connection while its owner
         // is still reading, so they are left to the garbage collector rather than released.
-        this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_CHUNK, Integer.MAX_VALUE);
+        this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_MIN, Integer.MAX_VALUE);
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
         this.createdNanos = createdNanos;
         this.peer = String.valueOf(transport.remoteAddress());
@@ -463,12 +467,17 @@ public final class SocketConnection implements BlockingConnection {
 
     /** Reads more bytes from the socket into the buffer, honouring the timeouts; -1 at end of stream. */
     private int fill() throws IOException {
-        if (readBuf.readerIndex() > 0 && readBuf.writableBytes() < READ_CHUNK) {
+        if (readBuf.readerIndex() > 0 && readBuf.writableBytes() < readChunk) {
             readBuf.discardReadBytes();
         }
-        readBuf.ensureWritable(READ_CHUNK);
+        readBuf.ensureWritable(readChunk);
         transport.readTimeoutMillis(readTimeoutMillis());
-        int n = readBuf.writeBytes(in, readBuf.writableBytes());
+        int room = readBuf.writableBytes();
+        int n = readBuf.writeBytes(in, room);
+        if (n == room && readChunk < READ_MAX) {
+            // The socket had more than we asked for: a bulk body. Read more at a time from now on.
+            readChunk = Math.min(READ_MAX, readChunk << 1);
+        }
         if (n > 0 && awaitingHead) {
             responseStarted = true;
         }

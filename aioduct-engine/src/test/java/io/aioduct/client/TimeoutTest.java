@@ -103,6 +103,24 @@ class TimeoutTest extends EngineTest {
         awaitQuiet(client.engine());
     }
 
+    /** The same with a large body, read in the biggest chunks each runtime uses. */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void readTimeoutFiresWhenALargeBodyStopsArriving(RuntimeKind kind) throws Exception {
+        server.route("/partial", (req, ex) -> ex.respondStreaming(200, 1 << 20).write("x".repeat(64 * 1024)));
+        AioductClient client = client(kind, EngineConfig.DEFAULT, b -> b.readTimeout(Duration.ofMillis(300)));
+
+        Response response = client.get(server.uri("/partial")).execute();
+        Throwable failure = bodyFailure(response);
+
+        assertThat(failure).isInstanceOfSatisfying(TimedOutException.class, e -> {
+            assertThat(e.kind()).isEqualTo(TimedOutException.Kind.READ);
+            assertThat(e.timeout()).isEqualTo(Duration.ofMillis(300));
+        });
+        server.awaitOpenConnections(0, WAIT);
+        awaitQuiet(client.engine());
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void totalTimeoutFiresWhileTheBodyTrickles(RuntimeKind kind) throws Exception {
