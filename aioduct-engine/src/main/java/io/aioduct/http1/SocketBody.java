@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class SocketBody implements BodySource, io.aioduct.internal.AbandonWatch.Target {
     private static final int CHUNK = 16 * 1024;
+    private static final int FIRST_UNKNOWN = 1024;
     private static final int OPEN = 0;
     private static final int ENDED = 1;
     private static final int FAILED = 2;
@@ -131,7 +132,12 @@ final class SocketBody implements BodySource, io.aioduct.internal.AbandonWatch.T
             close();
             throw new BodyTooLargeException(limit, "Content-Length is " + contentLength);
         }
-        byte[] out = new byte[contentLength >= 0 ? (int) contentLength : CHUNK];
+        // Unknown length (chunked, until-close): start with what already arrived, which for a small body
+        // is all of it plus its framing; a fixed 16 KiB start cost a 4 KiB echo 20 KB of garbage.
+        byte[] out = new byte
+                [contentLength >= 0
+                        ? (int) contentLength
+                        : Math.min(CHUNK, Math.max(FIRST_UNKNOWN, connection.bufferedBytes(generation)))];
         int size = 0;
         while (true) {
             if (size == out.length) {

@@ -385,6 +385,11 @@ public final class SocketConnection implements BlockingConnection {
         }
     }
 
+    /** Bytes already read from the socket for exchange {@code gen} and not yet decoded (a sizing hint). */
+    int bufferedBytes(int gen) {
+        return gen == generation && exchangeOpen.get() ? readBuf.readableBytes() : 0;
+    }
+
     /** The body of exchange {@code gen} was abandoned before its end: close rather than drain. */
     void abortBody(int gen) {
         if (gen == generation && exchangeOpen.compareAndSet(true, false)) {

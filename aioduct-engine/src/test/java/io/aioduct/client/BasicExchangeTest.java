@@ -338,6 +338,32 @@ class BasicExchangeTest extends EngineTest {
         assertThat(new String(body, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("abcdefgh");
     }
 
+    /** bytes() of a chunked body sizes its array by what came with the head, then grows: small and large alike. */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void chunkedBodiesOfEverySizeAreReadWhole(RuntimeKind kind) {
+        byte[] data = new byte[100_000];
+        new java.util.Random(3).nextBytes(data);
+        server.route("/later", (req, ex) -> {
+            var body = ex.respondStreaming(200, -1);
+            body.write("ab").join();
+            // The rest after a pause: it does not come with the head.
+            java.util.concurrent.CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> body.write(data).thenCompose(v -> body.end()));
+        });
+        AioductClient client = client(kind);
+        for (int size : new int[] {0, 1, 1023, 1024, 1025, 4096, 16_384, 16_385, 70_000}) {
+            byte[] payload = java.util.Arrays.copyOf(data, size);
+            server.route("/sized", (req, ex) -> ex.respondChunked(200, List.of(payload)));
+            assertThat(client.get(server.uri("/sized")).execute().body().bytes())
+                    .as("a chunked body of %d bytes", size)
+                    .isEqualTo(payload);
+        }
+        byte[] later = client.get(server.uri("/later")).execute().body().bytes();
+        assertThat(later).hasSize(2 + data.length);
+        assertThat(java.util.Arrays.copyOfRange(later, 2, later.length)).isEqualTo(data);
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void headAnd204And304HaveNoBodyAndKeepTheConnection(RuntimeKind kind) {
