@@ -203,7 +203,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
         HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = call.request();
         int status = Http2Messages.status(headers);
-        boolean noBody = endStream || request.method().equals("HEAD");
+        boolean noBody = endStream || Http2Messages.hasNoContent(request, status);
         BodySource source;
         if (noBody) {
             source = BodySource.EMPTY;

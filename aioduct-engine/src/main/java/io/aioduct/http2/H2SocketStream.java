@@ -337,7 +337,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         Request request = spec.request();
         int status = Http2Messages.status(headers);
         BodySource source;
-        if (endStream || request.method().equals("HEAD")) {
+        if (endStream || Http2Messages.hasNoContent(request, status)) {
             source = BodySource.EMPTY;
         } else {
             body = new BodyBuffer(

@@ -107,6 +107,11 @@ final class Http2Messages {
         return (s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + (s.charAt(2) - '0');
     }
 
+    /** Whether a response has no content whatever it announces (RFC 9110 6.4.1): to HEAD, 204, 304. */
+    static boolean hasNoContent(Request request, int status) {
+        return status == 204 || status == 304 || request.method().equals("HEAD");
+    }
+
     /**
      * The regular fields of a response or trailer block, which the session already checked (RFC 9113
      * section 8): names in lower case, values clean, no connection-specific field.

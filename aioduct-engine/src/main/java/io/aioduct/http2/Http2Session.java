@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Errors: a stream error resets that stream only; a connection error sends GOAWAY, fails every
  * stream with a protocol error and marks the session {@link #closed()}, after which the driver flushes
  * and closes the transport. Nothing is thrown out of {@link #receive}. A malformed response (RFC 9113
- * section 8: a header block {@link ResponseHeaderBlock} rejects, a misplaced or missing {@code :status})
- * is a stream error PROTOCOL_ERROR, found before the stream's handler hears of the block at fault.
+ * section 8: a header block {@link ResponseHeaderBlock} rejects, a misplaced or missing {@code :status},
+ * DATA that does not add up to the content-length) is a stream error PROTOCOL_ERROR, found before the
+ * stream's handler hears of the block or the DATA frame at fault.
  *
  * <p>Threading: none of its own. The driver calls it from one thread at a time (an event loop, or
  * under a lock); handlers are called on that thread.
@@ -54,6 +56,11 @@ public final class Http2Session {
         boolean remoteEnded;
         boolean headersReceived;
         boolean blocked;
+        // Response framing (RFC 9113 8.1.1): what content-length announced (-1: nothing to hold the DATA
+        // to), and the DATA payload that arrived.
+        boolean headRequest;
+        long announcedLength = -1;
+        long dataReceived;
 
         Stream(int id, StreamHandler handler, int sendWindow, int recvWindow) {
             this.id = id;
@@ -176,6 +183,8 @@ public final class Http2Session {
         nextStreamId += 2;
         Stream s = new Stream(id, handler, remoteInitialWindow, options.streamWindow());
         s.localEnded = endStream;
+        CharSequence method = headers.method();
+        s.headRequest = method != null && AsciiString.contentEquals(method, "HEAD");
         streams.put(id, s);
         writeHeaderBlock(id, headers, endStream);
         return id;
@@ -481,6 +490,12 @@ public final class Http2Session {
         }
         boolean end = (flags & Frames.FLAG_END_STREAM) != 0;
         int data = payload.readableBytes() - (padding > 0 ? padding - 1 : 0);
+        s.dataReceived += data;
+        if (s.announcedLength >= 0
+                && (s.dataReceived > s.announcedLength || (end && s.dataReceived != s.announcedLength))) {
+            streamError(streamId, Frames.PROTOCOL_ERROR, lengthMismatch(s));
+            return;
+        }
         if (padding > 0) {
             // Padding is flow-controlled but never reaches the application: count it consumed now.
             s.unacknowledged += padding;
@@ -622,6 +637,14 @@ public final class Http2Session {
         } else if (problem == null && code < 200 && endStream) {
             problem = "interim response " + code + " ends the stream (RFC 9113 §8.1)";
         }
+        if (problem == null && code >= 200) {
+            boolean noContent = s.headRequest || code == 204 || code == 304;
+            // HEAD, 204 and 304 responses may announce a length they never carry (RFC 9113 8.1.1).
+            s.announcedLength = noContent ? -1 : head.contentLength();
+            if (endStream && s.announcedLength > 0) {
+                problem = lengthMismatch(s);
+            }
+        }
         if (problem != null) {
             streamError(s.id, Frames.PROTOCOL_ERROR, problem);
             return;
@@ -647,6 +670,9 @@ public final class Http2Session {
         if (problem == null && !endStream) {
             problem = "trailers without END_STREAM (RFC 9113 §8.1)";
         }
+        if (problem == null && s.announcedLength >= 0 && s.dataReceived != s.announcedLength) {
+            problem = lengthMismatch(s);
+        }
         if (problem != null) {
             streamError(s.id, Frames.PROTOCOL_ERROR, problem);
             return;
@@ -657,6 +683,14 @@ public final class Http2Session {
         if (removed) {
             listener.onCapacityChanged();
         }
+    }
+
+    private static String lengthMismatch(Stream s) {
+        return "content-length announced " + s.announcedLength + " bytes but "
+                + (s.dataReceived > s.announcedLength
+                        ? s.dataReceived + " arrived"
+                        : "the response ended after " + s.dataReceived)
+                + " (RFC 9113 §8.1.1)";
     }
 
     private static int parseStatus(CharSequence status) {

@@ -24,7 +24,11 @@ public interface StreamHandler {
      */
     void onTrailers(Http2Headers trailers);
 
-    /** Response payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call. */
+    /**
+     * Response payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call.
+     * Where the response has content, never more than its content-length, and exactly that much in all
+     * by {@code endStream}.
+     */
     void onData(ByteBuf in, int index, int length, boolean endStream);
 
     /**

@@ -159,6 +159,45 @@ class Http2MalformedResponseTest extends EngineTest {
                 "200",
                 "content-length",
                 "-1"));
+        all.add(new Malformed(
+                "content-length 5 and the head ending the stream",
+                Phase.HEAD,
+                "content-length announced 5 bytes but the response ended after 0",
+                ex -> headers(ex, true, ":status", "200", "content-length", "5")));
+        all.add(new Malformed(
+                "content-length 5 and 11 bytes of DATA",
+                Phase.BODY,
+                "content-length announced 5 bytes but 11 arrived",
+                ex -> {
+                    headers(ex, false, ":status", "200", "content-length", "5");
+                    data(ex, "hello world", true);
+                }));
+        all.add(new Malformed(
+                "content-length 5 exceeded by a second DATA frame",
+                Phase.BODY,
+                "content-length announced 5 bytes but 7 arrived",
+                ex -> {
+                    headers(ex, false, ":status", "200", "content-length", "5");
+                    data(ex, "hel", false);
+                    data(ex, "lo w", false);
+                }));
+        all.add(new Malformed(
+                "content-length 50 and 5 bytes of DATA ending the stream",
+                Phase.BODY,
+                "content-length announced 50 bytes but the response ended after 5",
+                ex -> {
+                    headers(ex, false, ":status", "200", "content-length", "50");
+                    data(ex, "hello", true);
+                }));
+        all.add(new Malformed(
+                "content-length 50 and 5 bytes of DATA before trailers",
+                Phase.BODY,
+                "content-length announced 50 bytes but the response ended after 5",
+                ex -> {
+                    headers(ex, false, ":status", "200", "content-length", "50");
+                    data(ex, "hello", false);
+                    headers(ex, true, "x-checksum", "1");
+                }));
         // RFC 9113 8.1: trailers.
         all.add(afterHead(
                 "a second :status after the final head",
@@ -257,6 +296,24 @@ class Http2MalformedResponseTest extends EngineTest {
 
     static List<WellFormed> wellFormed() {
         return List.of(
+                new WellFormed(
+                        "a HEAD response with content-length and no DATA",
+                        "HEAD",
+                        ex -> headers(ex, true, ":status", "200", "content-length", "5"),
+                        r -> assertBody(r, 200, "")),
+                new WellFormed(
+                        "a 204 with content-length and no DATA",
+                        "GET",
+                        ex -> headers(ex, true, ":status", "204", "content-length", "5"),
+                        r -> assertBody(r, 204, "")),
+                new WellFormed(
+                        "a 304 with content-length and an empty DATA frame ending the stream",
+                        "GET",
+                        ex -> {
+                            headers(ex, false, ":status", "304", "content-length", "1234");
+                            data(ex, "", true);
+                        },
+                        r -> assertBody(r, 304, "")),
                 new WellFormed(
                         "content-length repeated with one value, in DATA frames and trailers",
                         "GET",
