@@ -2,7 +2,6 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
@@ -187,35 +186,24 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
     // ---- response ----
 
     @Override
-    public void onHeaders(Http2Headers headers, boolean trailers, boolean endStream) {
+    public void onTrailers(Http2Headers trailers) {
+        lastActivity = System.nanoTime();
+        HttpHeaders fields = Http2Messages.responseHeaders(trailers);
+        BodyBuffer b = body;
+        if (events != null) events.responseBodyEnd(received);
+        finish();
+        if (b != null) b.onEnd(fields);
+        call.onComplete();
+    }
+
+    @Override
+    public void onResponse(Http2Headers headers, long length, boolean endStream) {
         lastActivity = System.nanoTime();
         responseStarted = true;
-        HttpHeaders fields;
-        try {
-            fields = Http2Messages.responseHeaders(headers);
-        } catch (HttpProtocolException e) {
-            connection.session().reset(id, Frames.PROTOCOL_ERROR);
-            onClosed(e, false);
-            return;
-        }
-        if (trailers) {
-            BodyBuffer b = body;
-            if (events != null) events.responseBodyEnd(received);
-            finish();
-            if (b != null) b.onEnd(fields);
-            call.onComplete();
-            return;
-        }
-        long length;
-        try {
-            length = Http2Messages.contentLength(fields);
-        } catch (HttpProtocolException e) {
-            connection.session().reset(id, Frames.PROTOCOL_ERROR);
-            onClosed(e, false);
-            return;
-        }
+        HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = call.request();
-        boolean noBody = endStream || request.method().equals("HEAD");
+        int status = Http2Messages.status(headers);
+        boolean noBody = endStream || Http2Messages.hasNoContent(request, status);
         BodySource source;
         if (noBody) {
             source = BodySource.EMPTY;
@@ -228,8 +216,7 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             body = b;
             source = b;
         }
-        Response response = new Response(
-                request, Http2Messages.status(headers), HttpVersion.HTTP_2, fields, source, call.maxBufferedBody());
+        Response response = new Response(request, status, HttpVersion.HTTP_2, fields, source, call.maxBufferedBody());
         delivered = true;
         if (events != null) {
             events.responseHeadersStart();

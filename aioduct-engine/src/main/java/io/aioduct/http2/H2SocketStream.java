@@ -2,7 +2,6 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
@@ -322,29 +321,23 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     // ---- StreamHandler: on the reader thread, under the connection's lock ----
 
     @Override
-    public void onHeaders(Http2Headers headers, boolean trailers, boolean endStream) {
+    public void onTrailers(Http2Headers trailers) {
+        lastActivity = System.nanoTime();
+        BodyBuffer b = body;
+        if (b != null) b.onEnd(Http2Messages.responseHeaders(trailers));
+        if (events != null) events.responseBodyEnd(received);
+        end();
+    }
+
+    @Override
+    public void onResponse(Http2Headers headers, long length, boolean endStream) {
         lastActivity = System.nanoTime();
         responseStarted = true;
-        HttpHeaders fields;
-        long length;
-        try {
-            fields = Http2Messages.responseHeaders(headers);
-            length = trailers ? -1 : Http2Messages.contentLength(fields);
-        } catch (HttpProtocolException e) {
-            connection.session().reset(id, Frames.PROTOCOL_ERROR);
-            onClosed(e, false);
-            return;
-        }
-        if (trailers) {
-            BodyBuffer b = body;
-            if (b != null) b.onEnd(fields);
-            if (events != null) events.responseBodyEnd(received);
-            end();
-            return;
-        }
+        HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = spec.request();
+        int status = Http2Messages.status(headers);
         BodySource source;
-        if (endStream || request.method().equals("HEAD")) {
+        if (endStream || Http2Messages.hasNoContent(request, status)) {
             source = BodySource.EMPTY;
         } else {
             body = new BodyBuffer(
@@ -355,8 +348,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                     connection.callbacks());
             source = body;
         }
-        Response r = new Response(
-                request, Http2Messages.status(headers), HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
+        Response r = new Response(request, status, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
         if (body != null) {
             body.watchAbandonment(r.body());
         }

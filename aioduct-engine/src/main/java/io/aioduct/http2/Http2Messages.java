@@ -1,14 +1,13 @@
 package io.aioduct.http2;
 
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpProtocolException;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.internal.ArrayHeaders;
-import io.aioduct.internal.HeaderRules;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -108,9 +107,14 @@ final class Http2Messages {
         return (s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + (s.charAt(2) - '0');
     }
 
+    /** Whether a response has no content whatever it announces (RFC 9110 6.4.1): to HEAD, 204, 304. */
+    static boolean hasNoContent(Request request, int status) {
+        return status == 204 || status == 304 || request.method().equals("HEAD");
+    }
+
     /**
-     * The regular fields of a response or trailer block. Pseudo-headers other than :status, and
-     * connection-specific fields, make it malformed (RFC 9113 8.2.2, 8.3.2).
+     * The regular fields of a response or trailer block, which the session already checked (RFC 9113
+     * section 8): names in lower case, values clean, no connection-specific field.
      */
     static HttpHeaders responseHeaders(Http2Headers headers) {
         String[] fields = new String[headers.size() * 2];
@@ -118,40 +122,11 @@ final class Http2Messages {
         for (Map.Entry<CharSequence, CharSequence> e : headers) {
             CharSequence name = e.getKey();
             if (name.length() > 0 && name.charAt(0) == ':') {
-                if (!AsciiString.contentEquals(name, ":status")) {
-                    throw new HttpProtocolException("response carries the request pseudo-header " + name);
-                }
                 continue;
             }
-            String value = e.getValue().toString();
-            String key = name.toString();
-            if (key.equals("connection") || key.equals("transfer-encoding") || key.equals("keep-alive")) {
-                throw new HttpProtocolException("HTTP/2 response carries the connection-specific header " + key);
-            }
-            for (int i = 0; i < value.length(); i++) {
-                if (!HeaderRules.isValueByte(value.charAt(i))) {
-                    throw new HttpProtocolException("HTTP/2 response header '" + key + "' has an illegal character "
-                            + HeaderRules.describe(value.charAt(i)));
-                }
-            }
-            fields[n++] = key;
-            fields[n++] = value;
+            fields[n++] = name.toString();
+            fields[n++] = e.getValue().toString();
         }
-        return new ArrayHeaders(n == fields.length ? fields : java.util.Arrays.copyOf(fields, n));
-    }
-
-    /** The Content-Length of a response, or -1; a malformed one is a protocol error. */
-    static long contentLength(HttpHeaders headers) {
-        String cl = headers.first("content-length");
-        if (cl == null) {
-            return -1;
-        }
-        try {
-            long v = Long.parseLong(cl.trim());
-            if (v < 0) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new HttpProtocolException("HTTP/2 response content-length '" + cl + "' is not a number");
-        }
+        return new ArrayHeaders(n == fields.length ? fields : Arrays.copyOf(fields, n));
     }
 }

@@ -2,6 +2,7 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.internal.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Errors: a stream error resets that stream only; a connection error sends GOAWAY, fails every
  * stream with a protocol error and marks the session {@link #closed()}, after which the driver flushes
- * and closes the transport. Nothing is thrown out of {@link #receive}.
+ * and closes the transport. Nothing is thrown out of {@link #receive}. A malformed response (RFC 9113
+ * section 8: a header block {@link ResponseHeaderBlock} rejects, a misplaced or missing {@code :status},
+ * DATA that does not add up to the content-length) is a stream error PROTOCOL_ERROR, found before the
+ * stream's handler hears of the block or the DATA frame at fault.
  *
  * <p>Threading: none of its own. The driver calls it from one thread at a time (an event loop, or
  * under a lock); handlers are called on that thread.
@@ -51,6 +56,11 @@ public final class Http2Session {
         boolean remoteEnded;
         boolean headersReceived;
         boolean blocked;
+        // Response framing (RFC 9113 8.1.1): what content-length announced (-1: nothing to hold the DATA
+        // to), and the DATA payload that arrived.
+        boolean headRequest;
+        long announcedLength = -1;
+        long dataReceived;
 
         Stream(int id, StreamHandler handler, int sendWindow, int recvWindow) {
             this.id = id;
@@ -92,7 +102,7 @@ public final class Http2Session {
         this.options = options;
         this.alloc = alloc;
         this.listener = listener;
-        this.decoder = new DefaultHttp2HeadersDecoder(true, options.maxHeaderListSize());
+        this.decoder = ResponseHeaderBlock.decoder(options.maxHeaderListSize());
     }
 
     // ---- starting ----
@@ -173,6 +183,8 @@ public final class Http2Session {
         nextStreamId += 2;
         Stream s = new Stream(id, handler, remoteInitialWindow, options.streamWindow());
         s.localEnded = endStream;
+        CharSequence method = headers.method();
+        s.headRequest = method != null && AsciiString.contentEquals(method, "HEAD");
         streams.put(id, s);
         writeHeaderBlock(id, headers, endStream);
         return id;
@@ -478,6 +490,12 @@ public final class Http2Session {
         }
         boolean end = (flags & Frames.FLAG_END_STREAM) != 0;
         int data = payload.readableBytes() - (padding > 0 ? padding - 1 : 0);
+        s.dataReceived += data;
+        if (s.announcedLength >= 0
+                && (s.dataReceived > s.announcedLength || (end && s.dataReceived != s.announcedLength))) {
+            streamError(streamId, Frames.PROTOCOL_ERROR, lengthMismatch(s));
+            return;
+        }
         if (padding > 0) {
             // Padding is flow-controlled but never reaches the application: count it consumed now.
             s.unacknowledged += padding;
@@ -598,38 +616,81 @@ public final class Http2Session {
             streamError(streamId, Frames.STREAM_CLOSED, "HEADERS after the end of the response");
             return;
         }
-        if (!s.headersReceived) {
-            CharSequence status = headers.status();
-            if (status == null) {
-                streamError(streamId, Frames.PROTOCOL_ERROR, "response headers without :status");
-                return;
+        ResponseHeaderBlock fields = (ResponseHeaderBlock) headers;
+        if (s.headersReceived) {
+            trailersReceived(s, fields, endStream);
+        } else {
+            headReceived(s, fields, endStream);
+        }
+    }
+
+    /** An interim or final response head; a malformed one is a stream error (RFC 9113 8.1.1). */
+    private void headReceived(Stream s, ResponseHeaderBlock head, boolean endStream) {
+        String problem = head.headProblem();
+        int code = problem == null ? parseStatus(head.status()) : -1;
+        if (problem == null && code < 100) {
+            // 600-999 are no HTTP status, yet a client treats them as 5xx (RFC 9110 15): passed on.
+            problem = "response :status '" + HeaderRules.printable(head.status().toString())
+                    + "' is not a three-digit status code of at least 100 (RFC 9113 §8.3.2, RFC 9110 §15)";
+        } else if (problem == null && code == 101) {
+            problem = "interim response 101 Switching Protocols, which HTTP/2 does not allow (RFC 9113 §8.6)";
+        } else if (problem == null && code < 200 && endStream) {
+            problem = "interim response " + code + " ends the stream (RFC 9113 §8.1)";
+        }
+        if (problem == null && code >= 200) {
+            boolean noContent = s.headRequest || code == 204 || code == 304;
+            // HEAD, 204 and 304 responses may announce a length they never carry (RFC 9113 8.1.1).
+            s.announcedLength = noContent ? -1 : head.contentLength();
+            if (endStream && s.announcedLength > 0) {
+                problem = lengthMismatch(s);
             }
-            int code = parseStatus(status);
-            if (code < 100 || code > 999) {
-                streamError(streamId, Frames.PROTOCOL_ERROR, "response :status '" + status + "' is not a status code");
-                return;
-            }
-            if (code < 200) {
-                if (endStream || code == 101) {
-                    streamError(streamId, Frames.PROTOCOL_ERROR, "interim response " + code + " is not allowed here");
-                }
-                return; // 1xx: the real head follows
-            }
-            s.headersReceived = true;
-        } else if (!endStream) {
-            streamError(streamId, Frames.PROTOCOL_ERROR, "trailers without END_STREAM");
+        }
+        if (problem != null) {
+            streamError(s.id, Frames.PROTOCOL_ERROR, problem);
             return;
         }
-        boolean trailers = s.headersReceived && headers.status() == null;
+        if (code < 200) {
+            return; // 1xx: the real head follows
+        }
+        s.headersReceived = true;
         boolean removed = false;
         if (endStream) {
             s.remoteEnded = true;
             removed = removeIfClosed(s);
         }
-        s.handler.onHeaders(headers, trailers, endStream);
+        s.handler.onResponse(head, head.contentLength(), endStream);
         if (removed) {
             listener.onCapacityChanged();
         }
+    }
+
+    /** A header block after the final head: trailers, which end the stream (RFC 9113 8.1). */
+    private void trailersReceived(Stream s, ResponseHeaderBlock trailers, boolean endStream) {
+        String problem = trailers.trailersProblem();
+        if (problem == null && !endStream) {
+            problem = "trailers without END_STREAM (RFC 9113 §8.1)";
+        }
+        if (problem == null && s.announcedLength >= 0 && s.dataReceived != s.announcedLength) {
+            problem = lengthMismatch(s);
+        }
+        if (problem != null) {
+            streamError(s.id, Frames.PROTOCOL_ERROR, problem);
+            return;
+        }
+        s.remoteEnded = true;
+        boolean removed = removeIfClosed(s);
+        s.handler.onTrailers(trailers);
+        if (removed) {
+            listener.onCapacityChanged();
+        }
+    }
+
+    private static String lengthMismatch(Stream s) {
+        return "content-length announced " + s.announcedLength + " bytes but "
+                + (s.dataReceived > s.announcedLength
+                        ? s.dataReceived + " arrived"
+                        : "the response ended after " + s.dataReceived)
+                + " (RFC 9113 §8.1.1)";
     }
 
     private static int parseStatus(CharSequence status) {

@@ -11,12 +11,24 @@ import io.netty.handler.codec.http2.Http2Headers;
 public interface StreamHandler {
 
     /**
-     * The response head (a final, non-1xx status), or the trailers (then {@code trailers} is true and
-     * {@code endStream} too).
+     * The final (non-1xx) response head, well-formed (RFC 9113 section 8): one {@code :status} of three
+     * digits first, lower-case regular fields with clean values, no connection-specific field, at most one
+     * content-length value, whose {@code contentLength} this is (-1 without one). A malformed head never
+     * arrives here: the session resets the stream and calls {@link #onClosed} instead.
      */
-    void onHeaders(Http2Headers headers, boolean trailers, boolean endStream);
+    void onResponse(Http2Headers head, long contentLength, boolean endStream);
 
-    /** Response payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call. */
+    /**
+     * The trailers, which end the stream: regular fields only, and the DATA before them matched any
+     * content-length. Malformed ones never arrive here (see {@link #onResponse}).
+     */
+    void onTrailers(Http2Headers trailers);
+
+    /**
+     * Response payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call.
+     * Where the response has content, never more than its content-length, and exactly that much in all
+     * by {@code endStream}.
+     */
     void onData(ByteBuf in, int index, int length, boolean endStream);
 
     /**
