@@ -197,6 +197,52 @@ class TlsTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void aServerThatClosesRightAfterTheClientHelloFailsTheHandshakeSayingSo(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.closingAfterClientHello()) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.OTHER))
+                    .hasMessageContaining("localhost:" + aborter.port())
+                    .hasMessageContaining("the server closed the connection during the TLS handshake");
+            assertThat(aborter.clientHellosRead()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aServerThatResetsTheConnectionDuringTheHandshakeFailsItTheSameWay(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.resettingAfterClientHello()) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.OTHER))
+                    .hasMessageContaining("the server closed the connection during the TLS handshake");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aServersFatalAlertFailsTheHandshakeNamingTheAlert(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.alertingAfterClientHello(HandshakeAborter.HANDSHAKE_FAILURE)) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.PROTOCOL_VERSION))
+                    .hasMessageContaining("localhost:" + aborter.port())
+                    .hasMessageContaining("handshake_failure");
+            assertThat(aborter.clientHellosRead()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void mutualTlsPresentsTheClientCertificate(RuntimeKind kind) {
         TestServer server = tlsServer(TLS.serverContext(TLS.localhost(), true, "http/1.1"));
         AioductClient withCert = client(
