@@ -137,6 +137,24 @@ class TlsTest extends EngineTest {
                 .hasMessageContaining("expired");
     }
 
+    /**
+     * Documents a limit rather than a wish: PKIX (RFC 5280 6.1) checks the validity dates of the certificates
+     * on the path, not of the trust anchor, and the JDK treats a trusted certificate as an anchor. So a
+     * self-signed certificate trusted as itself is accepted after it expires (the host name is still checked).
+     * Both providers verify through the JDK's trust manager, so both behave so.
+     */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aTrustedSelfSignedCertificateIsAcceptedPastItsValidityBecauseAnchorsAreNotDateChecked(RuntimeKind kind) {
+        TlsMaterial.Identity expired = TLS.expiredSelfSigned();
+        assertThat(expired.certificate().getNotAfter()).isInThePast();
+        TestServer server = tlsServer(TLS.serverContext(expired, false, "http/1.1"));
+        AioductClient client =
+                client(kind, tlsBuilder().trustPem(expired.certificatePem()).build());
+
+        assertThat(client.get(server.uri("/")).execute().body().string()).isEqualTo("secret");
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void noCommonProtocolVersionSaysSo(RuntimeKind kind) throws Exception {
