@@ -115,7 +115,9 @@ public interface HttpHeaders {
         Builder() {}
 
         /**
-         * Appends a field, keeping existing values of the same name.
+         * Appends a field, keeping existing values of the same name. Spaces and tabs around the value are
+         * dropped (they are not part of a field value, RFC 9110 5.5), so {@code " v "} is stored and sent
+         * as {@code "v"}.
          *
          * @throws IllegalArgumentException naming the header, if the name is not an HTTP token or the
          *     value holds CR, LF, NUL or another forbidden character
@@ -127,7 +129,7 @@ public interface HttpHeaders {
                 fields = Arrays.copyOf(fields, fields.length * 2);
             }
             fields[count * 2] = name;
-            fields[count * 2 + 1] = value;
+            fields[count * 2 + 1] = HeaderRules.trimOptionalWhitespace(value);
             count++;
             return this;
         }

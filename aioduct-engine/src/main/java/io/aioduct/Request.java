@@ -27,7 +27,7 @@ public final class Request {
     private final java.util.Map<String, Object> attributes;
 
     private Request(Builder b, HttpHeaders headers) {
-        checkFraming(headers, b.body);
+        checkHeadersTheClientOwns(headers, b.body);
         this.method = b.method;
         this.origin = b.origin;
         this.target = b.query == null ? b.target : appendQuery(b.target, b.query);
@@ -41,16 +41,28 @@ public final class Request {
         this.attributes = b.attributes == null ? java.util.Map.of() : java.util.Map.copyOf(b.attributes);
     }
 
-    /** The client frames bodies itself; a request may only repeat a matching Content-Length. */
-    private static void checkFraming(HttpHeaders headers, @Nullable RequestBody body) {
+    /**
+     * The client frames bodies itself, so a request may only repeat a matching Content-Length (the wire
+     * gets one, written from the body). And a request has one Host: two are a 400 to a server (RFC 9112
+     * 3.2) and may be read differently by a proxy and the server behind it, so a second is refused here
+     * rather than one being picked silently.
+     */
+    private static void checkHeadersTheClientOwns(HttpHeaders headers, @Nullable RequestBody body) {
+        @Nullable String host = null;
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
-            if (HeaderRules.nameEquals(name, "Transfer-Encoding")) {
+            if (HeaderRules.nameEquals(name, "Host")) {
+                if (host != null) {
+                    throw new IllegalArgumentException(
+                            "request sets Host twice ('" + host + "' and '" + headers.value(i)
+                                    + "'); a request has one Host: use setHeader(\"Host\", ...) to replace it");
+                }
+                host = headers.value(i);
+            } else if (HeaderRules.nameEquals(name, "Transfer-Encoding")) {
                 throw new IllegalArgumentException("a request may not set Transfer-Encoding ('" + headers.value(i)
                         + "'); the client frames the body itself: a body of unknown length is sent chunked");
-            }
-            if (HeaderRules.nameEquals(name, "Content-Length")) {
-                String value = headers.value(i).trim();
+            } else if (HeaderRules.nameEquals(name, "Content-Length")) {
+                String value = headers.value(i);
                 long declared;
                 try {
                     declared = Long.parseLong(value);
@@ -235,7 +247,10 @@ public final class Request {
             return method;
         }
 
-        /** Adds a header, keeping earlier values of the same name. */
+        /**
+         * Adds a header, keeping earlier values of the same name; spaces and tabs around the value are
+         * dropped. A request may set {@code Host} once ({@link #build()} refuses a second).
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
@@ -328,6 +343,12 @@ public final class Request {
             return timeout;
         }
 
+        /**
+         * The request.
+         *
+         * @throws IllegalArgumentException if it sets {@code Host} twice, sets {@code Transfer-Encoding},
+         *     or sets a {@code Content-Length} its body does not have (the client frames bodies itself)
+         */
         public Request build() {
             return new Request(this, headers.build());
         }

@@ -197,6 +197,92 @@ class RequestValidationTest {
                 .doesNotThrowAnyException();
     }
 
+    @Test
+    void buildAcceptsARepeatedContentLengthThatMatchesTheBody() {
+        // Harmless: the client writes the one Content-Length itself, from the body.
+        Request r = Request.builder("POST", URL)
+                .header("Content-Length", "2")
+                .header("content-length", " 2 ")
+                .body(RequestBody.ofString("hi"))
+                .build();
+
+        assertThat(r.headers().all("Content-Length")).containsExactly("2", "2");
+    }
+
+    // ---- Host ----
+
+    @Test
+    void buildRejectsTwoHostHeadersNamingThem() {
+        Request.Builder b = get().header("Host", "a.example").header("host", "b.example");
+
+        assertThatThrownBy(b::build)
+                .as("two Host fields are a 400 (RFC 9112 3.2), and a proxy may route on the other one")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Host twice")
+                .hasMessageContaining("'a.example' and 'b.example'")
+                .hasMessageContaining("setHeader");
+    }
+
+    @Test
+    void buildRejectsTwoHostHeadersEvenWhenEqual() {
+        Request.Builder b = get().headers(HttpHeaders.of("Host", "a.example", "HOST", "a.example"));
+
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Host twice");
+    }
+
+    @Test
+    void setHeaderReplacesTheHost() {
+        Request r =
+                get().header("Host", "a.example").setHeader("host", "b.example").build();
+
+        assertThat(r.headers().all("Host")).containsExactly("b.example");
+    }
+
+    @Test
+    void addingAHostThroughToBuilderToARequestThatHasOneIsRefusedToo() {
+        Request withHost = get().header("Host", "a.example").build();
+
+        assertThatThrownBy(
+                        () -> withHost.toBuilder().header("Host", "b.example").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Host twice");
+    }
+
+    // ---- whitespace around values ----
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "\"   v  \"|v",
+                "\"\t v \t\"|v",
+                "\" a  b \"|a  b",
+                "\"   \"|\"\"",
+                "\"\t\"|\"\"",
+            })
+    void headerValuesLoseTheWhitespaceAroundThem(String given, String kept) {
+        Request r = get().header("X-A", given)
+                .setHeader("X-B", given)
+                .headers(HttpHeaders.of("X-C", given))
+                .build();
+
+        assertThat(r.headers().first("X-A")).isEqualTo(kept);
+        assertThat(r.headers().first("X-B")).isEqualTo(kept);
+        assertThat(r.headers().first("X-C")).isEqualTo(kept);
+    }
+
+    @Test
+    void aValueWithNoWhitespaceAroundItIsKeptAsTheSameString() {
+        String value = new String("no trimming needed"); // a distinct instance, to see it is not copied
+
+        Request r = get().header("X-A", value).build();
+
+        assertThat(r.headers().first("X-A")).isSameAs(value);
+    }
+
     // ---- query parameters ----
 
     @Test

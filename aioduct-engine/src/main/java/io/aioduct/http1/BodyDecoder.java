@@ -3,6 +3,7 @@ package io.aioduct.http1;
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.internal.ByteSink;
+import io.aioduct.internal.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
@@ -10,6 +11,13 @@ import java.util.Arrays;
  * Decodes one response body's framing (Content-Length, chunked, or until the connection closes) and
  * hands the payload bytes to a {@link ByteSink} as ranges of the input buffer, without copying. Chunk-size
  * lines and trailers may be split across reads anywhere.
+ *
+ * <p>Chunked framing is read strictly where leniency lets two parsers disagree on where a chunk ends
+ * (request and response smuggling, RFC 9112 11.2): a chunk-size line and the end of a chunk's data must
+ * be CRLF, so a bare LF there is refused (Go, Netty and Kestrel each fixed a CVE by refusing it); a CR
+ * must be followed by LF anywhere outside the data (RFC 9112 2.2); and a quoted string in a chunk
+ * extension must close before the line ends. Trailer fields, like the head's, may end with a bare LF
+ * (RFC 9112 2.2 allows it for field lines), but never hold a bare CR.
  *
  * <p>Not thread-safe: one per connection, restarted for every response.
  */
@@ -25,6 +33,8 @@ final class BodyDecoder {
         SIZE,
         SIZE_WS,
         EXTENSION,
+        EXT_QUOTED,
+        EXT_QUOTED_PAIR,
         SIZE_LF,
         DATA,
         DATA_CR,
@@ -161,13 +171,10 @@ final class BodyDecoder {
                 }
                 case DATA_CR -> {
                     byte b = in.readByte();
-                    if (b == '\r') {
-                        chunk = Chunk.DATA_LF;
-                    } else if (b == '\n') {
-                        chunk = Chunk.SIZE;
-                    } else {
+                    if (b != '\r') {
                         throw malformed("chunk data is not followed by CRLF (found " + describe(b) + ")");
                     }
+                    chunk = Chunk.DATA_LF;
                 }
                 case DATA_LF -> {
                     byte b = in.readByte();
@@ -221,15 +228,36 @@ final class BodyDecoder {
                 }
             }
             case EXTENSION -> {
-                if (b == '\n') {
-                    sizeLineDone();
-                } else if (b != '\t' && (b & 0xff) < 0x20 && b != '\r') {
+                if (b == '"') {
+                    chunk = Chunk.EXT_QUOTED;
+                } else if (b == '\r' || b == '\n') {
+                    endSizeLine(b);
+                } else if (!HeaderRules.isValueByte(b & 0xff)) {
                     throw malformed("chunk extension has an illegal character " + describe(b));
                 }
             }
+            case EXT_QUOTED -> {
+                if (b == '"') {
+                    chunk = Chunk.EXTENSION;
+                } else if (b == '\\') {
+                    chunk = Chunk.EXT_QUOTED_PAIR;
+                } else if (b == '\r' || b == '\n') {
+                    // A peer that let the string run on past the line end would find a different chunk.
+                    throw malformed("chunk extension has " + describe(b)
+                            + " inside a quoted string (a quoted string must close before the line ends)");
+                } else if (!HeaderRules.isValueByte(b & 0xff)) {
+                    throw malformed("chunk extension has an illegal character " + describe(b) + " in a quoted string");
+                }
+            }
+            case EXT_QUOTED_PAIR -> {
+                if (!HeaderRules.isValueByte(b & 0xff)) {
+                    throw malformed("chunk extension escapes an illegal character " + describe(b));
+                }
+                chunk = Chunk.EXT_QUOTED;
+            }
             case SIZE_LF -> {
                 if (b != '\n') {
-                    throw malformed("chunk size line has CR without LF");
+                    throw malformed("chunk size line has CR without LF (found " + describe(b) + " after it)");
                 }
                 sizeLineDone();
             }
@@ -241,7 +269,7 @@ final class BodyDecoder {
         if (b == '\r') {
             chunk = Chunk.SIZE_LF;
         } else if (b == '\n') {
-            sizeLineDone();
+            throw malformed("chunk size line ends with a bare LF (CRLF is required)");
         } else {
             throw malformed("invalid character " + describe(b) + " in chunk size");
         }
@@ -262,6 +290,9 @@ final class BodyDecoder {
                     throw malformed("trailer section exceeds the limit of " + maxTrailerBytes + " bytes");
                 }
                 trailer = Arrays.copyOf(trailer, Math.min(maxTrailerBytes, Math.max(64, trailerLength * 2)));
+            }
+            if (trailerLength > 0 && trailer[trailerLength - 1] == '\r' && b != '\n') {
+                throw malformed("trailer section has CR without LF (found " + describe(b) + " after it)");
             }
             trailer[trailerLength++] = b;
             if (b == '\n' && endsWithEmptyLine()) {
@@ -310,7 +341,7 @@ final class BodyDecoder {
     }
 
     private static String describe(byte b) {
-        return io.aioduct.internal.HeaderRules.describe(b & 0xff);
+        return HeaderRules.describe(b & 0xff);
     }
 
     private static HttpProtocolException malformed(String detail) {

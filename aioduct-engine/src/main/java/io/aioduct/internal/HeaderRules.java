@@ -81,6 +81,24 @@ public final class HeaderRules {
         }
     }
 
+    /**
+     * {@code value} without its leading and trailing SP and HTAB: RFC 9110 5.5 defines a field value
+     * without the optional whitespace around it, so a recipient would drop it anyway and it only wastes
+     * bytes (and HPACK table space) on the wire. Returns {@code value} itself, allocating nothing, when
+     * there is none to drop, which is the common case.
+     */
+    public static String trimOptionalWhitespace(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isOptionalWhitespace(value.charAt(start))) start++;
+        while (end > start && isOptionalWhitespace(value.charAt(end - 1))) end--;
+        return start == 0 && end == value.length() ? value : value.substring(start, end);
+    }
+
+    private static boolean isOptionalWhitespace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
     /** A character as a reader wants to see it in an error message. */
     public static String describe(int c) {
         return switch (c) {

@@ -3,6 +3,9 @@ package io.aioduct.tls;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectFailedException;
 import io.aioduct.TimedOutException;
+import java.io.EOFException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
@@ -22,6 +25,17 @@ final class TlsFailures {
                 || failure instanceof java.net.SocketTimeoutException) {
             return new TimedOutException(
                     TimedOutException.Kind.TLS_HANDSHAKE, handshakeTimeout, "TLS handshake with " + where);
+        }
+        String alert = PeerAlert.find(failure);
+        if (alert != null) {
+            return fromPeerAlert(alert, where, failure);
+        }
+        if (closedByPeer(failure)) {
+            return new TlsHandshakeException(
+                    TlsHandshakeException.Reason.OTHER,
+                    "TLS handshake with " + where
+                            + " failed: the server closed the connection during the TLS handshake",
+                    failure);
         }
         String all = messages(failure).toLowerCase(Locale.ROOT);
         if (has(failure, CertificateExpiredException.class) || all.contains("validity check failed")) {
@@ -76,6 +90,42 @@ final class TlsFailures {
                     failure);
         }
         return new ConnectFailedException("TLS handshake with " + where + " failed: " + failure, failure);
+    }
+
+    /** The server ended the handshake with a fatal alert: say which, and what it usually means. */
+    private static TlsHandshakeException fromPeerAlert(String alert, String where, Throwable failure) {
+        TlsHandshakeException.Reason reason = switch (alert) {
+            case "handshake_failure", "protocol_version", "insufficient_security" ->
+                TlsHandshakeException.Reason.PROTOCOL_VERSION;
+            case "bad_certificate",
+                    "unsupported_certificate",
+                    "certificate_revoked",
+                    "certificate_expired",
+                    "certificate_unknown",
+                    "unknown_ca",
+                    "certificate_required" -> TlsHandshakeException.Reason.CLIENT_CERTIFICATE_REJECTED;
+            default -> TlsHandshakeException.Reason.OTHER;
+        };
+        String meaning = switch (reason) {
+            case PROTOCOL_VERSION -> ": client and server share no TLS version or cipher suite";
+            case CLIENT_CERTIFICATE_REJECTED -> ": the server rejected our client certificate (or wanted one)";
+            default -> "";
+        };
+        return new TlsHandshakeException(
+                reason,
+                "TLS handshake with " + where + " failed: the server sent the fatal alert " + alert + meaning,
+                failure);
+    }
+
+    /**
+     * Whether the connection ended under the handshake without an alert: Netty fails the handshake with a
+     * ClosedChannelException, the JDK's SSLSocket with an EOFException ("Remote host terminated the
+     * handshake"), and a reset shows as a SocketException; all mean the server went away mid-handshake.
+     */
+    private static boolean closedByPeer(Throwable failure) {
+        return has(failure, ClosedChannelException.class)
+                || has(failure, EOFException.class)
+                || has(failure, SocketException.class);
     }
 
     private static boolean has(Throwable t, Class<? extends Throwable> type) {

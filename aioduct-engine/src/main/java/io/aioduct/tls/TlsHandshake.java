@@ -5,11 +5,14 @@ import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /** Runs the client handshake over a freshly connected transport of either kind. */
 final class TlsHandshake {
@@ -36,10 +39,13 @@ final class TlsHandshake {
         Runnable install = () -> {
             SslHandler tls = contexts.netty().newHandler(ch.alloc(), socket.host(), socket.port());
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            HandshakeErrors errors = new HandshakeErrors();
             ch.pipeline().addFirst("aioduct-tls", tls);
+            ch.pipeline().addAfter("aioduct-tls", "aioduct-tls-handshake", errors);
             ch.config().setAutoRead(true); // the handshake reads; the application's bytes wait (below)
             tls.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
+                    ch.pipeline().remove(errors);
                     // As after the TCP connect: reading resumes once the connection's handler is in place.
                     ch.config().setAutoRead(false);
                     String alpn = TlsContexts.nullIfEmpty(tls.applicationProtocol());
@@ -49,6 +55,7 @@ final class TlsHandshake {
                     ch.close();
                     RuntimeException failure =
                             TlsFailures.classify(f.cause(), socket.host(), socket.port(), config.handshakeTimeout());
+                    errors.attachTo(failure);
                     socket.observer().tlsFailed(failure);
                     result.completeExceptionally(failure);
                 }
@@ -60,6 +67,34 @@ final class TlsHandshake {
             ch.eventLoop().execute(install);
         }
         return result;
+    }
+
+    /**
+     * Sits behind the SslHandler while the handshake runs. A failed handshake is reported through its
+     * future, and Netty then also fires the failure (and any read error, such as a reset, that came
+     * first) down the pipeline, where no handler is installed yet: without this one each would be
+     * logged as an unhandled exception. One that comes before the handshake fails (a reset: the
+     * handshake then fails with a bare ClosedChannelException) is attached to the reported failure.
+     * Removed once the handshake succeeds; confined to the channel's loop.
+     */
+    private static final class HandshakeErrors extends ChannelInboundHandlerAdapter {
+        private @Nullable Throwable first;
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (first == null) {
+                first = cause;
+            }
+            // The handshake cannot go on: closing fails its future if nothing has failed it yet.
+            ctx.close();
+        }
+
+        void attachTo(RuntimeException failure) {
+            Throwable seen = first;
+            if (seen != null) {
+                failure.addSuppressed(seen);
+            }
+        }
     }
 
     private static SocketTransport overSocket(

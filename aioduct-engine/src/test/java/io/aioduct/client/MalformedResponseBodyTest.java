@@ -34,6 +34,22 @@ class MalformedResponseBodyTest extends EngineTest {
 
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
+    void aBareCrInAChunkExtensionFailsTheBodyNamingIt(RuntimeKind kind) throws Exception {
+        // A parser that skipped the CR would read "b" as more extension; one that took it as a line end
+        // would read "b" as data: the framing is ambiguous, so it is refused.
+        server.route("/bad", (req, ex) -> ex.writeRaw(HEAD + "5;a\rb\r\nhello\r\n0\r\n\r\n"));
+        AioductClient client = client(kind);
+        Response response = client.get(server.uri("/bad")).send().get(10, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        assertThatThrownBy(() -> response.body().bytes())
+                .isInstanceOf(HttpProtocolException.class)
+                .hasMessageContaining("malformed chunked body")
+                .hasMessageContaining("CR without LF");
+        awaitQuiet(client.engine());
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
     void aBadChunkArrivingAfterTheHeadFailsTheBody(RuntimeKind kind) throws Exception {
         server.route("/bad", (req, ex) -> {
             ex.writeRaw(HEAD);

@@ -10,11 +10,14 @@ import io.aioduct.HttpProtocolException;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Body framing: Content-Length, chunked (sizes, extensions, trailers), until-close, limits and errors. */
@@ -48,6 +51,25 @@ class BodyDecoderTest {
             d.decode(in, sink, Integer.MAX_VALUE);
             assertThat(readable(in)).as("left unread").isEqualTo(expectedLeftover);
             return sink.text();
+        } finally {
+            in.release();
+        }
+    }
+
+    /** Like {@link #assertChunkedRejected}, but fed one byte per call: the state carries across reads. */
+    private static void assertChunkedRejectedByteByByte(String wire, String messagePart) {
+        BodyDecoder d = chunked();
+        ByteBuf in = CodecFixtures.tracked(64);
+        try {
+            assertThatThrownBy(() -> {
+                        for (byte b : wire.getBytes(StandardCharsets.ISO_8859_1)) {
+                            in.writeByte(b);
+                            d.decode(in, new CodecFixtures.CollectingSink(), Integer.MAX_VALUE);
+                        }
+                    })
+                    .isInstanceOf(HttpProtocolException.class)
+                    .hasMessageStartingWith("malformed chunked body")
+                    .hasMessageContaining(messagePart);
         } finally {
             in.release();
         }
@@ -242,8 +264,9 @@ class BodyDecoderTest {
         }
 
         @Test
-        void acceptsBareLfAfterSizeLinesAndData() {
-            assertThat(decodeAll(chunked(), "3\nabc\n2;e=1\nde\n0\n\nX", "X")).isEqualTo("abcde");
+        void quotedExtensionValuesMayHoldSemicolonsAndEscapedQuotes() {
+            assertThat(decodeAll(chunked(), "3;a=\"x;\\\";y\";b\r\nabc\r\n0;q=\"\\\\\"\r\n\r\n", ""))
+                    .isEqualTo("abc");
         }
 
         @Test
@@ -342,6 +365,72 @@ class BodyDecoderTest {
             assertChunkedRejected("5\rhello\r\n", "CR without LF");
         }
 
+        /** Each place in the chunked framing where a CR must be followed by LF (RFC 9112 2.2 and 7.1). */
+        static Stream<Arguments> bareCrs() {
+            return Stream.of(
+                    Arguments.of("in a chunk extension", "5;a\rb\r\nhello\r\n0\r\n\r\n", "CR without LF"),
+                    Arguments.of("ending an extension", "5;a\r\r\nhello\r\n0\r\n\r\n", "CR without LF"),
+                    Arguments.of(
+                            "in a quoted extension value",
+                            "5;a=\"b\rc\"\r\nhello\r\n0\r\n\r\n",
+                            "CR (0x0d) inside a quoted string"),
+                    Arguments.of("after the size", "5\r\r\nhello\r\n0\r\n\r\n", "CR without LF"),
+                    Arguments.of("in whitespace after the size", "5 \r \r\nhello\r\n0\r\n\r\n", "CR without LF"),
+                    Arguments.of("after chunk data", "5\r\nhello\r\r\n0\r\n\r\n", "CR without LF"),
+                    Arguments.of("in the last chunk's extension", "0;x\ry\r\n\r\n", "CR without LF"),
+                    Arguments.of(
+                            "in a trailer value", "0\r\nX-A: 1\rX-B: 2\r\n\r\n", "trailer section has CR without LF"),
+                    Arguments.of("before a trailer name", "0\r\n\rX-A: 1\r\n\r\n", "trailer section has CR without LF"),
+                    Arguments.of(
+                            "in the empty line ending the trailers",
+                            "0\r\nX-A: 1\r\n\r\r\n",
+                            "trailer section has CR without LF"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("bareCrs")
+        void rejectsABareCr(String where, String wire, String messagePart) {
+            assertChunkedRejected(wire, messagePart);
+            assertChunkedRejectedByteByByte(wire, messagePart);
+        }
+
+        /**
+         * A chunk-size line or the end of a chunk's data ended by LF alone: RFC 9112 7.1 requires CRLF there,
+         * and parsers that disagree on it can be made to see different chunks (request and response smuggling,
+         * the 2025 "funky chunks" CVEs in Go, Netty and Kestrel).
+         */
+        static Stream<Arguments> bareLfs() {
+            return Stream.of(
+                    Arguments.of("ending the size line", "3\nabc\r\n0\r\n\r\n", "bare LF"),
+                    Arguments.of("ending whitespace after the size", "3 \nabc\r\n0\r\n\r\n", "bare LF"),
+                    Arguments.of("ending an extension", "3;e=1\nabc\r\n0\r\n\r\n", "bare LF"),
+                    Arguments.of(
+                            "in a quoted extension value",
+                            "3;e=\"a\nb\"\r\nabc\r\n0\r\n\r\n",
+                            "LF (0x0a) inside a quoted string"),
+                    Arguments.of("after chunk data", "3\r\nabc\n0\r\n\r\n", "not followed by CRLF (found LF (0x0a))"),
+                    Arguments.of("ending the last chunk", "3\r\nabc\r\n0\n\r\n", "bare LF"));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("bareLfs")
+        void rejectsABareLfInChunkFraming(String where, String wire, String messagePart) {
+            assertChunkedRejected(wire, messagePart);
+            assertChunkedRejectedByteByByte(wire, messagePart);
+        }
+
+        @Test
+        void rejectsAQuotedExtensionStillOpenAtTheEndOfTheLine() {
+            // A parser that let the string run on would take "hello..." as part of the extension.
+            assertChunkedRejected("5;a=\"x\r\nhello\r\n0\r\n\r\n", "must close before the line ends");
+        }
+
+        @Test
+        void rejectsAnEscapedControlCharacterInAQuotedExtension() {
+            assertChunkedRejected("5;a=\"\\\u0001\"\r\nhello\r\n", "escapes an illegal character control 0x01");
+            assertChunkedRejected("5;a=\"\u007f\"\r\nhello\r\n", "illegal character control 0x7f in a quoted string");
+        }
+
         @Test
         void rejectsControlCharacterInExtension() {
             assertChunkedRejected("5;a=\u0000\r\nhello\r\n", "NUL (0x00)");
@@ -433,9 +522,9 @@ class BodyDecoderTest {
         }
 
         @Test
-        void trailersWithBareLf() {
+        void trailerFieldLinesMayEndWithABareLfAsHeadFieldsMay() {
             BodyDecoder d = chunked();
-            decodeAll(d, "0\nA: 1\nB: 2\n\n", "");
+            decodeAll(d, "0\r\nA: 1\nB: 2\n\n", "");
 
             assertThat(fields(d.trailers())).containsExactly("A: 1", "B: 2");
         }

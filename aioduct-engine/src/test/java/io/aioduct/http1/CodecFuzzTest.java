@@ -10,6 +10,8 @@ import io.aioduct.internal.HeaderRules;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -102,6 +104,45 @@ class CodecFuzzTest {
         }
     }
 
+    /**
+     * Seeds in the corpus that break the chunked framing's line rules (a bare CR anywhere, a bare LF ending
+     * a chunk line, a quoted extension left open at the line end): each must be refused however it is
+     * split, since accepting one is what lets two parsers see different chunks.
+     */
+    private static final List<String> REFUSED_SEEDS = List.of(
+            "chunk_ext_bare_cr",
+            "chunk_size_bare_lf",
+            "chunk_ext_bare_lf",
+            "chunk_data_bare_lf",
+            "chunk_ext_quote_open_at_line_end",
+            "trailer_bare_cr");
+
+    @Test
+    void seedsThatBreakChunkLineRulesAreRefusedHoweverTheyAreSplit() throws IOException {
+        for (String name : REFUSED_SEEDS) {
+            byte[] input = corpusSeed(name);
+            assertThat(run(input, input.length, Integer.MAX_VALUE, false, true))
+                    .as("%s read whole", name)
+                    .isFalse();
+            assertThat(run(input, 1, Integer.MAX_VALUE, true, true))
+                    .as("%s read byte by byte", name)
+                    .isFalse();
+            assertThat(run(input, 7, 5, false, true))
+                    .as("%s read in pieces", name)
+                    .isFalse();
+        }
+        assertThat(exerciseReporting(corpusSeed("chunk_ext_quoted_trailer_bare_lf"), true))
+                .as("quoted extensions and bare-LF trailer lines are fine")
+                .isTrue();
+    }
+
+    private static byte[] corpusSeed(String name) throws IOException {
+        try (InputStream in = CodecFuzzTest.class.getResourceAsStream("CodecFuzzTestInputs/responseBytes/" + name)) {
+            assertThat(in).as("corpus seed %s", name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
     /** Valid exchanges (possibly several responses back to back); the seeds for mutation. */
     static final List<String> SEEDS = List.of(
             "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello",
@@ -112,7 +153,8 @@ class CodecFuzzTest {
                     + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
             "HTTP/1.1 200\nContent-Length: 2, 2\nConnection: keep-alive, close\n\nok",
             "\n\nHTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n",
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n1f\r\n" + "z".repeat(31) + "\r\n0\n\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n1f;q=\"a\\\"b\"\r\n" + "z".repeat(31)
+                    + "\r\n0\r\nX: 1\n\n",
             "HTTP/1.1 404 Not Found\r\nX-L: caf\u00e9\r\nContent-Length: 3\r\n\r\nabc"
                     + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
 

@@ -62,8 +62,8 @@ class IncrementalParsingTest {
                         "chunked without trailers",
                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + NEXT),
                 response(
-                        "chunked with bare LF line ends",
-                        "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nabc\n2\nde\n0\nX-T: 1\n\n" + NEXT),
+                        "chunked with bare LF ending head and trailer lines (chunk lines need CRLF)",
+                        "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\n\n" + NEXT),
                 response(
                         "chunked with leading-zero sizes",
                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n0004\r\nabcd\r\n000\r\n\r\n" + NEXT),
@@ -194,11 +194,11 @@ class IncrementalParsingTest {
                         List.of("X-Checksum: abc", "X-Multi: 1", "x-multi: 2"),
                         "NEXT"),
                 Arguments.of(
-                        Named.of("chunked: bare LF", BodyDecoder.Framing.CHUNKED),
+                        Named.of("chunked: bare LF ending trailer lines", BodyDecoder.Framing.CHUNKED),
                         -1L,
-                        "2\nab\n0\n\nNEXT",
+                        "2\r\nab\r\n0\r\nX-T: 1\n\nNEXT",
                         "ab",
-                        List.of(),
+                        List.of("X-T: 1"),
                         "NEXT"),
                 Arguments.of(
                         Named.of("until close", BodyDecoder.Framing.UNTIL_CLOSE),

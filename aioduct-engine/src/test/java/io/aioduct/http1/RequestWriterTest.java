@@ -151,6 +151,31 @@ class RequestWriterTest {
         }
 
         @Test
+        void writesHeaderValuesWithoutTheWhitespaceAroundThem() {
+            Request r = Request.builder("GET", "http://example.com/")
+                    .header("X-A", "   v  ")
+                    .header("X-B", "\t a b\t")
+                    .header("X-C", " ")
+                    .build();
+
+            assertThat(head(r, null))
+                    .isEqualTo("GET / HTTP/1.1\r\nHost: example.com\r\nX-A: v\r\nX-B: a b\r\nX-C: \r\n\r\n");
+        }
+
+        @Test
+        void aRepeatedContentLengthGoesOutOnce() {
+            Request r = Request.builder("POST", "http://example.com/")
+                    .header("Content-Length", "3")
+                    .header("content-length", "3")
+                    .body(RequestBody.ofString("abc"))
+                    .build();
+
+            assertThat(head(r, null))
+                    .isEqualTo("POST / HTTP/1.1\r\nHost: example.com\r\n"
+                            + "Content-Type: text/plain; charset=UTF-8\r\nContent-Length: 3\r\n\r\n");
+        }
+
+        @Test
         void writesIso88591HeaderValuesAsSingleBytes() {
             Request r = Request.builder("GET", "http://example.com/")
                     .header("X-Latin", "caf\u00e9\u00ff")
@@ -204,6 +229,15 @@ class RequestWriterTest {
         void hostHeaderOmitsOnlyTheSchemesDefaultPort(String url, String host) {
             assertThat(head(Request.builder("GET", url).build(), null))
                     .isEqualTo("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        }
+
+        @Test
+        void aPaddedRequestSuppliedHostGoesOutTrimmedAndOnce() {
+            Request r = Request.builder("GET", "http://10.0.0.1:8080/")
+                    .header("Host", "  virtual.example\t")
+                    .build();
+
+            assertThat(head(r, null)).isEqualTo("GET / HTTP/1.1\r\nHost: virtual.example\r\n\r\n");
         }
 
         @Test

@@ -274,6 +274,43 @@ class ProtocolMatrixTest extends EngineTest {
         assertThat(req.chunked()).isFalse();
     }
 
+    /**
+     * A request's own Host and Content-Length reach the server once, and values go without the spaces
+     * around them. (The HTTP/1.1 test server trims values as it parses, so only HTTP/2, which carries
+     * them as they are, shows the trimming here; {@code RequestWriterTest} shows it on the HTTP/1.1 wire.)
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void hostAndContentLengthGoOutOnceAndValuesWithoutSurroundingSpaces(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/echo", (req, reply) -> reply.respond(200, req.body()));
+        AioductClient client = client(kind, protocol);
+        String authority = server.host() + ":" + server.port();
+
+        try (Response r = client.post(server.uri("/echo"))
+                .header("Host", "  " + authority + "\t")
+                .header("X-Padded", "   padded value \t")
+                .header("Content-Length", "5")
+                .header("content-length", "5")
+                .body(RequestBody.ofString("hello"))
+                .execute()) {
+            assertProtocol(r, protocol);
+            assertThat(r.body().string()).isEqualTo("hello");
+        }
+
+        RecordedRequest req = server.takeRequest();
+        assertThat(req.header("x-padded")).isEqualTo("padded value");
+        assertThat(req.headers("Content-Length")).containsExactly("5");
+        if (protocol.h2) {
+            assertThat(req.header(":authority")).isEqualTo(authority);
+            assertThat(req.headers("host"))
+                    .as("HTTP/2 carries the host as :authority only")
+                    .isEmpty();
+        } else {
+            assertThat(req.headers("Host")).containsExactly(authority);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void postsAStreamedBodyOfUnknownLength(RuntimeKind kind, Protocol protocol) {

@@ -107,6 +107,7 @@ public final class TlsMaterial {
     private final Identity wrongHost;
     private final Identity expired;
     private final Identity selfSigned;
+    private final Identity expiredSelfSigned;
     private final Identity client;
 
     private TlsMaterial(Instant now) throws GeneralSecurityException, IOException {
@@ -128,7 +129,9 @@ public final class TlsMaterial {
         localhost = serverLeaf("localhost", "localhost", true, from, until);
         wrongHost = serverLeaf("wrong-host", "wrong.example", false, from, until);
         expired = serverLeaf("expired", "localhost", true, now.minus(Duration.ofDays(30)), now.minus(CLOCK_SLACK));
-        selfSigned = selfSignedLocalhost(from, until);
+        selfSigned = selfSignedLocalhost("self-signed", from, until);
+        expiredSelfSigned =
+                selfSignedLocalhost("expired-self-signed", now.minus(Duration.ofDays(30)), now.minus(CLOCK_SLACK));
         client = clientIdentity(from, until);
     }
 
@@ -190,6 +193,11 @@ public final class TlsMaterial {
         return selfSigned;
     }
 
+    /** Like {@link #selfSigned()}, but its validity ended a day ago: a trust anchor that has expired. */
+    public Identity expiredSelfSigned() {
+        return expiredSelfSigned;
+    }
+
     /** {@code CN=aioduct test client} with extended key usage clientAuth, signed by the CA, for mutual TLS. */
     public Identity client() {
         return client;
@@ -248,7 +256,7 @@ public final class TlsMaterial {
     public KeyStore keyStore(Identity identity) {
         try {
             KeyStore store = emptyStore();
-            Certificate[] chain = identity == selfSigned || identity == ca
+            Certificate[] chain = identity == selfSigned || identity == expiredSelfSigned || identity == ca
                     ? new Certificate[] {identity.certificate()}
                     : new Certificate[] {identity.certificate(), ca.certificate()};
             store.setKeyEntry(identity.name(), identity.privateKey(), KEY_STORE_PASSWORD.toCharArray(), chain);
@@ -295,13 +303,14 @@ public final class TlsMaterial {
         return write(file, sign(b, ca.privateKey()), keys.getPrivate());
     }
 
-    private Identity selfSignedLocalhost(Instant from, Instant until) throws GeneralSecurityException, IOException {
+    private Identity selfSignedLocalhost(String file, Instant from, Instant until)
+            throws GeneralSecurityException, IOException {
         KeyPair keys = newKeyPair();
         X500Name name = new X500Name("CN=localhost, O=aioduct self-signed");
         X509v3CertificateBuilder b = builder(name, name, keys, from, until)
                 .addExtension(Extension.subjectAlternativeName, false, subjectAltNames("localhost", true));
         addLeafUsage(b, true);
-        return write("self-signed", sign(b, keys.getPrivate()), keys.getPrivate());
+        return write(file, sign(b, keys.getPrivate()), keys.getPrivate());
     }
 
     private Identity clientIdentity(Instant from, Instant until) throws GeneralSecurityException, IOException {

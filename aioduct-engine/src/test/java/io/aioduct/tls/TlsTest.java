@@ -137,6 +137,24 @@ class TlsTest extends EngineTest {
                 .hasMessageContaining("expired");
     }
 
+    /**
+     * Documents a limit rather than a wish: PKIX (RFC 5280 6.1) checks the validity dates of the certificates
+     * on the path, not of the trust anchor, and the JDK treats a trusted certificate as an anchor. So a
+     * self-signed certificate trusted as itself is accepted after it expires (the host name is still checked).
+     * Both providers verify through the JDK's trust manager, so both behave so.
+     */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aTrustedSelfSignedCertificateIsAcceptedPastItsValidityBecauseAnchorsAreNotDateChecked(RuntimeKind kind) {
+        TlsMaterial.Identity expired = TLS.expiredSelfSigned();
+        assertThat(expired.certificate().getNotAfter()).isInThePast();
+        TestServer server = tlsServer(TLS.serverContext(expired, false, "http/1.1"));
+        AioductClient client =
+                client(kind, tlsBuilder().trustPem(expired.certificatePem()).build());
+
+        assertThat(client.get(server.uri("/")).execute().body().string()).isEqualTo("secret");
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void noCommonProtocolVersionSaysSo(RuntimeKind kind) throws Exception {
@@ -192,6 +210,52 @@ class TlsTest extends EngineTest {
                     .hasMessageContaining("TLS handshake timeout of 300 ms");
             silent.close();
             acceptor.join();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aServerThatClosesRightAfterTheClientHelloFailsTheHandshakeSayingSo(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.closingAfterClientHello()) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.OTHER))
+                    .hasMessageContaining("localhost:" + aborter.port())
+                    .hasMessageContaining("the server closed the connection during the TLS handshake");
+            assertThat(aborter.clientHellosRead()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aServerThatResetsTheConnectionDuringTheHandshakeFailsItTheSameWay(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.resettingAfterClientHello()) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.OTHER))
+                    .hasMessageContaining("the server closed the connection during the TLS handshake");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aServersFatalAlertFailsTheHandshakeNamingTheAlert(RuntimeKind kind) throws Exception {
+        try (HandshakeAborter aborter = HandshakeAborter.alertingAfterClientHello(HandshakeAborter.HANDSHAKE_FAILURE)) {
+            AioductClient client = client(kind, trustingTheTestCa());
+
+            assertThatThrownBy(() -> client.get(aborter.uri()).execute())
+                    .isInstanceOfSatisfying(
+                            TlsHandshakeException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TlsHandshakeException.Reason.PROTOCOL_VERSION))
+                    .hasMessageContaining("localhost:" + aborter.port())
+                    .hasMessageContaining("handshake_failure");
+            assertThat(aborter.clientHellosRead()).isPositive();
         }
     }
 
