@@ -341,6 +341,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "callable");
+        Objects.requireNonNull(unit, "unit");
         return core.scheduleOnce(callable, unit.toNanos(delay));
     }
 
@@ -348,6 +349,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
         return core.schedulePeriodic(command, unit.toNanos(initialDelay), unit.toNanos(positive(period, "period")));
     }
 
@@ -355,6 +357,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
         return core.schedulePeriodic(command, unit.toNanos(initialDelay), -unit.toNanos(positive(delay, "delay")));
     }
 
@@ -393,6 +396,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     /** Waits for {@link #isTerminated()}; false if {@code timeout} passed first (a task may still be running). */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
         core.checkNotInOwnTask("awaitTermination");
         return core.awaitTerminated(unit.toNanos(timeout));
     }
@@ -439,6 +443,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
      */
     @Override
     public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
         core.checkNotInOwnTask("close");
         core.stopWhenIdle(true, grace);
         if (!core.awaitTerminated(grace.toNanos())) {
