@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionStage;
  * The base of the runtime hierarchy: something that can drive work to completion and be shut down.
  * Every runtime implements it, through {@link RuntimePoll} or {@link RuntimeLocal}.
  *
- * <p>Threading: all methods are thread-safe. {@link #blockOn} must not be called on one of the
- * runtime's own event-loop threads; it throws there at once, naming the thread, instead of
- * deadlocking.
+ * <p>Threading: all methods are thread-safe. {@link #blockOn} and {@link #close} must not be called on a
+ * thread of the runtime that must not block (its event loops, the virtual runtime's timer thread); they
+ * throw there at once, naming the thread, instead of stalling or deadlocking it.
  *
  * <p>Lifecycle: whoever creates a runtime closes it. {@link #close(Duration)} lets running tasks
  * finish within the grace period, then interrupts or abandons them, and returns once every thread the
@@ -27,7 +27,8 @@ public interface RuntimeCompletion extends AutoCloseable {
      * Waits for {@code stage} and returns its value. A stage that failed with an unchecked exception
      * rethrows that exception; a checked cause is wrapped in an {@code AioductException}.
      *
-     * @throws IllegalStateException at once if called on one of this runtime's event-loop threads
+     * @throws IllegalStateException at once if called on a thread of this runtime that must not block (see
+     *     {@link #checkMayBlock})
      * @throws io.aioduct.RequestCancelledException if the waiting thread is interrupted (its interrupt
      *     flag stays set)
      */

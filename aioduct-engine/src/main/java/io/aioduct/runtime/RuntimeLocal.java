@@ -15,7 +15,11 @@ public interface RuntimeLocal extends RuntimeCompletion {
     /** Runs {@code task} on the current core, or on the next core round-robin when called off-core. */
     void spawnLocal(Runnable task);
 
-    /** Runs {@code task} on core {@code core}. */
+    /**
+     * Runs {@code task} on core {@code core}.
+     *
+     * @throws IllegalArgumentException if {@code core} is not between 0 and {@link #cores()} - 1
+     */
     void spawnOn(int core, Runnable task);
 
     /** A stage completing on the current core (or the next core, off-core) after {@code duration}. */

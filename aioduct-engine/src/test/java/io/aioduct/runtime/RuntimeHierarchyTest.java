@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The runtime hierarchy's contract, on each of the three runtimes. */
 class RuntimeHierarchyTest {
+    /** Only a guard against a hang: a passing test never waits this long. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(30);
 
     static Stream<Arguments> runtimes() {
         return Stream.of(
@@ -125,6 +128,133 @@ class RuntimeHierarchyTest {
             assertThat(thrown.get(5, TimeUnit.SECONDS))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("aioduct-uring-core-");
+        }
+    }
+
+    @Test
+    void blockOnOnTheVirtualTimerThreadThrowsNamingTheThreadAndTimersKeepFiring() throws Exception {
+        try (VirtualThreadRuntime runtime = VirtualThreadRuntime.create()) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            // schedule() runs its action on the timer thread itself, as a sleep() callback does.
+            runtime.schedule(() -> thrown.complete(failureOf(() -> runtime.blockOn(new CompletableFuture<>()))), 0);
+            assertThat(thrown.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("blockOn would block thread 'aioduct-virtual-timer'")
+                    .hasMessageContaining("stall every sleep and timeout");
+
+            CompletableFuture<Throwable> execute = new CompletableFuture<>();
+            runtime.schedule(() -> execute.complete(failureOf(() -> runtime.checkMayBlock("execute()"))), 0);
+            assertThat(execute.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("execute() would block thread 'aioduct-virtual-timer'");
+            // The timer thread was never held up: a sleep after the refused waits still fires.
+            sleep(runtime, Duration.ofMillis(1)).get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void closeOnAThreadThatMustNotBlockThrowsAndLeavesTheRuntimeWholeForItsOwner(
+            String name, Supplier<RuntimeCompletion> make) throws Exception {
+        RuntimeCompletion runtime = make.get();
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        onThreadThatMustNotBlock(runtime, () -> thrown.complete(failureOf(runtime::close)));
+        assertThat(thrown.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closing the runtime would block");
+        assertThat(runtime.isClosed()).as("closed by the refused call").isFalse();
+
+        CompletableFuture<String> stillRuns = new CompletableFuture<>();
+        spawn(runtime, () -> stillRuns.complete("ran"));
+        assertThat(stillRuns.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ran");
+        runtime.close();
+        assertThat(runtime.isClosed()).isTrue();
+        // noThreadLeft (after each test): the owner's close stopped every thread.
+    }
+
+    @Test
+    void closeFromATaskOfTheVirtualRuntimeDoesNotWaitForThatTask() throws Exception {
+        VirtualThreadRuntime runtime = VirtualThreadRuntime.create();
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        // A grace period far beyond the hang guard: only a close that waits for its own task would use it.
+        runtime.spawnSend(() -> {
+            runtime.close(Duration.ofMinutes(10));
+            closed.complete(Thread.currentThread().isInterrupted());
+        });
+        assertThat(closed.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                .as("the closing task was interrupted")
+                .isFalse();
+        assertThat(runtime.isClosed()).isTrue();
+        runtime.close();
+    }
+
+    @Test
+    void spawnOnACoreThatDoesNotExistNamesTheIndexAndTheCores() {
+        try (IoUringRuntime runtime = IoUringRuntime.builder().cores(2).build()) {
+            for (int core : new int[] {2, -1}) {
+                assertThatThrownBy(() -> runtime.spawnOn(core, () -> {}))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("core " + core + " does not exist")
+                        .hasMessageContaining("has 2 cores (indexes 0 to 1)");
+            }
+            assertThatThrownBy(() -> runtime.loop(7))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("core 7 does not exist");
+            assertThat(runtime.stats().tasksSpawned())
+                    .as("refused spawns are not counted")
+                    .isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runtimes")
+    void nullArgumentsAreRefusedWhereTheyArePassedNamingThem(String name, Supplier<RuntimeCompletion> make) {
+        try (RuntimeCompletion runtime = make.get()) {
+            assertThatThrownBy(() -> spawn(runtime, null)).isInstanceOf(NullPointerException.class);
+            if (runtime instanceof RuntimePoll poll) {
+                assertThatThrownBy(() -> poll.spawnSend(null))
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("task");
+                assertThatThrownBy(() -> poll.sleep(null))
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("duration");
+            } else {
+                RuntimeLocal local = (RuntimeLocal) runtime;
+                assertThatThrownBy(() -> local.spawnLocal(null))
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("task");
+                assertThatThrownBy(() -> local.spawnOn(0, null))
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("task");
+                assertThatThrownBy(() -> local.sleep(null))
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("duration");
+            }
+            assertThatThrownBy(() -> runtime.blockOn(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("stage");
+            assertThatThrownBy(() -> runtime.close(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("grace");
+        }
+    }
+
+    /** Runs {@code action} on the runtime's thread where blocking is forbidden: an event loop, or the virtual timer. */
+    private static void onThreadThatMustNotBlock(RuntimeCompletion runtime, Runnable action) {
+        switch (runtime) {
+            case PooledRuntime pooled -> pooled.connectLoop().execute(action);
+            case IoUringRuntime uring -> uring.spawnLocal(action);
+            case VirtualThreadRuntime virtual -> virtual.schedule(action, 0);
+            default -> throw new IllegalArgumentException("no such thread on " + runtime);
+        }
+    }
+
+    private static @Nullable Throwable failureOf(Runnable action) {
+        try {
+            action.run();
+            return null;
+        } catch (Throwable e) {
+            return e;
         }
     }
 

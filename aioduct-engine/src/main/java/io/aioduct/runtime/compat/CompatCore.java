@@ -1,6 +1,7 @@
 package io.aioduct.runtime.compat;
 
 import io.aioduct.RequestCancelledException;
+import io.aioduct.internal.ChannelRuntime;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.RuntimeThread;
 import io.aioduct.runtime.RuntimeCompletion;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * the timer queue on the compat thread, the blocking pool, and the stop sequence. The public class is
  * the vocabulary; this is how it works.
  *
+ * <p>A task counts (idleness) and is live (termination) until it has <em>ended</em> (see {@link CompatTask}),
+ * not merely until its handle completed: a cancelled task whose body still runs keeps both. The count comes
+ * back after the turn in which the task ended ({@link #afterTurn}), so callbacks its stage runs may still spawn.
+ *
  * <p>The compat thread runs the timers and, when asked to stop, also the stop itself: it ends its timer
- * loop once the runtime is idle (or at once for a hard stop), cancels what is left, closes the base
- * runtime and the blocking pool, and completes {@link #terminated}. Waiters then join it, so when they
- * return no thread the runtime started is alive. Thread-safe.
+ * loop once the runtime is idle (or at once for a hard stop), cancels what is left, waits until every task
+ * has ended, closes the base runtime and the blocking pool, and completes {@link #terminated}. Waiters then
+ * join it, so when they return no task is running and no thread the runtime started is alive. Thread-safe.
  */
 final class CompatCore {
     // Logged under the public name, which is what users configure.
@@ -46,6 +53,9 @@ final class CompatCore {
     private final CompatScheduler scheduler;
     private final BlockingPool blocking;
     private final Set<CompatTask<?>> live = ConcurrentHashMap.newKeySet();
+    final BlockOnWaits waits;
+    private final ReentrantLock endLock = new ReentrantLock();
+    private final Condition allEnded = endLock.newCondition();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Thread compatThread;
     private final Runnable stopListeningToClock;
@@ -60,6 +70,7 @@ final class CompatCore {
         this.name = "compat(" + base.name() + ")";
         this.scheduler = new CompatScheduler(clock);
         this.idle = new IdleTracker(name, scheduler::wake);
+        this.waits = new BlockOnWaits(name, idle);
         this.blocking = base instanceof VirtualThreadRuntime
                 ? BlockingPool.virtual(base, prefix)
                 : BlockingPool.platform(prefix, maxBlockingThreads, runtime);
@@ -103,7 +114,7 @@ final class CompatCore {
     <T, F extends CompatTask<T>> F spawn(F task, boolean counted, boolean logFailure) {
         admit(task, counted, logFailure);
         try {
-            base.spawnSend(task);
+            base.spawnSend(task::runQueued);
         } catch (RejectedExecutionException e) {
             task.cancel(false);
             throw e;
@@ -115,7 +126,7 @@ final class CompatCore {
     <T> CompatTask<T> spawnBlocking(CompatTask<T> task) {
         admit(task, false, false);
         try {
-            blocking.execute(task);
+            blocking.execute(task::runQueued);
         } catch (RejectedExecutionException e) {
             task.cancel(false);
             throw e;
@@ -164,15 +175,51 @@ final class CompatCore {
         }
         task.markTracked();
         live.add(task);
-        task.whenComplete((v, failure) -> {
-            live.remove(task);
-            if (counted) {
-                idle.release();
+        task.onEnd(() -> afterTurn(() -> ended(task, counted)));
+        if (logFailure) {
+            task.whenComplete((v, failure) -> {
+                if (failure != null && !task.isCancelled()) {
+                    log.error("task spawned on {} failed", name, failure);
+                }
+            });
+        }
+    }
+
+    private void ended(CompatTask<?> task, boolean counted) {
+        live.remove(task);
+        if (counted) {
+            idle.release();
+        }
+        if (live.isEmpty()) {
+            endLock.lock();
+            try {
+                allEnded.signalAll();
+            } finally {
+                endLock.unlock();
             }
-            if (logFailure && failure != null && !task.isCancelled()) {
-                log.error("task spawned on {} failed", name, failure);
+        }
+    }
+
+    /**
+     * Runs {@code action} once the current piece of work on this thread is over: at the end of the runtime
+     * task running here, or of the pooled base's event-loop task (by queueing it on that loop). A stage runs
+     * its dependents on the thread that completes it, newest first, so a task's own completion handler runs
+     * before the callbacks the task attached; they may spawn, and must find the task still counted. On any
+     * other thread (one outside the runtime completed the stage) it runs at once.
+     */
+    private void afterTurn(Runnable action) {
+        if (TaskTurn.defer(runtime, action)) {
+            return;
+        }
+        if (base.inEventLoop() && base instanceof ChannelRuntime loops) {
+            try {
+                loops.connectLoop().execute(action);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down: it runs nothing more, so nothing can follow the action there.
             }
-        });
+        }
+        action.run();
     }
 
     private void arm(ScheduledTask<?> task) {
@@ -189,10 +236,10 @@ final class CompatCore {
         if (work instanceof CompatTask<?> task && task.isDone()) {
             return;
         }
-        // Bound as a task of this runtime, so callbacks see current() and the blockOn checks.
-        Runnable bound = work instanceof CompatTask<?> ? work : CompatTask.of(Executors.callable(work), runtime);
+        // Bound as a task of this runtime, so callbacks see current() and the blockOn checks, and run in a turn.
+        CompatTask<?> bound = work instanceof CompatTask<?> t ? t : CompatTask.of(Executors.callable(work), runtime);
         try {
-            base.spawnSend(bound);
+            base.spawnSend(bound::runQueued);
         } catch (RejectedExecutionException e) {
             if (work instanceof Future<?> f) {
                 f.cancel(false);
@@ -242,18 +289,28 @@ final class CompatCore {
         scheduler.wake();
     }
 
-    /** Stops at once; returns the tasks that never started. */
+    /**
+     * Stops at once: tasks that never started are taken off the runtime and returned (running one runs its
+     * work, on the caller's thread), except periodic ones, which stop with the runtime; every other task is
+     * cancelled, running ones interrupted; blockOn waits fail.
+     */
     List<Runnable> stopNow() {
         accepting = false;
         stopGrace = HARD_STOP_GRACE;
         stopNow = true;
         List<Runnable> neverRan = new ArrayList<>();
         for (CompatTask<?> t : live) {
-            if (!t.started()) {
+            boolean periodic = t instanceof ScheduledTask<?> s && s.isPeriodic();
+            if (!periodic && t.handOut()) {
+                if (t instanceof ScheduledTask<?> s) {
+                    s.disarm();
+                }
                 neverRan.add(t);
+            } else {
+                t.cancelForShutdown(true);
             }
-            t.cancel(true);
         }
+        waits.failAll();
         scheduler.wake();
         return neverRan;
     }
@@ -295,6 +352,45 @@ final class CompatCore {
         return false;
     }
 
+    /**
+     * Waits until no task is live: each was cancelled (running ones interrupted), but a body that ignores its
+     * interrupt runs on, and the runtime is not terminated while it does (as {@code ExecutorService} promises).
+     */
+    private void awaitEveryTaskEnded() {
+        long warnAt = System.nanoTime() + stopGrace.toNanos();
+        boolean warned = false;
+        endLock.lock();
+        try {
+            while (!live.isEmpty()) {
+                long left = warnAt - System.nanoTime();
+                if (warned) {
+                    allEnded.awaitUninterruptibly();
+                } else if (left > 0) {
+                    awaitQuietly(left);
+                } else {
+                    warned = true;
+                    log.warn(
+                            "runtime {}: {} cancelled tasks still running {} after the stop; it terminates once they "
+                                    + "have ended: {}",
+                            name,
+                            live.size(),
+                            stopGrace,
+                            live);
+                }
+            }
+        } finally {
+            endLock.unlock();
+        }
+    }
+
+    private void awaitQuietly(long nanos) {
+        try {
+            allEnded.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            // Nobody interrupts the compat thread; were it done, the wait must still go on to the end.
+        }
+    }
+
     /** The compat thread: timers until it is time to stop, then the stop itself. */
     private void compatThreadLoop() {
         List<Future<?>> unfired = List.of();
@@ -306,11 +402,21 @@ final class CompatCore {
         try {
             accepting = false;
             idle.close();
-            unfired.forEach(f -> f.cancel(false));
-            live.forEach(t -> t.cancel(true));
+            for (Future<?> f : unfired) {
+                if (f instanceof CompatTask<?> t) {
+                    t.cancelForShutdown(false);
+                } else {
+                    f.cancel(false);
+                }
+            }
+            live.forEach(t -> t.cancelForShutdown(true));
+            if (stopNow) {
+                waits.failAll();
+            }
+            stopListeningToClock.run();
+            awaitEveryTaskEnded();
             base.close(stopGrace);
             blocking.close(stopGrace);
-            stopListeningToClock.run();
             log.info("aioduct runtime {} stopped", name);
             terminated.complete(null);
         } catch (RuntimeException | Error e) {

@@ -20,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -47,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * completes), {@link #spawnSend}, and every legacy submission ({@code execute}, {@code submit}, {@code
  * invokeAll/Any}, one-shot {@code schedule}), because {@code ExecutorService} promises that shutdown waits
  * for them. Handle-returning work does not: {@link #spawnHandle}, {@link #spawnHandleAsync}, {@link
- * #spawnBlocking}, periodic schedules and timers. {@link #shutdownOnIdle()} and {@link Builder#run} wait for
- * the count to reach zero, then stop, cancelling what uncounted work is left. A counted task releases its
- * count however it ends (value, exception, cancellation), so shutdown never hangs on a failed task.
+ * #spawnBlocking}, periodic schedules and timers. So does the stage a {@link #blockOn} waits for, while it
+ * waits. {@link #shutdownOnIdle()} and {@link Builder#run} wait for the count to reach zero, then stop,
+ * cancelling what uncounted work is left. A counted task releases its count however it ends (value,
+ * exception, cancellation), so shutdown never hangs on a failed task, but only once it has really ended: a
+ * cancelled task whose body is still running counts until the body returns, and a task's stage counts until
+ * the callbacks it ran on the runtime's threads have run, so both may still spawn.
  *
  * <p><b>Blocking.</b> {@link #blockOn} waits from outside the runtime; on a pooled worker of this runtime
  * it throws at once, naming the thread, rather than risk a deadlock (a virtual thread may block). Blocking
@@ -57,9 +59,9 @@ import org.slf4j.LoggerFactory;
  * worker blocks while the pool adds a thread). This file is longer than most because it carries both faces.
  *
  * <p>Threading: thread-safe. Lifecycle: whoever builds it shuts it down ({@link #shutdownOnIdle()}, {@link
- * #shutdown()}, {@link #shutdownNow()} or {@link #close}); it owns its base runtime and closes it too, and
- * when it has terminated no thread it started is alive. Work offered after shutdown is refused with {@link
- * RejectedExecutionException}.
+ * #shutdown()}, {@link #shutdownNow()} or {@link #close}); it owns its base runtime and closes it too. It is
+ * terminated only once every task has ended, even one that ignores its interrupt, and then no thread it
+ * started is alive. Work offered after shutdown is refused with {@link RejectedExecutionException}.
  */
 public final class CompatRuntime extends AbstractExecutorService implements ScheduledExecutorService, RuntimePoll {
     private static final Logger log = LoggerFactory.getLogger(CompatRuntime.class);
@@ -120,8 +122,10 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     }
 
     /**
-     * Runs {@code task} detached and counts it towards idleness until the stage it returns completes. A
-     * failure (thrown or in the stage) is logged.
+     * Runs {@code task} detached and counts it towards idleness until the stage it returns completes and the
+     * callbacks that stage runs on this runtime's threads (a task's, or the pooled base's event loop's) have
+     * run; where a thread outside the runtime completes the stage, until it completes. A failure (thrown or in
+     * the stage) is logged.
      */
     public void spawnAsync(Supplier<? extends CompletionStage<?>> task) {
         core.spawn(CompatTask.ofAsync(task, this), true, true);
@@ -189,14 +193,18 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     }
 
     /**
-     * Waits for {@code stage}; see {@link io.aioduct.runtime.RuntimeCompletion#blockOn}.
+     * Waits for {@code stage}; see {@link io.aioduct.runtime.RuntimeCompletion#blockOn}. The stage counts towards
+     * idleness while it is waited for (tokio-compat's {@code block_on}), so {@link #shutdownOnIdle()} waits for it.
      *
      * @throws IllegalStateException at once on a pooled worker or event loop of this runtime, naming the thread
+     * @throws RequestCancelledException if {@link #shutdownNow()} stops the runtime meanwhile, the stage was
+     *     cancelled, or the waiting thread is interrupted
      */
     @Override
     public <T> T blockOn(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
         core.checkMayBlock("blockOn");
-        return Completions.await(stage);
+        return core.waits.await(stage);
     }
 
     /** {@link #blockOn(CompletionStage)} for a {@link CompletableFuture}, which is both a stage and a future. */
@@ -204,19 +212,19 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         return blockOn((CompletionStage<T>) future);
     }
 
-    /** Waits for a legacy {@code Future}, with the failure rules of {@link #blockOn(CompletionStage)}. */
+    /**
+     * Waits for a legacy {@code Future}, with the failure rules of {@link #blockOn(CompletionStage)}. The futures
+     * of this runtime are stages and are waited for as such; any other {@code Future} counts while it is waited
+     * for, but a {@link #shutdownNow()} does not end the wait.
+     */
+    @SuppressWarnings("unchecked") // a Future<T> that is a stage completes with the same T
     public <T> T blockOn(Future<T> future) {
-        core.checkMayBlock("blockOn");
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RequestCancelledException("interrupted while waiting for " + future, e);
-        } catch (ExecutionException e) {
-            throw Completions.propagate(e.getCause());
-        } catch (CancellationException e) {
-            throw new RequestCancelledException("the awaited operation was cancelled", e);
+        Objects.requireNonNull(future, "future");
+        if (future instanceof CompletionStage<?> stage) {
+            return blockOn((CompletionStage<T>) stage);
         }
+        core.checkMayBlock("blockOn");
+        return core.waits.await(future);
     }
 
     /**
@@ -333,6 +341,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "callable");
+        Objects.requireNonNull(unit, "unit");
         return core.scheduleOnce(callable, unit.toNanos(delay));
     }
 
@@ -340,6 +349,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
         return core.schedulePeriodic(command, unit.toNanos(initialDelay), unit.toNanos(positive(period, "period")));
     }
 
@@ -347,6 +357,7 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(unit, "unit");
         return core.schedulePeriodic(command, unit.toNanos(initialDelay), -unit.toNanos(positive(delay, "delay")));
     }
 
@@ -359,7 +370,13 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         core.stopWhenIdle(true, DEFAULT_GRACE);
     }
 
-    /** Stops at once: refuses new work, cancels every task (interrupting running ones) and timer. */
+    /**
+     * Stops at once: refuses new work; takes the tasks that have not started off the runtime and returns them
+     * (as {@code ThreadPoolExecutor} does, running one runs its work on the caller's thread and completes its
+     * future; they include one-shot {@code schedule}s not yet due, not periodic ones); cancels every other task,
+     * interrupting running ones, and every timer; fails {@link #blockOn} waits with {@link
+     * RequestCancelledException}. Does not wait: {@link #awaitTermination} does.
+     */
     @Override
     public List<Runnable> shutdownNow() {
         return core.stopNow();
@@ -370,13 +387,16 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         return core.isShutdown();
     }
 
+    /** Whether the runtime has stopped, every task has ended and every thread it started is gone. */
     @Override
     public boolean isTerminated() {
         return core.isTerminated();
     }
 
+    /** Waits for {@link #isTerminated()}; false if {@code timeout} passed first (a task may still be running). */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
         core.checkNotInOwnTask("awaitTermination");
         return core.awaitTerminated(unit.toNanos(timeout));
     }
@@ -416,9 +436,14 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         close(DEFAULT_GRACE);
     }
 
-    /** {@link #shutdown()}, waits up to {@code grace} for the counted work, then {@link #shutdownNow()}. */
+    /**
+     * {@link #shutdown()}, waits up to {@code grace} for the counted work, then {@link #shutdownNow()}; returns once
+     * terminated. A task that ignores its interrupt keeps it waiting until the task ends, as {@code
+     * ExecutorService.close()} does.
+     */
     @Override
     public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
         core.checkNotInOwnTask("close");
         core.stopWhenIdle(true, grace);
         if (!core.awaitTerminated(grace.toNanos())) {

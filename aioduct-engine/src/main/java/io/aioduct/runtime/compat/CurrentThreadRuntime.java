@@ -134,6 +134,7 @@ public final class CurrentThreadRuntime implements RuntimeCompletion {
 
     /** A stage completing on this runtime's thread, inside {@code blockOn}, once the clock has moved {@code duration} on. */
     public CompletionStage<Void> sleep(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
         checkOwner("sleep");
         checkOpen();
         long delay = Math.max(0, Math.min(duration.toNanos(), Long.MAX_VALUE >> 1));

@@ -43,6 +43,20 @@ final class IdleTracker {
         }
     }
 
+    /** Counts one more unless the runtime has gone idle for the last time; returns whether it counted. */
+    boolean tryAcquire() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            count++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Uncounts one task; callers guarantee one release per acquire. */
     void release() {
         boolean nowIdle;

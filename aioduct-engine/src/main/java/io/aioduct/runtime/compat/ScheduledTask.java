@@ -58,6 +58,14 @@ final class ScheduledTask<T> extends CompatTask<T> implements ScheduledFuture<T>
         }
     }
 
+    /** Takes the task off the timer without completing it (it was handed out by shutdownNow). */
+    void disarm() {
+        CompatScheduler.Entry t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
     @Override
     void runBody() throws Exception {
         if (periodicBody == null) {

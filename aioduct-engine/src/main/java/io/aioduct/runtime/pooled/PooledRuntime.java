@@ -113,6 +113,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
 
     @Override
     public void spawnSend(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
         if (closed.get()) {
             throw new RejectedExecutionException("runtime " + name + " is closed");
         }
@@ -149,11 +150,13 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
 
     @Override
     public CompletionStage<Void> sleep(Duration duration) {
+        java.util.Objects.requireNonNull(duration, "duration");
         return LoopSleep.on(connectLoop(), duration);
     }
 
     @Override
     public <T> T blockOn(CompletionStage<T> stage) {
+        java.util.Objects.requireNonNull(stage, "stage");
         Completions.checkMayBlock(inEventLoop(), "blockOn");
         return Completions.await(stage);
     }
@@ -183,11 +186,16 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
 
     @Override
     public void close(Duration grace) {
+        java.util.Objects.requireNonNull(grace, "grace");
+        if (!closed.get()) {
+            // A first close on a loop is refused before anything is marked closed, so the runtime is still
+            // whole for whoever closes it next; a repeated one only returns (awaitStopped never waits on a loop).
+            Completions.checkMayBlock(inEventLoop(), "closing the runtime");
+        }
         if (!closed.compareAndSet(false, true)) {
             awaitStopped(grace);
             return;
         }
-        Completions.checkMayBlock(inEventLoop(), "closing the runtime");
         long deadline = System.nanoTime() + grace.toNanos();
         workers.shutdown();
         // Quiet period 0: the engine already drained its exchanges before closing the runtime.

@@ -125,17 +125,23 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
 
     @Override
     public void spawnLocal(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
         int core = currentCore();
         spawnOn(core >= 0 ? core : nextCore(), task);
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code core} is not an index of one of this runtime's cores
+     */
     @Override
     public void spawnOn(int core, Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        EventLoop loop = loop(core);
         if (closed.get()) {
             throw new RejectedExecutionException("runtime " + name + " is closed");
         }
         spawned.increment();
-        loops[core].execute(task);
+        loop.execute(task);
     }
 
     @Override
@@ -177,6 +183,7 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
 
     @Override
     public CompletionStage<Void> sleep(Duration duration) {
+        java.util.Objects.requireNonNull(duration, "duration");
         int core = currentCore();
         return LoopSleep.on(loops[core >= 0 ? core : nextCore()], duration);
     }
@@ -196,13 +203,23 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
         return (next.getAndIncrement() & Integer.MAX_VALUE) % loops.length;
     }
 
-    /** The event loop of core {@code core}. */
+    /**
+     * The event loop of core {@code core}.
+     *
+     * @throws IllegalArgumentException if {@code core} is not an index of one of this runtime's cores
+     */
     public EventLoop loop(int core) {
+        if (core < 0 || core >= loops.length) {
+            throw new IllegalArgumentException("core " + core + " does not exist: runtime " + name + " has "
+                    + loops.length
+                    + (loops.length == 1 ? " core (index 0)" : " cores (indexes 0 to " + (loops.length - 1) + ")"));
+        }
         return loops[core];
     }
 
     @Override
     public <T> T blockOn(CompletionStage<T> stage) {
+        java.util.Objects.requireNonNull(stage, "stage");
         Completions.checkMayBlock(inEventLoop(), "blockOn");
         return Completions.await(stage);
     }
@@ -230,8 +247,13 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
 
     @Override
     public void close(Duration grace) {
-        if (closed.compareAndSet(false, true)) {
+        java.util.Objects.requireNonNull(grace, "grace");
+        if (!closed.get()) {
+            // A first close on a core is refused before anything is marked closed, so the runtime is still
+            // whole for whoever closes it next; a repeated one only returns, below.
             Completions.checkMayBlock(inEventLoop(), "closing the runtime");
+        }
+        if (closed.compareAndSet(false, true)) {
             for (MultiThreadIoEventLoopGroup g : groups) {
                 g.shutdownGracefully(0, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
             }

@@ -75,6 +75,35 @@ class CompatHttpTest extends EngineTest {
                 .isInstanceOf(kind == BaseKind.POOLED ? TcpConnector.class : BlockingTcpConnector.class);
     }
 
+    @ParameterizedTest
+    @EnumSource(BaseKind.class)
+    void callbacksOnAResponseATaskReturnedRunWhileTheTaskStillCounts(BaseKind kind) throws Exception {
+        server.route("/price", (req, ex) -> ex.respond(200, "42"));
+        String url = server.uri("/price");
+        HttpEngineSend<CompatRuntime, ConnectorSend> engine = engineOn(kind);
+        CompatRuntime runtime = engine.runtime();
+        AioductClient client = AioductClient.builder(engine).build();
+        CompletableFuture<Integer> countSeenByCallback = new CompletableFuture<>();
+        CompletableFuture<String> child = new CompletableFuture<>();
+
+        // The response completes on an event loop (pooled base) or on the exchange's virtual thread.
+        runtime.spawnAsync(() -> {
+            CompletableFuture<Response> sent = client.get(url).send();
+            sent.thenAccept(response -> {
+                response.close();
+                countSeenByCallback.complete(runtime.countedTasks());
+                runtime.spawn(() -> child.complete("child ran"));
+            });
+            return sent;
+        });
+        assertThat(countSeenByCallback.get(30, TimeUnit.SECONDS))
+                .as("counted tasks while the response's callback runs")
+                .isPositive();
+        assertThat(child.get(30, TimeUnit.SECONDS)).isEqualTo("child ran");
+        runtime.awaitIdle();
+        awaitQuiet(engine);
+    }
+
     @Test
     void executeOnAPooledWorkerWithoutBlockInPlaceFailsAtOnceNamingTheThread() throws Exception {
         server.route("/price", (req, ex) -> ex.respond(200, "42"));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +56,27 @@ abstract class CompatTesting {
         t.setDaemon(true);
         t.start();
         return done;
+    }
+
+    /**
+     * Waits for {@code latch} as a task that ignores interrupts does (legacy code that swallows them): an
+     * interrupt does not end the wait, and the thread's interrupt flag is set again once it is over.
+     */
+    static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!latch.await(HANG_GUARD.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never released the task");
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     interface ThrowingRunnable {

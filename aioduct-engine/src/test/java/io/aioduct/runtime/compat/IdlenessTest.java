@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.aioduct.runtime.compat.CompatRuntime.BaseKind;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -172,37 +171,91 @@ class IdlenessTest extends CompatTesting {
 
         inAnHour.cancel(false);
         blocked.cancel(true);
-        assertThat(runtime.countedTasks()).isZero();
+        // The interrupted body ends on its own thread; its count comes back then, not before.
+        awaitTrue(() -> runtime.countedTasks() == 0);
         assertTimeoutPreemptively(HANG_GUARD, () -> runtime.shutdownOnIdle());
     }
 
     @ParameterizedTest
     @EnumSource(BaseKind.class)
-    void shutdownNowCancelsEverythingAtOnce(BaseKind kind) throws Exception {
-        ManualCompatClock clock = new ManualCompatClock();
-        CompatRuntime runtime = builder(kind).clock(clock).build();
+    void aCancelledTaskCountsUntilItsBodyHasReallyEndedAndMaySpawnUntilThen(BaseKind kind) throws Exception {
+        CompatRuntime runtime = builder(kind).build();
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-        Future<?> running = runtime.submit(() -> {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> child = new CompletableFuture<>();
+        Future<?> stubborn = runtime.submit(() -> {
             started.countDown();
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                interrupted.complete(true);
-            }
+            awaitIgnoringInterrupts(release); // legacy code that swallows the interrupt and carries on
+            runtime.execute(() -> child.complete("child ran"));
+            return null;
         });
-        ScheduledFuture<?> later = runtime.schedule(() -> {}, 1, TimeUnit.HOURS);
-        CompletableFuture<Void> sleeping = runtime.sleep(Duration.ofHours(1)).toCompletableFuture();
         started.await();
 
-        List<Runnable> neverRan = runtime.shutdownNow();
-        assertThat(neverRan).contains((Runnable) later);
-        assertThat(runtime.awaitTermination(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
-                .isTrue();
-        assertThat(running).isCancelled();
-        assertThat(later.isCancelled()).isTrue();
-        assertThat(await(interrupted)).isTrue();
-        assertThatThrownBy(() -> await(sleeping)).hasCauseInstanceOf(CancellationException.class);
+        assertThat(stubborn.cancel(true)).isTrue();
+        assertThat(stubborn).isCancelled();
+        assertThat(runtime.countedTasks())
+                .as("a cancelled task whose body still runs")
+                .isEqualTo(1);
+        assertThat(runtime.isIdle()).isFalse();
+
+        CompletableFuture<Void> stopped = onAnotherThread(runtime::shutdownOnIdle);
+        awaitTrue(runtime::isShutdown); // shutdownOnIdle is waiting for the count
+        release.countDown();
+        assertThat(await(child)).isEqualTo("child ran");
+        await(stopped);
+        assertThat(runtime.isTerminated()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(BaseKind.class)
+    void callbacksOnTheStageATaskReturnedRunWhileItStillCountsAndMaySpawn(BaseKind kind) throws Exception {
+        ManualCompatClock clock = new ManualCompatClock();
+        CompatRuntime runtime = builder(kind).clock(clock).build();
+        CompletableFuture<CompletableFuture<Void>> callback = new CompletableFuture<>();
+        CompletableFuture<Integer> countSeenByCallback = new CompletableFuture<>();
+        CompletableFuture<String> child = new CompletableFuture<>();
+        runtime.spawnAsync(() -> {
+            CompletionStage<Void> nap = runtime.sleep(Duration.ofMinutes(1));
+            // Attached to the returned stage itself, not chained into it: it runs after the task's own handler.
+            callback.complete(nap.thenRun(() -> {
+                        countSeenByCallback.complete(runtime.countedTasks());
+                        runtime.spawn(() -> child.complete("child ran"));
+                    })
+                    .toCompletableFuture());
+            return nap;
+        });
+        CompletableFuture<Void> spawnedChild = await(callback);
+
+        CompletableFuture<Void> stopped = onAnotherThread(runtime::shutdownOnIdle);
+        awaitTrue(runtime::isShutdown);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(await(countSeenByCallback))
+                .as("counted tasks while the stage's callback runs")
+                .isEqualTo(1);
+        await(spawnedChild); // the spawn was not refused
+        assertThat(await(child)).isEqualTo("child ran");
+        await(stopped);
+        assertThat(runtime.isTerminated()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(BaseKind.class)
+    void blockOnCountsTheStageItWaitsForSoShutdownOnIdleWaitsForItToo(BaseKind kind) throws Exception {
+        ManualCompatClock clock = new ManualCompatClock();
+        CompatRuntime runtime = builder(kind).clock(clock).build();
+        CompletionStage<String> woke = runtime.sleep(Duration.ofMinutes(1)).thenApply(v -> "woke");
+        CompletableFuture<String> waited = new CompletableFuture<>();
+        CompletableFuture<Void> waiting = onAnotherThread(() -> waited.complete(runtime.blockOn(woke)));
+        awaitTrue(() -> runtime.countedTasks() == 1); // the stage blockOn waits for
+
+        CompletableFuture<Void> stopped = onAnotherThread(runtime::shutdownOnIdle);
+        awaitTrue(runtime::isShutdown);
+        assertThat(runtime.isIdle()).isFalse();
+        clock.advance(Duration.ofMinutes(1));
+        await(waiting);
+        assertThat(await(waited)).isEqualTo("woke");
+        await(stopped);
+        assertThat(runtime.isTerminated()).isTrue();
     }
 
     @ParameterizedTest

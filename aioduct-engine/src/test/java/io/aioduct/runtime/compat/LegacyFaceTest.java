@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -192,5 +193,34 @@ class LegacyFaceTest extends CompatTesting {
         assertThat(clock.listeners())
                 .as("the stopped runtime no longer listens to the clock")
                 .isZero();
+    }
+
+    @Test
+    void nullArgumentsAreRefusedWhereTheyArePassedNamingThem() {
+        try (CompatRuntime runtime = builder(BaseKind.POOLED).build()) {
+            List<ThrowingRunnable> calls = List.of(
+                    () -> runtime.schedule(() -> {}, 1, null),
+                    () -> runtime.schedule(() -> "x", 1, null),
+                    () -> runtime.scheduleAtFixedRate(() -> {}, 1, 1, null),
+                    () -> runtime.scheduleWithFixedDelay(() -> {}, 1, 1, null),
+                    () -> runtime.awaitTermination(1, null));
+            for (ThrowingRunnable call : calls) {
+                assertThatThrownBy(call::run)
+                        .isInstanceOf(NullPointerException.class)
+                        .hasMessage("unit");
+            }
+            assertThatThrownBy(() -> runtime.close(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("grace");
+            assertThatThrownBy(() -> runtime.blockOn((Future<Object>) null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("future");
+            assertThat(runtime.isIdle()).as("nothing was scheduled").isTrue();
+        }
+        try (CurrentThreadRuntime single = new CurrentThreadRuntime()) {
+            assertThatThrownBy(() -> single.sleep(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("duration");
+        }
     }
 }
