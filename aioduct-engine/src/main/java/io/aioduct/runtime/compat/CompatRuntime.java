@@ -437,9 +437,11 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
     }
 
     /**
-     * {@link #shutdown()}, waits up to {@code grace} for the counted work, then {@link #shutdownNow()}; returns once
-     * terminated. A task that ignores its interrupt keeps it waiting until the task ends, as {@code
-     * ExecutorService.close()} does.
+     * {@link #shutdown()}, waits up to {@code grace} for the counted work, then {@link #shutdownNow()} and waits up to
+     * {@code grace} again (at least one second) for the cancelled tasks to end; returns once terminated or when that
+     * second wait runs out. A task that ignores its interrupt does not hold the caller (an application's shutdown)
+     * forever: {@code close} returns with a warning naming it, the runtime stays not {@link #isTerminated()
+     * terminated}, and finishes stopping (closing its base runtime) when the task ends.
      */
     @Override
     public void close(Duration grace) {
@@ -449,7 +451,13 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         if (!core.awaitTerminated(grace.toNanos())) {
             log.warn("runtime {}: tasks still running after the {} grace period; cancelling them", core.name, grace);
             core.stopNow();
-            core.awaitTerminated(Long.MAX_VALUE);
+            // The hard stop's own grace: cancelled tasks get at least this long to notice their interrupt.
+            long second = Math.max(grace.toNanos(), Duration.ofSeconds(1).toNanos());
+            if (!core.awaitTerminated(second)) {
+                log.warn(
+                        "runtime {}: close() returns while cancelled tasks still run; the runtime terminates once they end",
+                        core.name);
+            }
         }
     }
 
