@@ -1,10 +1,10 @@
 package io.aioduct.spring.http;
 
 import io.aioduct.Response;
+import java.io.IOException;
 import java.io.InputStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 
@@ -27,11 +27,14 @@ final class AioductClientHttpResponse implements ClientHttpResponse {
         return HttpStatusCode.valueOf(response.status());
     }
 
-    /** The engine does not keep reason phrases; a known status gets its standard one, others none. */
+    /**
+     * The reason phrase of the status line as the server sent it ("" when it sent none, and over HTTP/2,
+     * which has none), as Spring's Jetty, HttpComponents and Reactor Netty factories report it; never one
+     * looked up from the code.
+     */
     @Override
     public String getStatusText() {
-        HttpStatus known = HttpStatus.resolve(response.status());
-        return known != null ? known.getReasonPhrase() : "";
+        return response.reason();
     }
 
     @Override
@@ -60,7 +63,7 @@ final class AioductClientHttpResponse implements ClientHttpResponse {
         if (b != null) {
             try {
                 b.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // The engine's body stream does not throw on close; closing the response is the fallback.
                 response.close();
             }
