@@ -212,6 +212,35 @@ class SpringClientContractTest extends EngineTest {
         assertIOExceptionFromTheEngine(thrown, WebClientException.class);
     }
 
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aBodySilentPastTheReadTimeoutIsASocketTimeoutExceptionForEveryClient(RuntimeKind kind) {
+        server.route(
+                "/silent",
+                (req, ex) ->
+                        ex.writeRaw("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nsome"));
+        AioductClient client =
+                AioductClient.builder(engine(kind)).readTimeout(SHORT).build();
+        URI uri = server.toUri("/silent");
+
+        assertThat(catchThrowable(
+                        () -> restClient(client).get().uri(uri).retrieve().body(String.class)))
+                .isInstanceOf(RestClientException.class)
+                .cause()
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasCauseInstanceOf(TimedOutException.class);
+        assertThat(catchThrowable(() -> webClient(client)
+                        .get()
+                        .uri(uri)
+                        .retrieve()
+                        .bodyToMono(String.class)
+                        .block(HANG)))
+                .isInstanceOf(WebClientException.class)
+                .cause()
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasCauseInstanceOf(TimedOutException.class);
+    }
+
     private static void assertIOExceptionFromTheEngine(Throwable thrown, Class<? extends Throwable> springType) {
         assertThat(thrown).isInstanceOf(springType);
         assertThat(thrown.getCause())
