@@ -24,9 +24,11 @@ import reactor.core.publisher.Mono;
  * body fails the body, with an {@link java.io.IOException} whose cause is the engine's exception, as
  * with Spring's own connectors (WebClient reports the first as a {@code WebClientRequestException}).
  * Requests without an {@code Accept} header send {@code Accept: *}{@code /*}; request attributes are
- * applied as {@link AioductRequestAttributes} says. Cancelling the response {@code Mono} aborts the exchange; cancelling the body closes the connection
- * (unless the body had already arrived), so its pool slot is released at once. Response signals arrive
- * on the engine's threads: never block in them.
+ * applied as {@link AioductRequestAttributes} says.
+ *
+ * <p>Cancelling the response {@code Mono} aborts the exchange; cancelling the body closes the
+ * connection (unless the body had already arrived), so its pool slot is released at once. Response
+ * signals arrive on the engine's threads: never block in them.
  *
  * <p>Thread-safe; holds nothing to close (the engine's owner closes it).
  */
