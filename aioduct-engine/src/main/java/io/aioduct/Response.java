@@ -1,6 +1,7 @@
 package io.aioduct;
 
 import io.aioduct.internal.BodySource;
+import io.aioduct.internal.ReasonPhrase;
 
 /**
  * A response: status, version and headers as soon as they arrive, the body streamed after. Close it
@@ -9,16 +10,33 @@ import io.aioduct.internal.BodySource;
 public final class Response implements AutoCloseable {
     private final Request request;
     private final int status;
+    private final ReasonPhrase reason;
     private final HttpVersion version;
     private final HttpHeaders headers;
     private final ResponseBody body;
     private final BodySource source;
 
-    /** Engine use: connections build responses; user code receives them. */
+    /** Engine use: a response without a reason phrase (HTTP/2, or one made up by an interceptor). */
     public Response(
             Request request, int status, HttpVersion version, HttpHeaders headers, BodySource body, long bufferLimit) {
+        this(request, status, ReasonPhrase.NONE, version, headers, body, bufferLimit);
+    }
+
+    /**
+     * Engine use: connections build responses; user code receives them. The reason phrase is decoded only
+     * if {@link #reason()} is called.
+     */
+    public Response(
+            Request request,
+            int status,
+            ReasonPhrase reason,
+            HttpVersion version,
+            HttpHeaders headers,
+            BodySource body,
+            long bufferLimit) {
         this.request = request;
         this.status = status;
+        this.reason = reason;
         this.version = version;
         this.headers = headers;
         this.source = body;
@@ -34,6 +52,15 @@ public final class Response implements AutoCloseable {
     /** The status code; any value from 100 to 999 comes through, known or not. */
     public int status() {
         return status;
+    }
+
+    /**
+     * The reason phrase of the HTTP/1.x status line exactly as the server sent it ({@code "Server Error"}
+     * for {@code 500 Server Error}), never one looked up from the status code; "" when the server sent
+     * none, and always "" over HTTP/2, which has no reason phrase. Decoded as ISO-8859-1 on first call.
+     */
+    public String reason() {
+        return reason.reasonPhrase();
     }
 
     public HttpVersion version() {

@@ -370,7 +370,8 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
         state = State.BODY;
         ExchangeEvents ev = events;
         if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
-        return new Response(c.request(), status, parser.version, parser.headers, source, c.maxBufferedBody());
+        return new Response(
+                c.request(), status, parser.reason(), parser.version, parser.headers, source, c.maxBufferedBody());
     }
 
     private static boolean closeRequested(Request request) {

@@ -1,26 +1,47 @@
 package io.aioduct.http1;
 
 import io.aioduct.HttpHeaders;
+import io.aioduct.internal.ReasonPhrase;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Response headers kept as the bytes that arrived, decoded into strings only when asked for. Looking a
  * header up by name compares bytes in place, so a response whose headers nobody reads costs one array
- * copy. Immutable after construction; concurrent lazy decoding may build a string twice, harmlessly.
+ * copy. The status line's reason phrase arrived just before the fields and is kept the same way, at the
+ * start of the same array, so the response carries it without a string or an object of its own.
+ * Immutable after construction; concurrent lazy decoding may build a string twice, harmlessly.
  */
-final class RawHeaders implements HttpHeaders {
+final class RawHeaders implements HttpHeaders, ReasonPhrase {
     private final byte[] bytes;
+    /** The reason phrase is {@code bytes[0, reasonLength)}. */
+    private final int reasonLength;
     /** Per field: name start, name end, value start, value end (offsets into {@link #bytes}). */
     private final int[] offsets;
 
     private final int count;
     private @Nullable String[] strings;
+    private @Nullable String reason;
 
     RawHeaders(byte[] bytes, int[] offsets, int count) {
+        this(bytes, 0, offsets, count);
+    }
+
+    RawHeaders(byte[] bytes, int reasonLength, int[] offsets, int count) {
         this.bytes = bytes;
+        this.reasonLength = reasonLength;
         this.offsets = offsets;
         this.count = count;
+    }
+
+    @Override
+    public String reasonPhrase() {
+        String r = reason;
+        if (r == null) {
+            r = reasonLength == 0 ? "" : new String(bytes, 0, reasonLength, StandardCharsets.ISO_8859_1);
+            reason = r;
+        }
+        return r;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.aioduct.http1;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
 import io.aioduct.internal.HeaderRules;
+import io.aioduct.internal.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
@@ -38,6 +39,11 @@ final class ResponseParser {
 
     ResponseParser(int maxHeadBytes) {
         this.maxHeadBytes = maxHeadBytes;
+    }
+
+    /** The reason phrase of the last head parsed, kept with (and decoded as lazily as) its headers. */
+    ReasonPhrase reason() {
+        return headers;
     }
 
     void reset() {
@@ -110,17 +116,21 @@ final class ResponseParser {
 
     private void parseHead(ByteBuf in, int start, int end) {
         int statusEnd = indexOfLf(in, start, end);
-        parseStatusLine(in, start, contentEnd(in, start, statusEnd));
-        int fieldsStart = statusEnd + 1;
-        byte[] bytes = new byte[end - fieldsStart];
-        in.getBytes(fieldsStart, bytes);
+        int statusContentEnd = contentEnd(in, start, statusEnd);
+        parseStatusLine(in, start, statusContentEnd);
+        // One copy from the reason phrase to the end of the head: the phrase, then the fields. The
+        // phrase starts after "HTTP/1.1 200 "; a status line of just "HTTP/1.1 200" has none.
+        int reasonStart = Math.min(start + 13, statusContentEnd);
+        int reasonLength = statusContentEnd - reasonStart;
+        byte[] bytes = new byte[end - reasonStart];
+        in.getBytes(reasonStart, bytes);
         contentLength = -1;
         chunked = false;
         connectionClose = false;
         keepAlive = false;
         boolean transferEncoding = false;
         int count = 0;
-        int pos = 0;
+        int pos = statusEnd + 1 - reasonStart;
         while (true) {
             int lf = indexOf(bytes, pos, (byte) '\n');
             int lineEnd = lf > pos && bytes[lf - 1] == '\r' ? lf - 1 : lf;
@@ -155,7 +165,7 @@ final class ResponseParser {
             throw new HttpProtocolException(
                     "response has both Content-Length and Transfer-Encoding: chunked; " + "the framing is ambiguous");
         }
-        headers = new RawHeaders(bytes, Arrays.copyOf(scratch, count * 4), count);
+        headers = new RawHeaders(bytes, reasonLength, Arrays.copyOf(scratch, count * 4), count);
     }
 
     private void parseStatusLine(ByteBuf in, int start, int end) {

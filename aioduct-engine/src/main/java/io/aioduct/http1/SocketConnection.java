@@ -3,6 +3,7 @@ package io.aioduct.http1;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
@@ -14,6 +15,7 @@ import io.aioduct.internal.ByteSink;
 import io.aioduct.internal.ConnectionTag;
 import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
+import io.aioduct.internal.ReasonPhrase;
 import io.aioduct.pool.OriginPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -316,13 +318,16 @@ public final class SocketConnection implements BlockingConnection {
         }
         decoder.start(framing, parser.contentLength);
         // Read now: finishing below releases the connection, which forgets this exchange's spec (and may
-        // start the next exchange on another thread at once).
+        // start the next exchange on another thread at once, which parses its own head into the parser).
         long maxBuffered = spec.maxBufferedBody();
+        HttpVersion version = parser.version;
+        ReasonPhrase reason = parser.reason();
+        RawHeaders headers = parser.headers;
         ExchangeEvents ev = spec.events();
         if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
         if (decoder.complete()) {
             finish();
-            return new Response(request, status, parser.version, parser.headers, BodySource.EMPTY, maxBuffered);
+            return new Response(request, status, reason, version, headers, BodySource.EMPTY, maxBuffered);
         }
         long length = parser.contentLength;
         if (framing == BodyDecoder.Framing.LENGTH
@@ -331,12 +336,12 @@ public final class SocketConnection implements BlockingConnection {
             // The whole (small) body arrived with the head: take it and free the connection at once.
             byte[] bytes = new byte[(int) length];
             readBody(generation, bytes, 0, bytes.length);
-            return new Response(request, status, parser.version, parser.headers, new ArrayBody(bytes), maxBuffered);
+            return new Response(request, status, reason, version, headers, new ArrayBody(bytes), maxBuffered);
         }
         SocketBody body =
                 new SocketBody(this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
         currentBody = body;
-        Response response = new Response(request, status, parser.version, parser.headers, body, maxBuffered);
+        Response response = new Response(request, status, reason, version, headers, body, maxBuffered);
         body.watchAbandonment(response.body());
         return response;
     }

@@ -64,6 +64,7 @@ final class CodecFixtures {
     /** What the parser produced for one head. */
     record Head(
             int status,
+            String reason,
             HttpVersion version,
             List<String> fields,
             long contentLength,
@@ -74,6 +75,7 @@ final class CodecFixtures {
         static Head of(ResponseParser p) {
             return new Head(
                     p.status,
+                    p.reason().reasonPhrase(),
                     p.version,
                     CodecFixtures.fields(p.headers),
                     p.contentLength,

@@ -339,6 +339,10 @@ class CodecFuzzTest {
         check(in.readerIndex() > readerBefore, "a parsed head consumed nothing");
         check(p.status >= 100 && p.status <= 999, "status out of range: " + p.status);
         check(p.version != null, "no version");
+        String reason = p.reason().reasonPhrase();
+        for (int k = 0; k < reason.length(); k++) {
+            check(HeaderRules.isValueByte(reason.charAt(k)), "illegal byte in reason phrase " + reason);
+        }
         check(p.contentLength >= -1, "negative Content-Length " + p.contentLength);
         check(!(p.chunked && p.contentLength >= 0), "both chunked and Content-Length");
         checkFields(p.headers);

@@ -43,8 +43,18 @@ class ResponseParserTest {
             CodecFixtures.Head head = parseHead("HTTP/1.1 200 OK\r\n\r\n");
 
             assertThat(head.status()).isEqualTo(200);
+            assertThat(head.reason()).isEqualTo("OK");
             assertThat(head.version()).isEqualTo(HttpVersion.HTTP_1_1);
             assertThat(head.fields()).isEmpty();
+        }
+
+        @Test
+        void keepsTheReasonPhraseTheServerSentNotTheStandardOne() {
+            CodecFixtures.Head head = parseHead("HTTP/1.1 500 Server Error\r\nX-A: 1\r\n\r\n");
+
+            assertThat(head.status()).isEqualTo(500);
+            assertThat(head.reason()).isEqualTo("Server Error");
+            assertThat(head.fields()).containsExactly("X-A: 1");
         }
 
         @Test
@@ -52,19 +62,24 @@ class ResponseParserTest {
             CodecFixtures.Head head = parseHead("HTTP/1.0 404 Not Found\r\n\r\n");
 
             assertThat(head.status()).isEqualTo(404);
+            assertThat(head.reason()).isEqualTo("Not Found");
             assertThat(head.version()).isEqualTo(HttpVersion.HTTP_1_0);
         }
 
         @Test
         void acceptsReasonPhraseWithSpacesTabsAndObsText() {
-            assertThat(parseHead("HTTP/1.1 503 Service \tUnavailable caf\u00e9 \u00ff\r\n\r\n")
-                            .status())
-                    .isEqualTo(503);
+            CodecFixtures.Head head = parseHead("HTTP/1.1 503 Service \tUnavailable caf\u00e9 \u00ff\r\n\r\n");
+
+            assertThat(head.status()).isEqualTo(503);
+            assertThat(head.reason()).isEqualTo("Service \tUnavailable caf\u00e9 \u00ff");
         }
 
         @Test
         void acceptsEmptyReasonPhrase() {
-            assertThat(parseHead("HTTP/1.1 204 \r\n\r\n").status()).isEqualTo(204);
+            CodecFixtures.Head head = parseHead("HTTP/1.1 204 \r\n\r\n");
+
+            assertThat(head.status()).isEqualTo(204);
+            assertThat(head.reason()).isEmpty();
         }
 
         @Test
@@ -72,6 +87,7 @@ class ResponseParserTest {
             CodecFixtures.Head head = parseHead("HTTP/1.1 200\r\nX-A: 1\r\n\r\n");
 
             assertThat(head.status()).isEqualTo(200);
+            assertThat(head.reason()).isEmpty();
             assertThat(head.fields()).containsExactly("X-A: 1");
         }
 

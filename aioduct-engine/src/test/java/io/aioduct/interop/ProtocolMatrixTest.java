@@ -46,6 +46,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -333,6 +334,27 @@ class ProtocolMatrixTest extends EngineTest {
         assertThat(req.chunked()).isEqualTo(!protocol.h2);
         if (protocol.h2) {
             assertThat(req.headers("Transfer-Encoding")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void theReasonPhraseIsWhatTheStatusLineSaidAndNoneOverHttp2(RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/own", (req, reply) -> reply.respondWithReason(500, "Server Error", "a"));
+        server.route("/empty", (req, reply) -> reply.respondWithReason(404, "", "b"));
+        server.route("/absent", (req, reply) -> reply.respondWithReason(200, null, "c"));
+        AioductClient client = client(kind, protocol);
+
+        // Over HTTP/2 the server has no way to send one: every reason is "".
+        for (String[] expected : new String[][] {{"/own", "Server Error"}, {"/empty", ""}, {"/absent", ""}}) {
+            try (Response r = client.get(server.uri(expected[0])).execute()) {
+                assertProtocol(r, protocol);
+                assertThat(r.reason())
+                        .as("the reason phrase of %s", expected[0])
+                        .isEqualTo(protocol.h2 ? "" : expected[1]);
+                r.body().string();
+            }
         }
     }
 
@@ -793,6 +815,12 @@ class ProtocolMatrixTest extends EngineTest {
         /** A 204 with only the given headers (no Content-Length, no body). */
         void noContent(String... headerNameValuePairs);
 
+        /**
+         * A complete text response whose HTTP/1.1 status line carries {@code reason} as given ("" leaves the
+         * phrase empty after the space, null leaves out the space too); HTTP/2 has no reason phrase to send.
+         */
+        void respondWithReason(int status, @Nullable String reason, String body);
+
         /** The head now, with a Content-Length of {@code length}; the body through the writer. */
         BodyWriter respondStreaming(int status, long length);
 
@@ -881,6 +909,13 @@ class ProtocolMatrixTest extends EngineTest {
                         .append("\r\n");
             }
             exchange.writeRaw(head.append("\r\n").toString());
+            exchange.complete();
+        }
+
+        @Override
+        public void respondWithReason(int status, @Nullable String reason, String body) {
+            exchange.writeRaw("HTTP/1.1 " + status + (reason == null ? "" : " " + reason) + "\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body);
             exchange.complete();
         }
 
@@ -1001,6 +1036,11 @@ class ProtocolMatrixTest extends EngineTest {
                 headers.add(headerNameValuePairs[i].toLowerCase(java.util.Locale.ROOT), headerNameValuePairs[i + 1]);
             }
             exchange.respond(headers, new byte[0], null);
+        }
+
+        @Override
+        public void respondWithReason(int status, @Nullable String reason, String body) {
+            exchange.respond(status, body.getBytes(StandardCharsets.ISO_8859_1));
         }
 
         @Override

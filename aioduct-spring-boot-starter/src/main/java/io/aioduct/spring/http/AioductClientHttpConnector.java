@@ -19,10 +19,16 @@ import reactor.core.publisher.Mono;
  * through. Bodies stream both ways with back-pressure: the request body is pulled from its publisher as
  * the connection takes it, the response body is read from the connection only as the subscriber asks.
  *
- * <p>An error raised by the request body publisher fails the exchange with that same exception.
- * Cancelling the response {@code Mono} aborts the exchange; cancelling the body closes the connection
- * (unless the body had already arrived), so its pool slot is released at once. Response signals arrive
- * on the engine's threads: never block in them.
+ * <p>An error raised by the request body publisher fails the exchange with that same exception; an
+ * engine failure (refused connection, timeout, malformed response) fails it, and a broken response
+ * body fails the body, with an {@link java.io.IOException} whose cause is the engine's exception, as
+ * with Spring's own connectors (WebClient reports the first as a {@code WebClientRequestException}).
+ * Requests without an {@code Accept} header send {@code Accept: *}{@code /*}; request attributes are
+ * applied as {@link AioductRequestAttributes} says.
+ *
+ * <p>Cancelling the response {@code Mono} aborts the exchange; cancelling the body closes the
+ * connection (unless the body had already arrived), so its pool slot is released at once. Response
+ * signals arrive on the engine's threads: never block in them.
  *
  * <p>Thread-safe; holds nothing to close (the engine's owner closes it).
  */
@@ -66,7 +72,7 @@ public final class AioductClientHttpConnector implements ClientHttpConnector {
                     });
                     exchange.whenComplete((response, failure) -> {
                         if (failure != null) {
-                            sink.error(ExchangeFailures.unwrap(failure));
+                            sink.error(ExchangeFailures.forReactive(failure));
                         } else {
                             sink.success(response);
                         }

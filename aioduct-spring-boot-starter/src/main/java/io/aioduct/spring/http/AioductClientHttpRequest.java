@@ -49,6 +49,7 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
         Request.Builder request = client.method(method.name(), uri)
                 .attribute(AioductClientHttpRequestFactory.SPRING_CLIENT_ATTRIBUTE, Boolean.TRUE);
         SpringHeaders.copyTo(headers, request);
+        AioductRequestAttributes.applyTo(getAttributes(), request);
         AtomicReference<Exception> writerFailure = new AtomicReference<>();
         if (body != null) {
             request.body(RequestBody.ofWriter(

@@ -17,6 +17,7 @@ import org.springframework.core.io.buffer.DefaultDataBuffer;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.AbstractClientHttpRequest;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
@@ -25,7 +26,8 @@ import reactor.core.publisher.Mono;
 /**
  * One reactive request. Writing the body only records its publisher: the engine subscribes when it
  * sends, and pulls one buffer at a time as the connection takes it. Spring's base class runs the
- * commit actions and makes headers read-only after the commit.
+ * commit actions (headers, cookies, attributes applied to the engine request) and makes headers
+ * read-only after the commit.
  */
 final class AioductReactiveRequest extends AbstractClientHttpRequest {
     private final AioductClient client;
@@ -85,9 +87,18 @@ final class AioductReactiveRequest extends AbstractClientHttpRequest {
         return doCommit();
     }
 
+    /**
+     * Copies the headers, adding {@code Accept: *}{@code /*} when neither they nor the client's default
+     * headers name one, as every connector Spring ships does (JDK, Jetty, HttpComponents, Reactor Netty).
+     */
     @Override
     protected void applyHeaders() {
-        SpringHeaders.copyTo(getHeaders(), request);
+        HttpHeaders headers = getHeaders();
+        SpringHeaders.copyTo(headers, request);
+        if (!headers.containsHeader(HttpHeaders.ACCEPT)
+                && !client.defaultHeaders().contains(HttpHeaders.ACCEPT)) {
+            request.header(HttpHeaders.ACCEPT, MediaType.ALL_VALUE);
+        }
     }
 
     @Override
@@ -101,6 +112,12 @@ final class AioductReactiveRequest extends AbstractClientHttpRequest {
                             .map(HttpCookie::toString)
                             .collect(Collectors.joining("; ")));
         }
+    }
+
+    /** WebClient's request attributes, as {@link AioductRequestAttributes} says. */
+    @Override
+    protected void applyAttributes() {
+        AioductRequestAttributes.applyTo(getAttributes(), request);
     }
 
     /** The request to send; called once the callback's Mono completed (the request is committed). */

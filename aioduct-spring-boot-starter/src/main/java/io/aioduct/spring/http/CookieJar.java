@@ -4,6 +4,8 @@ import io.aioduct.Interceptor;
 import io.aioduct.Request;
 import io.aioduct.Response;
 import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,10 +107,19 @@ public final class CookieJar implements Interceptor {
             cookies.remove(key);
             return;
         }
-        Instant expires = c.maxAge() == null ? null : now.plus(c.maxAge());
+        Instant expires = c.maxAge() == null ? null : expiry(now, c.maxAge());
         Stored old = cookies.get(key);
         long order = old != null ? old.created : created++;
         cookies.put(key, new Stored(c.name(), c.value(), domain, hostOnly, path, c.secure(), expires, order));
+    }
+
+    /** When a cookie of {@code maxAge} expires; a max-age beyond what an Instant holds never expires. */
+    private static Instant expiry(Instant now, Duration maxAge) {
+        try {
+            return now.plus(maxAge);
+        } catch (DateTimeException | ArithmeticException beyondTime) {
+            return Instant.MAX;
+        }
     }
 
     private static String path(String target) {

@@ -2,21 +2,20 @@ package io.aioduct.spring.http;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code Set-Cookie} header, parsed leniently as RFC 6265 section 5.2 tells user agents to: an
- * attribute that does not parse is ignored, not the cookie. {@code Max-Age} wins over {@code Expires};
- * an {@code Expires} date becomes a max-age counted from the moment of parsing. Immutable.
+ * attribute that does not parse is ignored, not the cookie, and of an attribute given twice the last
+ * one counts. {@code Max-Age} wins over {@code Expires}; an {@code Expires} date (read as section 5.1.1
+ * says, see {@link CookieDate}) becomes a max-age counted from the moment of parsing. Every attribute
+ * Spring's {@code ResponseCookie} models is read, {@code Partitioned} included. Immutable.
  *
  * @param maxAge how long the cookie lives (zero: delete it now), or null for a session cookie
  * @param domain the Domain attribute without a leading dot, lower case, or null
  * @param path the Path attribute, or null when absent or not starting with '/'
+ * @param partitioned whether the cookie is partitioned (CHIPS: stored per top-level site)
  */
 record SetCookie(
         String name,
@@ -26,14 +25,8 @@ record SetCookie(
         @Nullable String path,
         boolean secure,
         boolean httpOnly,
-        @Nullable String sameSite) {
-
-    /** Expires formats seen in the wild: RFC 1123, RFC 850 and asctime (RFC 9110 5.6.7); English names. */
-    private static final List<DateTimeFormatter> DATES = List.of(
-            DateTimeFormatter.RFC_1123_DATE_TIME,
-            DateTimeFormatter.ofPattern("EEE, dd-MMM-yyyy HH:mm:ss zzz", Locale.US),
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US),
-            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.US).withZone(java.time.ZoneOffset.UTC));
+        @Nullable String sameSite,
+        boolean partitioned) {
 
     /** The cookie {@code header} sets, or null when it sets none (no '=' or an empty name). */
     static @Nullable SetCookie parse(String header, Instant now) {
@@ -54,6 +47,7 @@ record SetCookie(
         boolean secure = false;
         boolean httpOnly = false;
         String sameSite = null;
+        boolean partitioned = false;
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i];
             int e = part.indexOf('=');
@@ -70,34 +64,52 @@ record SetCookie(
                 case "secure" -> secure = true;
                 case "httponly" -> httpOnly = true;
                 case "samesite" -> sameSite = val.isEmpty() ? null : val;
+                case "partitioned" -> partitioned = true;
                 default -> {
                     // Unknown attributes are ignored (RFC 6265 5.2).
                 }
             }
         }
         return new SetCookie(
-                name, value, maxAge != null ? maxAge : fromExpires, domain, path, secure, httpOnly, sameSite);
+                name,
+                value,
+                maxAge != null ? maxAge : fromExpires,
+                domain,
+                path,
+                secure,
+                httpOnly,
+                sameSite,
+                partitioned);
     }
 
+    /** RFC 6265 5.2.2: a '-' or a digit, then digits only; anything else leaves the attribute out. */
     private static @Nullable Duration maxAge(String text, @Nullable Duration previous) {
-        try {
-            // RFC 6265 5.2.2: zero or less expires the cookie at once.
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
-        } catch (NumberFormatException e) {
+        int digitsFrom = text.startsWith("-") ? 1 : 0;
+        if (text.length() == digitsFrom) {
             return previous;
+        }
+        for (int i = digitsFrom; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return previous;
+            }
+        }
+        if (digitsFrom == 1) {
+            return Duration.ZERO; // zero or less expires the cookie at once
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(text));
+        } catch (NumberFormatException tooLarge) {
+            return Duration.ofSeconds(Long.MAX_VALUE);
         }
     }
 
     private static @Nullable Duration expires(String text, Instant now, @Nullable Duration previous) {
-        for (DateTimeFormatter format : DATES) {
-            try {
-                Instant at = ZonedDateTime.parse(text, format).toInstant();
-                Duration left = Duration.between(now, at);
-                return left.isNegative() ? Duration.ZERO : left;
-            } catch (DateTimeParseException e) {
-                // try the next format
-            }
+        Instant at = CookieDate.parse(text);
+        if (at == null) {
+            return previous;
         }
-        return previous;
+        Duration left = Duration.between(now, at);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 }

@@ -1,6 +1,7 @@
 package io.aioduct.spring.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
@@ -9,8 +10,11 @@ import io.aioduct.spring.autoconfigure.AioductClientCustomizer;
 import io.aioduct.spring.autoconfigure.AioductClients;
 import io.aioduct.spring.autoconfigure.AioductEngineConfigCustomizer;
 import io.aioduct.spring.autoconfigure.AioductHttpClientAutoConfiguration;
+import io.aioduct.spring.http.AioductClientHttpConnector;
+import io.aioduct.spring.http.AioductRequestAttributes;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.TestServer;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +31,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
  * The code shown in docs/spring-boot.md. Each {@code tag::name[]} region is copied verbatim into the
@@ -116,6 +124,49 @@ class SpringBootExamples extends NoLeaks {
                 .withPropertyValues("orders.url=" + server.uri(""), "aioduct.default-headers.X-Tenant=from-properties")
                 .run(context -> assertThat(context.getBean(OrderClient.class).order(42))
                         .isEqualTo("order 42 for from-properties"));
+    }
+
+    // tag::request-attributes[]
+    /** Gives report requests a deadline of their own, over the client's timeouts. */
+    static ExchangeFilterFunction reportDeadline() {
+        return (request, next) -> request.url().getPath().startsWith("/reports")
+                ? next.exchange(ClientRequest.from(request)
+                        .attribute(AioductRequestAttributes.TOTAL_TIMEOUT, Duration.ofSeconds(2))
+                        .build())
+                : next.exchange(request);
+    }
+
+    static String order(RestClient rest) {
+        return rest.get()
+                .uri("/orders/42")
+                .attribute(AioductRequestAttributes.RESPONSE_TIMEOUT, Duration.ofMillis(500))
+                .retrieve()
+                .body(String.class);
+    }
+    // end::request-attributes[]
+
+    @Test
+    void requestAttributesSetOneRequestsTimeouts() {
+        server.route("/reports", (req, ex) -> ex.stall());
+        runner.run(context -> {
+            AioductClient client = context.getBean(AioductClient.class);
+            WebClient web = WebClient.builder()
+                    .clientConnector(new AioductClientHttpConnector(client))
+                    .baseUrl(server.uri(""))
+                    .filter(reportDeadline())
+                    .build();
+            assertThat(catchThrowable(() -> web.get()
+                            .uri("/reports/daily")
+                            .retrieve()
+                            .bodyToMono(String.class)
+                            .block(Duration.ofSeconds(10))))
+                    .isInstanceOf(WebClientRequestException.class)
+                    .hasCauseInstanceOf(SocketTimeoutException.class);
+            RestClient rest = context.getBean(RestClient.Builder.class)
+                    .baseUrl(server.uri(""))
+                    .build();
+            assertThat(order(rest)).isEqualTo("order 42 for null");
+        });
     }
 
     // tag::named-clients[]

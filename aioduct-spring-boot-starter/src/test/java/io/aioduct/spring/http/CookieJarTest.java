@@ -91,6 +91,13 @@ class CookieJarTest {
     }
 
     @Test
+    void aMaxAgeTooLargeForAnInstantKeepsTheCookieForever() {
+        exchange("http://h.example/", "forever=1; Max-Age=99999999999999999999", "long=2; Max-Age=9223372036854775807");
+        clock.advance(Duration.ofDays(365L * 1000));
+        assertThat(exchange("http://h.example/")).isEqualTo("forever=1; long=2");
+    }
+
+    @Test
     void aLaterCookieReplacesOrDeletesAnEarlierOne() {
         exchange("http://h.example/", "a=1", "b=1");
         exchange("http://h.example/", "a=2", "b=gone; Max-Age=0");
