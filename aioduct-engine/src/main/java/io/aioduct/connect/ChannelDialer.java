@@ -59,6 +59,11 @@ final class ChannelDialer {
                 .channelFactory(channels)
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
                 .option(ChannelOption.SO_KEEPALIVE, config.keepAlive())
+                // Nothing is read until the connection that takes the channel over has its handler in place:
+                // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
+                // tail. Set before the connect: with auto-read on, the channel starts reading as it becomes
+                // active, before this connect's listener runs.
+                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000)))
                 .handler(SelfRemovingHandler.INSTANCE);
@@ -73,10 +78,6 @@ final class ChannelDialer {
                 : bootstrap.connect(remote, new InetSocketAddress(config.localAddress(), 0));
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                // Nothing is read until the connection that takes the channel over has its handler in place:
-                // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
-                // tail, nor fed to a connection still being set up on another thread.
-                connect.channel().config().setAutoRead(false);
                 observer.connectEnd(remote);
                 result.complete(new ChannelTransport(connect.channel()));
                 return;

@@ -16,6 +16,7 @@ import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.tls.TlsConnector;
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -246,7 +247,15 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
                                 if (e != null) {
                                     exchange.connectFailed(e);
                                 } else if (t instanceof ChannelTransport ct) {
-                                    exchange.connected(ct);
+                                    // The connector may complete on another thread (a TLS connector, a loop
+                                    // other than the channel's): the exchange takes the channel over on its own
+                                    // loop, or a release racing the set-up sees a half-built connection.
+                                    EventLoop loop = ct.channel().eventLoop();
+                                    if (loop.inEventLoop()) {
+                                        exchange.connected(ct);
+                                    } else {
+                                        loop.execute(() -> exchange.connected(ct));
+                                    }
                                 } else {
                                     t.close();
                                     exchange.connectFailed(new IllegalStateException(

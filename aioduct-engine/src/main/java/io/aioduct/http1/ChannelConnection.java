@@ -225,7 +225,9 @@ public final class ChannelConnection extends ChannelInboundHandlerAdapter
             if (ev != null) requestWritten(ev, 0);
         } else {
             channel.writeAndFlush(head, channel.voidPromise());
-            pump = RequestPump.start(this, body, framing == RequestWriter.CHUNKED_BODY);
+            RequestPump p = RequestPump.create(this, body, framing == RequestWriter.CHUNKED_BODY);
+            pump = p;
+            p.start();
         }
     }
 

@@ -34,22 +34,23 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         this.request = connection.currentRequest();
     }
 
-    static RequestPump start(ChannelConnection connection, RequestBody body, boolean chunked) {
+    /**
+     * A pump for {@code body}, not started yet. The connection records it before {@link #start()}: a
+     * publisher may emit, and a write complete, within the start, and the pump's reports are only taken
+     * from the pump the connection knows.
+     */
+    static RequestPump create(ChannelConnection connection, RequestBody body, boolean chunked) {
         if (body instanceof RequestBody.Stream stream) {
-            StreamPump p = new StreamPump(connection, stream, chunked);
-            Thread.ofVirtual().name("aioduct-body-pump").start(p::run);
-            return p;
+            return new StreamPump(connection, stream, chunked);
         }
         if (body instanceof RequestBody.Writer writer) {
-            WriterPump p = new WriterPump(connection, writer, chunked);
-            Thread.ofVirtual().name("aioduct-body-pump").start(p::run);
-            return p;
+            return new WriterPump(connection, writer, chunked);
         }
-        RequestBody.Publisher pub = (RequestBody.Publisher) body;
-        PublisherPump p = new PublisherPump(connection, pub.contentLength(), chunked);
-        pub.publisher().subscribe(p);
-        return p;
+        return new PublisherPump(connection, (RequestBody.Publisher) body, chunked);
     }
+
+    /** Starts producing the body. On the loop, once the connection has recorded this pump. */
+    abstract void start();
 
     /** Stops producing; the connection is being closed. On the loop. */
     abstract void cancel();
@@ -143,7 +144,12 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
             this.body = body;
         }
 
-        void run() {
+        @Override
+        void start() {
+            Thread.ofVirtual().name("aioduct-body-pump").start(this::run);
+        }
+
+        private void run() {
             thread = Thread.currentThread();
             try (InputStream in = body.open()) {
                 byte[] buf = new byte[CHUNK];
@@ -183,7 +189,12 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
             this.body = body;
         }
 
-        void run() {
+        @Override
+        void start() {
+            Thread.ofVirtual().name("aioduct-body-pump").start(this::run);
+        }
+
+        private void run() {
             thread = Thread.currentThread();
             ChannelFuture[] last = new ChannelFuture[1];
             java.io.OutputStream out = new java.io.BufferedOutputStream(
@@ -233,10 +244,17 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
 
     /** Pulls from a publisher one buffer at a time. Signals arrive serialised (Reactive Streams 1.3). */
     static final class PublisherPump extends RequestPump implements Flow.Subscriber<ByteBuffer> {
+        private final RequestBody.Publisher body;
         private volatile Flow.Subscription subscription;
 
-        PublisherPump(ChannelConnection connection, long declared, boolean chunked) {
-            super(connection, declared, chunked);
+        PublisherPump(ChannelConnection connection, RequestBody.Publisher body, boolean chunked) {
+            super(connection, body.contentLength(), chunked);
+            this.body = body;
+        }
+
+        @Override
+        void start() {
+            body.publisher().subscribe(this);
         }
 
         @Override

@@ -40,17 +40,27 @@ final class H2BodyPump {
         this.declared = declared;
     }
 
-    static H2BodyPump start(H2ChannelStream stream, RequestBody body) {
-        H2BodyPump pump = new H2BodyPump(stream, connectionOf(stream), body.contentLength());
+    /**
+     * A pump for {@code body}, not started yet: the stream records it before {@link #start}, since a
+     * publisher may emit, and the pump report back, within the start.
+     */
+    static H2BodyPump create(H2ChannelStream stream, RequestBody body) {
+        if (body instanceof RequestBody.Bytes) {
+            throw new IllegalArgumentException("byte bodies are sent directly");
+        }
+        return new H2BodyPump(stream, connectionOf(stream), body.contentLength());
+    }
+
+    /** Starts producing {@code body}. On the loop, once the stream has recorded this pump. */
+    void start(RequestBody body) {
         switch (body) {
             case RequestBody.Stream s ->
-                Thread.ofVirtual().name("aioduct-body-pump").start(() -> pump.runStream(s));
+                Thread.ofVirtual().name("aioduct-body-pump").start(() -> runStream(s));
             case RequestBody.Writer w ->
-                Thread.ofVirtual().name("aioduct-body-pump").start(() -> pump.runWriter(w));
-            case RequestBody.Publisher p -> p.publisher().subscribe(pump.new Subscriber());
+                Thread.ofVirtual().name("aioduct-body-pump").start(() -> runWriter(w));
+            case RequestBody.Publisher p -> p.publisher().subscribe(new Subscriber());
             case RequestBody.Bytes b -> throw new IllegalArgumentException("byte bodies are sent directly");
         }
-        return pump;
     }
 
     private static H2ChannelConnection connectionOf(H2ChannelStream stream) {

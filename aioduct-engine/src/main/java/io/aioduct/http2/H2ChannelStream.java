@@ -110,7 +110,9 @@ final class H2ChannelStream implements StreamHandler, BodyBuffer.Control {
             if (requestBody instanceof RequestBody.Bytes bytes) {
                 enqueue(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()), true);
             } else {
-                pump = H2BodyPump.start(this, requestBody);
+                H2BodyPump p = H2BodyPump.create(this, requestBody);
+                pump = p;
+                p.start(requestBody);
             }
         }
         connection.armTimer(nextDeadline());

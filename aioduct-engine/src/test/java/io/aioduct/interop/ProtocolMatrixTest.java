@@ -337,6 +337,36 @@ class ProtocolMatrixTest extends EngineTest {
         }
     }
 
+    /**
+     * A publisher that emits its whole body and completes inside {@code subscribe} (as {@code Mono.just}
+     * does): on the loop runtimes the last write can complete before the body pump's start returns. The
+     * pump's report must still count, so the request ends and its connection is reused.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aPublisherThatEmitsItsBodyAsItIsSubscribedEndsTheRequestAndKeepsTheConnection(
+            RuntimeKind kind, Protocol protocol) {
+        MatrixServer server = serve(protocol);
+        server.route("/echo", (req, reply) -> reply.respond(200, req.body()));
+        AioductClient client = client(kind, protocol);
+
+        for (long length : new long[] {5, -1}) {
+            try (Response r = client.post(server.uri("/echo"))
+                    .body(RequestBody.ofPublisher(new SynchronousPublisher("hello"), length))
+                    .execute()) {
+                assertProtocol(r, protocol);
+                assertThat(r.body().string()).isEqualTo("hello");
+            }
+            assertThat(server.takeRequest().body()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        awaitQuiet(myEngines.get(0));
+        assertThat(myEngines.get(0).poolStats())
+                .as("both requests ended on the one connection, which went back to the pool")
+                .singleElement()
+                .satisfies(s -> assertThat(s.idle()).isEqualTo(1));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theReasonPhraseIsWhatTheStatusLineSaidAndNoneOverHttp2(RuntimeKind kind, Protocol protocol) {
@@ -728,6 +758,29 @@ class ProtocolMatrixTest extends EngineTest {
             return t;
         } catch (TimeoutException e) {
             throw new AssertionError("the body read did not end within " + WAIT + " (body hangs)", e);
+        }
+    }
+
+    /** Emits one text item and completes within the subscriber's first request, on the caller's thread. */
+    private record SynchronousPublisher(String text) implements Flow.Publisher<ByteBuffer> {
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                private boolean done;
+
+                @Override
+                public void request(long n) {
+                    if (done) return;
+                    done = true;
+                    subscriber.onNext(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                    subscriber.onComplete();
+                }
+
+                @Override
+                public void cancel() {
+                    done = true;
+                }
+            });
         }
     }
 
