@@ -3,6 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectFailedException;
 import io.aioduct.Request;
+import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
@@ -161,8 +162,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         }
     }
 
-    private io.aioduct.RequestCancelledException cancelled() {
-        return new io.aioduct.RequestCancelledException("the request was cancelled: " + request);
+    private RequestCancelledException cancelled() {
+        return new RequestCancelledException("the request was cancelled: " + request);
     }
 
     private BlockingConnection acquire(boolean fresh) {
@@ -217,7 +218,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (pool.cancel(this)) {
-                throw new io.aioduct.RequestCancelledException("interrupted while waiting for a connection", e);
+                throw new RequestCancelledException("interrupted while waiting for a connection", e);
             }
             return handoff.join();
         } catch (ExecutionException e) {
@@ -241,6 +242,9 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
             transport = st;
         } catch (RuntimeException e) {
             pool.connectFailed();
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RequestCancelledException("interrupted while connecting to " + request.origin(), e);
+            }
             if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
                 throw new TimedOutException(
                         TimedOutException.Kind.TOTAL,

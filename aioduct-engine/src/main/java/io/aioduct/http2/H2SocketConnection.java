@@ -169,6 +169,12 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         try {
             return stream.run();
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() && !(e instanceof RequestCancelledException)) {
+                // Interrupted in its own write (the channel closed under it, and with it the connection):
+                // still the caller giving up, reported as every interrupt is, and never sent again.
+                lastRetry.set(Retry.NEVER);
+                throw new RequestCancelledException("interrupted while sending " + spec.request(), e);
+            }
             lastRetry.set(stream.retry());
             throw e;
         } finally {

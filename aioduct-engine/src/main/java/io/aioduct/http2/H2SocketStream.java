@@ -323,13 +323,23 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             if (all) {
                 return;
             }
+            boolean interrupted = false;
             connection.lock.lock();
             try {
-                while (!writable && !ended) {
-                    changed.awaitUninterruptibly();
+                while (!writable && !ended && !interrupted) {
+                    try {
+                        changed.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             } finally {
                 connection.lock.unlock();
+            }
+            if (interrupted) {
+                // The caller gave up while the window was shut: run() resets this stream only.
+                Thread.currentThread().interrupt();
+                throw new RequestCancelledException("interrupted while sending the request body of " + spec.request());
             }
         }
     }
