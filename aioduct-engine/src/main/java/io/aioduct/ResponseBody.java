@@ -3,6 +3,7 @@ package io.aioduct;
 import io.aioduct.internal.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -157,6 +158,14 @@ public final class ResponseBody implements AutoCloseable {
                     eof = true;
                 }
                 return n;
+            } catch (RequestCancelledException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // The reader's thread was interrupted: the I/O idiom for that, the exchange as the cause.
+                    InterruptedIOException interrupted = new InterruptedIOException(e.getMessage());
+                    interrupted.initCause(e);
+                    throw interrupted;
+                }
+                throw new IOException(e.getMessage(), e);
             } catch (AioductException e) {
                 throw new IOException(e.getMessage(), e);
             } finally {

@@ -3,7 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectFailedException;
 import io.aioduct.Request;
-import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
@@ -12,6 +12,7 @@ import io.aioduct.internal.BlockingConnection;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
+import io.aioduct.internal.Retry;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
 import java.time.Duration;
@@ -92,19 +93,22 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                         events.attemptFailed(e);
                         events.released();
                     }
-                    io.aioduct.internal.Retry retry = c.lastFailureRetry();
-                    if (retry == io.aioduct.internal.Retry.NOT_SENT && requeues < 3 && !engine.closed()) {
-                        // Nothing was sent: another connection, without using up the one retry.
-                        requeues++;
-                        attempt--;
-                        continue;
-                    }
-                    boolean allowed = retry == io.aioduct.internal.Retry.UNPROCESSED
-                            || (retry == io.aioduct.internal.Retry.IF_IDEMPOTENT && request.idempotent());
-                    if (attempt == 0 && allowed && repeatableBody() && !engine.closed()) {
-                        fresh = retry == io.aioduct.internal.Retry.IF_IDEMPOTENT;
-                        if (events != null) events.retry(1, e);
-                        continue;
+                    Retry retry = c.lastFailureRetry();
+                    // An interrupt is the caller giving up, like a cancelled future.
+                    boolean gaveUp = aborted || Thread.currentThread().isInterrupted();
+                    switch (NextAttempt.after(e, retry, request, requeues, attempt, gaveUp, engine.closed())) {
+                        case REQUEUE -> {
+                            // Nothing was sent: another connection, without using up the one retry.
+                            requeues++;
+                            attempt--;
+                            continue;
+                        }
+                        case RETRY -> {
+                            fresh = NextAttempt.freshConnection(retry);
+                            if (events != null) events.retry(1, e);
+                            continue;
+                        }
+                        case FAIL -> {}
                     }
                     throw e;
                 } catch (RuntimeException e) {
@@ -120,11 +124,6 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
             complete();
             throw e;
         }
-    }
-
-    private boolean repeatableBody() {
-        RequestBody body = request.body();
-        return body == null || body.repeatable();
     }
 
     /** The exchange is over (body ended, aborted or failed): stop the watchdog, count it done. */
@@ -163,8 +162,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         }
     }
 
-    private io.aioduct.RequestCancelledException cancelled() {
-        return new io.aioduct.RequestCancelledException("the request was cancelled: " + request);
+    private RequestCancelledException cancelled() {
+        return new RequestCancelledException("the request was cancelled: " + request);
     }
 
     private BlockingConnection acquire(boolean fresh) {
@@ -219,7 +218,7 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (pool.cancel(this)) {
-                throw new io.aioduct.RequestCancelledException("interrupted while waiting for a connection", e);
+                throw new RequestCancelledException("interrupted while waiting for a connection", e);
             }
             return handoff.join();
         } catch (ExecutionException e) {
@@ -243,6 +242,9 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
             transport = st;
         } catch (RuntimeException e) {
             pool.connectFailed();
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RequestCancelledException("interrupted while connecting to " + request.origin(), e);
+            }
             if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
                 throw new TimedOutException(
                         TimedOutException.Kind.TOTAL,

@@ -3,7 +3,6 @@ package io.aioduct.engine;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectFailedException;
 import io.aioduct.Request;
-import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
@@ -42,9 +41,6 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** How often a request that never left the client goes to another connection before it fails. */
-    private static final int MAX_REQUEUES = 3;
 
     private final ChannelHost host;
     private final Request request;
@@ -272,33 +268,19 @@ final class ChannelExchange implements ExchangeCall, PoolWaiter<LoopConnection>,
             events.attemptFailed(failure);
             events.released();
         }
-        if (retry == Retry.NOT_SENT && requeues < MAX_REQUEUES && !isDone() && !host.closed()) {
-            requeues++;
-            acquire();
-            return;
+        switch (NextAttempt.after(failure, retry, request, requeues, attempts, isDone(), host.closed())) {
+            case REQUEUE -> {
+                requeues++;
+                acquire();
+            }
+            case RETRY -> {
+                attempts++;
+                fresh = NextAttempt.freshConnection(retry);
+                if (events != null) events.retry(attempts, failure);
+                acquire();
+            }
+            case FAIL -> fail(failure);
         }
-        boolean allowed = switch (retry) {
-            case NEVER -> false;
-            case NOT_SENT -> true;
-            // A reused connection broke before any response byte: the server most likely closed it while
-            // it sat idle. Send once more on a connection of our own.
-            case IF_IDEMPOTENT -> request.idempotent();
-            // The server refused the stream or went away before it: it never saw the request.
-            case UNPROCESSED -> true;
-        };
-        if (allowed && attempts == 0 && !isDone() && !host.closed() && repeatableBody()) {
-            attempts++;
-            fresh = retry == Retry.IF_IDEMPOTENT;
-            if (events != null) events.retry(attempts, failure);
-            acquire();
-            return;
-        }
-        fail(failure);
-    }
-
-    private boolean repeatableBody() {
-        RequestBody body = request.body();
-        return body == null || body.repeatable();
     }
 
     @Override

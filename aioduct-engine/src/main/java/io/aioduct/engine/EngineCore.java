@@ -1,12 +1,15 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
+import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.runtime.RuntimeCompletion;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +68,28 @@ abstract class EngineCore implements HttpEngine {
 
     public void finished() {
         inFlight.decrement();
+    }
+
+    /**
+     * Waits on the caller's thread for the head of an exchange an event loop drives. An interrupt is the
+     * caller giving up: the exchange's future is cancelled, which aborts the exchange (HTTP/1.1 connection
+     * closed, HTTP/2 stream reset, lease released), and the caller gets a {@link RequestCancelledException}
+     * with its interrupt flag still set. Without the cancel the exchange would stay in flight, holding its
+     * connection, with nobody left to read its answer.
+     */
+    final Response awaitHead(Request request, CompletableFuture<Response> exchange) {
+        try {
+            return runtime().blockOn(exchange);
+        } catch (RequestCancelledException e) {
+            if (!Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            if (!exchange.cancel(true) && !exchange.isCompletedExceptionally()) {
+                // The head arrived just as the interrupt did: nobody will read this response.
+                exchange.join().close();
+            }
+            throw new RequestCancelledException("interrupted while waiting for the response head of " + request, e);
+        }
     }
 
     RequestCancelledException refused() {

@@ -113,7 +113,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     public Response execute(Request request, ExchangeSettings settings) {
         // Before anything is sent: a refused blocking call must not leave a request on the wire.
         runtime.checkMayBlock("execute()");
-        return runtime.blockOn(send(request, settings));
+        return awaitHead(request, send(request, settings));
     }
 
     @Override

@@ -116,7 +116,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         // Before anything is sent: a refused blocking call must not leave a request on the wire.
         runtime.checkMayBlock("execute()");
         if (!blocking) {
-            return runtime.blockOn(send(request, settings));
+            return awaitHead(request, send(request, settings));
         }
         if (closed()) {
             throw refused();

@@ -6,6 +6,7 @@ import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.SocketTransport;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -209,8 +211,10 @@ public final class SocketConnection implements BlockingConnection {
             awaitingHead = false;
             return buildResponse(request, blockingExecutor);
         } catch (IOException e) {
-            lastFailureRetryable = reused && !responseStarted && !totalExpired;
-            throw failed(ioFailure(e, "sending the request or reading the response head"));
+            AioductException failure = ioFailure(e, "sending the request or reading the response head");
+            // Only a connection that broke may have been stale: a timeout or an interrupt is no sign of it.
+            lastFailureRetryable = reused && !responseStarted && failure instanceof ConnectionClosedException;
+            throw failed(failure);
         } catch (ConnectionClosedException e) {
             lastFailureRetryable = reused && !responseStarted && !totalExpired;
             throw failed(e);
@@ -460,8 +464,11 @@ public final class SocketConnection implements BlockingConnection {
     private AioductException ioFailure(IOException e, String phase) {
         String aborted = abortReason;
         if (aborted != null) {
-            return new io.aioduct.RequestCancelledException(
-                    aborted + " (while " + phase + " of " + spec.request() + ")", e);
+            return new RequestCancelledException(aborted + " (while " + phase + " of " + spec.request() + ")", e);
+        }
+        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            // The caller's thread was interrupted: the channel closed under it. The caller gave up.
+            return new RequestCancelledException("interrupted while " + phase + " of " + spec.request(), e);
         }
         if (totalExpired) {
             return new TimedOutException(

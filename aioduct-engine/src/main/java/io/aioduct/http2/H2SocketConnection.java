@@ -169,6 +169,12 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         try {
             return stream.run();
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() && !(e instanceof RequestCancelledException)) {
+                // Interrupted in its own write (the channel closed under it, and with it the connection):
+                // still the caller giving up, reported as every interrupt is, and never sent again.
+                lastRetry.set(Retry.NEVER);
+                throw new RequestCancelledException("interrupted while sending " + spec.request(), e);
+            }
             lastRetry.set(stream.retry());
             throw e;
         } finally {
@@ -263,6 +269,11 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
             if (out == null) {
                 return;
             }
+            // A blocking channel closes itself when a thread with its interrupt flag set writes to it. The
+            // flusher may be a caller whose interrupt cancels its own stream (the RST_STREAM is queued here):
+            // that must not end the connection the other streams share, so the flag is held back for the
+            // write and set again after. An interrupt arriving during the write still closes the channel.
+            boolean interrupted = Thread.interrupted();
             try {
                 OutputStream os = transport.output();
                 out.readBytes(os, out.readableBytes());
@@ -272,6 +283,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
                         "I/O error writing to the HTTP/2 connection " + transport.remoteAddress() + ": " + e, e));
             } finally {
                 out.release();
+                if (interrupted) Thread.currentThread().interrupt();
             }
         } finally {
             writeLock.unlock();

@@ -141,23 +141,39 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     }
 
     private Response awaitResponse() {
+        InterruptedException interrupt = null;
         connection.lock.lock();
         try {
             while (response == null && failure == null) {
                 // The connection's watch thread enforces the timeouts and wakes us through onClosed.
-                changed.awaitUninterruptibly();
+                try {
+                    changed.await();
+                } catch (InterruptedException e) {
+                    interrupt = e;
+                    break;
+                }
             }
             Response r = response;
             if (r != null) {
                 // Handed out: the stream (which the connection keeps until the body ends) must not keep the
                 // response reachable, or an abandoned one could never be cleaned up.
                 response = null;
+                if (interrupt != null) Thread.currentThread().interrupt();
                 return r;
             }
-            throw Completions.propagate(failure);
+            if (interrupt == null) {
+                throw Completions.propagate(failure);
+            }
         } finally {
             connection.lock.unlock();
         }
+        // The caller's thread was interrupted: it gave up on this exchange. Reset only this stream (outside
+        // the lock: the reset is flushed); the connection and its other streams go on.
+        Thread.currentThread().interrupt();
+        RequestCancelledException cancelled = new RequestCancelledException(
+                "interrupted while waiting for the response head of " + spec.request(), interrupt);
+        abort(cancelled);
+        throw cancelled;
     }
 
     // ---- the request body ----
@@ -307,13 +323,23 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
             if (all) {
                 return;
             }
+            boolean interrupted = false;
             connection.lock.lock();
             try {
-                while (!writable && !ended) {
-                    changed.awaitUninterruptibly();
+                while (!writable && !ended && !interrupted) {
+                    try {
+                        changed.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             } finally {
                 connection.lock.unlock();
+            }
+            if (interrupted) {
+                // The caller gave up while the window was shut: run() resets this stream only.
+                Thread.currentThread().interrupt();
+                throw new RequestCancelledException("interrupted while sending the request body of " + spec.request());
             }
         }
     }

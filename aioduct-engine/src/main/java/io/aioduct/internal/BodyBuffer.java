@@ -1,6 +1,7 @@
 package io.aioduct.internal;
 
 import io.aioduct.BodyTooLargeException;
+import io.aioduct.RequestCancelledException;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -320,7 +321,15 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         if (!f.isDone()) {
             Completions.checkMayBlock(control.onLoop(), "reading the whole body with bytes()");
         }
-        return Completions.await(f);
+        try {
+            return Completions.await(f);
+        } catch (RequestCancelledException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // The reader was interrupted: it gave up on the body, so the exchange is cancelled.
+                interrupted();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -364,6 +373,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
     @Override
     public int read(byte[] b, int off, int len) {
         boolean resume = false;
+        InterruptedException interrupt;
         lock.lock();
         try {
             if (mode == NONE) mode = STREAM;
@@ -404,12 +414,29 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                 }
                 Completions.checkMayBlock(control.onLoop(), "reading the response body stream");
                 if (readable == null) readable = lock.newCondition();
-                readable.awaitUninterruptibly();
+                try {
+                    readable.await();
+                } catch (InterruptedException e) {
+                    interrupt = e;
+                    break;
+                }
             }
         } finally {
             lock.unlock();
             if (resume) control.resumeReading();
         }
+        Thread.currentThread().interrupt();
+        interrupted();
+        throw new RequestCancelledException("interrupted while reading the response body", interrupt);
+    }
+
+    /**
+     * The consuming thread was interrupted while it waited for bytes: it gave up, like a caller closing
+     * the body, so the exchange is cancelled (the HTTP/1.1 connection closed, the HTTP/2 stream reset).
+     * The interrupt flag stays set.
+     */
+    private void interrupted() {
+        close();
     }
 
     @Override
