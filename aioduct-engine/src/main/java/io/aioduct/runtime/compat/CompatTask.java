@@ -215,13 +215,22 @@ class CompatTask<T> extends CompletableFuture<T> implements RunnableFuture<T> {
         return cancelled;
     }
 
-    /** The runtime's cancel when it stops: like {@link #cancel}, but a task handed out by shutdownNow is left alone. */
-    final void cancelForShutdown(boolean mayInterruptIfRunning) {
+    /**
+     * The stop's claim on the task: one that has not started never will, and can no longer be {@link #handOut handed
+     * out}. Returns false for a task already handed out by shutdownNow, which is its caller's and left alone. Runs
+     * no callback, so the stop may call it under its lock.
+     */
+    final boolean claimForShutdown() {
         int s = state.get();
         while (s == NEW && !state.compareAndSet(NEW, SKIPPED)) {
             s = state.get();
         }
-        if ((s & HANDED_OUT) == 0) {
+        return (s & HANDED_OUT) == 0;
+    }
+
+    /** The runtime's cancel when it stops: like {@link #cancel}, but a task handed out by shutdownNow is left alone. */
+    final void cancelForShutdown(boolean mayInterruptIfRunning) {
+        if (claimForShutdown()) {
             cancel(mayInterruptIfRunning);
         }
     }
