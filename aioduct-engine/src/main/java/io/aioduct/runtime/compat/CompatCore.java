@@ -472,6 +472,10 @@ final class CompatCore {
         return claimed;
     }
 
+    Hooks hooks() {
+        return hooks;
+    }
+
     /** Whether a stop is waiting for the admissions under way to finish (for tests that force an interleaving). */
     boolean stopWaitsForAdmission() {
         return stopLock.hasQueuedThreads();
@@ -495,6 +499,9 @@ final class CompatCore {
 
         /** On the compat thread, once every task has ended, before it closes the base and the blocking pool. */
         default void stopAwaitedTasks() {}
+
+        /** On the thread about to run a task's body, before the task can be interrupted there. */
+        default void bodyStarting() {}
     }
 
     /** The compat thread: timers until it is time to stop, then the stop itself. */

@@ -145,14 +145,20 @@ class CompatTask<T> extends CompletableFuture<T> implements RunnableFuture<T> {
     private void runBodyOnThisThread(boolean bound) {
         CompatContext.Binding previous = null;
         if (bound) {
+            CompatRuntime runtime = Objects.requireNonNull(owner);
             boolean mayBlock = blockingThread || Thread.currentThread().isVirtual();
-            previous = CompatContext.bind(new CompatContext.Binding(Objects.requireNonNull(owner), true, mayBlock));
+            previous = CompatContext.bind(new CompatContext.Binding(runtime, true, mayBlock));
+            runtime.core().hooks().bodyStarting();
         }
         synchronized (runnerLock) {
             runner = Thread.currentThread();
         }
         try {
-            runBody();
+            // Looked at again now that cancel can see the runner: a cancel(true) since the caller's look found no
+            // runner to interrupt, and the body, uninterrupted, could block a stop forever.
+            if (!isDone()) {
+                runBody();
+            }
         } catch (Throwable e) {
             completeExceptionally(e);
         } finally {

@@ -257,6 +257,39 @@ class CompatStopRaceTest extends CompatTesting {
         assertThat(periodic.isCancelled()).isTrue();
     }
 
+    @ParameterizedTest
+    @EnumSource(BaseKind.class)
+    void aTaskCancelledAsItsBodyStartsNeverRunsItsBody(BaseKind kind) throws Exception {
+        CountDownLatch starting = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        CompatRuntime runtime = builder(kind)
+                .hooks(new CompatCore.Hooks() {
+                    @Override
+                    public void bodyStarting() {
+                        if (armed.compareAndSet(true, false)) {
+                            starting.countDown();
+                            awaitIgnoringInterrupts(go);
+                        }
+                    }
+                })
+                .build();
+        AtomicBoolean ran = new AtomicBoolean();
+        // A body that blocks, as legacy code does, would hold the stop forever were it started uninterrupted.
+        Future<?> task = runtime.submit(() -> ran.set(true));
+        assertThat(starting.await(HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // The task has started, but its thread is not yet one shutdownNow can interrupt.
+        assertThat(runtime.shutdownNow()).isEmpty();
+        assertThat(task.isCancelled()).isTrue();
+        go.countDown();
+        assertThat(runtime.awaitTermination(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(ran.get())
+                .as("the body of a task cancelled before it could be interrupted ran")
+                .isFalse();
+    }
+
     /** Holds the next admission once it has found the runtime accepting, until released. */
     private static final class AdmissionHold implements CompatCore.Hooks {
         private final AtomicBoolean armed = new AtomicBoolean();
