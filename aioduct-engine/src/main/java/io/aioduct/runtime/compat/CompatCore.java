@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * them hands a task out and which cancels it is decided by who takes the lock first). Nothing that runs a user's
  * callback (completing or cancelling a task's future) runs under the lock: a callback that spawns, or waits for a
  * thread that spawns, would otherwise deadlock.
+ *
+ * <p>Over 500 lines: admission and the stop sequence are ordered by that one lock, and are read together.
  */
 final class CompatCore {
     // Logged under the public name, which is what users configure.
@@ -72,7 +74,7 @@ final class CompatCore {
     private final Runnable stopListeningToClock;
     // See the class comment: admission takes the read lock, the two stops the write lock.
     private final ReentrantReadWriteLock stopLock = new ReentrantReadWriteLock();
-    private final Hooks hooks;
+    private final CompatHooks hooks;
     private volatile boolean accepting = true;
     private volatile boolean stopOnIdle;
     private volatile boolean stopNow;
@@ -84,7 +86,7 @@ final class CompatCore {
             String prefix,
             CompatClock clock,
             int maxBlockingThreads,
-            Hooks hooks) {
+            CompatHooks hooks) {
         this.runtime = runtime;
         this.hooks = hooks;
         this.base = base;
@@ -472,36 +474,13 @@ final class CompatCore {
         return claimed;
     }
 
-    Hooks hooks() {
+    CompatHooks hooks() {
         return hooks;
     }
 
     /** Whether a stop is waiting for the admissions under way to finish (for tests that force an interleaving). */
     boolean stopWaitsForAdmission() {
         return stopLock.hasQueuedThreads();
-    }
-
-    /**
-     * Points in admission and the stop where a test can hold a thread to force an interleaving; {@link #NONE} in
-     * every runtime not built by such a test. Each is called on the thread named, and must not fail.
-     */
-    interface Hooks {
-        Hooks NONE = new Hooks() {};
-
-        /** On the admitting thread, once the runtime was found accepting, still holding the admission lock. */
-        default void admissionChecked() {}
-
-        /** On the thread in {@code shutdownNow}, once it refuses work, holding the stop lock. */
-        default void stopNowDecided() {}
-
-        /** On the compat thread, when it is time to stop, before it takes the stop lock to claim the tasks. */
-        default void stopClaiming() {}
-
-        /** On the compat thread, once every task has ended, before it closes the base and the blocking pool. */
-        default void stopAwaitedTasks() {}
-
-        /** On the thread about to run a task's body, before the task can be interrupted there. */
-        default void bodyStarting() {}
     }
 
     /** The compat thread: timers until it is time to stop, then the stop itself. */

@@ -524,12 +524,12 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         private String prefix = "aioduct";
         private CompatClock clock = CompatClock.system();
         private int maxBlockingThreads = 64;
-        private CompatCore.Hooks hooks = CompatCore.Hooks.NONE;
+        private CompatHooks hooks = CompatHooks.NONE;
 
         private Builder() {}
 
         /** Points where a test in this package holds a thread to force an interleaving; none by default. */
-        Builder hooks(CompatCore.Hooks hooks) {
+        Builder hooks(CompatHooks hooks) {
             this.hooks = Objects.requireNonNull(hooks, "hooks");
             return this;
         }

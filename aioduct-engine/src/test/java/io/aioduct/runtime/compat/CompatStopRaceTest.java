@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Admission racing the stop, and the two stops racing each other, forced into their worst interleaving by
- * {@link CompatCore.Hooks} (threads held on latches, never sleeps): a task is refused, handed out by {@code
+ * {@link CompatHooks} (threads held on latches, never sleeps): a task is refused, handed out by {@code
  * shutdownNow}, or run or cancelled before the runtime stops waiting for its tasks, never accepted and then
  * forgotten; and callbacks the stop runs never run under its lock.
  */
@@ -72,7 +72,7 @@ class CompatStopRaceTest extends CompatTesting {
         CountDownLatch compatStopping = new CountDownLatch(1);
         CompatRuntime runtime = builder(kind)
                 .clock(clock)
-                .hooks(new CompatCore.Hooks() {
+                .hooks(new CompatHooks() {
                     @Override
                     public void stopNowDecided() {
                         nowDecided.countDown();
@@ -264,7 +264,7 @@ class CompatStopRaceTest extends CompatTesting {
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean armed = new AtomicBoolean(true);
         CompatRuntime runtime = builder(kind)
-                .hooks(new CompatCore.Hooks() {
+                .hooks(new CompatHooks() {
                     @Override
                     public void bodyStarting() {
                         if (armed.compareAndSet(true, false)) {
@@ -291,7 +291,7 @@ class CompatStopRaceTest extends CompatTesting {
     }
 
     /** Holds the next admission once it has found the runtime accepting, until released. */
-    private static final class AdmissionHold implements CompatCore.Hooks {
+    private static final class AdmissionHold implements CompatHooks {
         private final AtomicBoolean armed = new AtomicBoolean();
         private final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
