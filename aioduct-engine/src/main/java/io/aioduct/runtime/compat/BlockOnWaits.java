@@ -30,13 +30,13 @@ final class BlockOnWaits {
 
     /**
      * Waits for {@code stage}, counted while it waits. Once the runtime has gone idle for the last time there
-     * is nothing to count it against: it simply waits.
+     * is nothing to count it against: it simply waits. Either way a hard stop ({@link #failAll}), before or
+     * during the wait, ends it.
      */
     <T> T await(CompletionStage<T> stage) {
-        if (!idle.tryAcquire()) {
-            return awaitFuture(stage.toCompletableFuture());
-        }
+        boolean counted = idle.tryAcquire();
         CompletableFuture<T> waiter = new CompletableFuture<>();
+        // In the set even when not counted: the set, not the count, is what failAll ends.
         waiting.add(waiter);
         try {
             if (failed) {
@@ -52,7 +52,9 @@ final class BlockOnWaits {
             return awaitFuture(waiter);
         } finally {
             waiting.remove(waiter);
-            idle.release();
+            if (counted) {
+                idle.release();
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,18 @@ import org.slf4j.LoggerFactory;
  * loop once the runtime is idle (or at once for a hard stop), cancels what is left, waits until every task
  * has ended, closes the base runtime and the blocking pool, and completes {@link #terminated}. Waiters then
  * join it, so when they return no task is running and no thread the runtime started is alive. Thread-safe.
+ *
+ * <p><b>Admission against the stop.</b> Registering a task (the accepting check and the entry in {@link #live})
+ * holds the read side of {@link #stopLock}; the two places that decide what becomes of the registered tasks hold
+ * the write side: {@link #stopNow} (refuse, then hand out or claim every task) and the compat thread's stop
+ * (refuse, then claim every task). So a task is either registered before a stop looks at {@link #live}, and is
+ * handed out or cancelled by it, or refused: none slips in after the stop has claimed the tasks and is waiting for
+ * them to end, and a {@code shutdownNow} and the compat thread's stop never claim the same tasks at once (which of
+ * them hands a task out and which cancels it is decided by who takes the lock first). Nothing that runs a user's
+ * callback (completing or cancelling a task's future) runs under the lock: a callback that spawns, or waits for a
+ * thread that spawns, would otherwise deadlock.
+ *
+ * <p>Over 500 lines: admission and the stop sequence are ordered by that one lock, and are read together.
  */
 final class CompatCore {
     // Logged under the public name, which is what users configure.
@@ -59,13 +72,23 @@ final class CompatCore {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Thread compatThread;
     private final Runnable stopListeningToClock;
+    // See the class comment: admission takes the read lock, the two stops the write lock.
+    private final ReentrantReadWriteLock stopLock = new ReentrantReadWriteLock();
+    private final CompatHooks hooks;
     private volatile boolean accepting = true;
     private volatile boolean stopOnIdle;
     private volatile boolean stopNow;
     private volatile Duration stopGrace = RuntimeCompletion.DEFAULT_GRACE;
 
-    CompatCore(CompatRuntime runtime, RuntimePoll base, String prefix, CompatClock clock, int maxBlockingThreads) {
+    CompatCore(
+            CompatRuntime runtime,
+            RuntimePoll base,
+            String prefix,
+            CompatClock clock,
+            int maxBlockingThreads,
+            CompatHooks hooks) {
         this.runtime = runtime;
+        this.hooks = hooks;
         this.base = base;
         this.name = "compat(" + base.name() + ")";
         this.scheduler = new CompatScheduler(clock);
@@ -116,8 +139,7 @@ final class CompatCore {
         try {
             base.spawnSend(task::runQueued);
         } catch (RejectedExecutionException e) {
-            task.cancel(false);
-            throw e;
+            refused(task, e);
         }
         return task;
     }
@@ -128,8 +150,7 @@ final class CompatCore {
         try {
             blocking.execute(task::runQueued);
         } catch (RejectedExecutionException e) {
-            task.cancel(false);
-            throw e;
+            refused(task, e);
         }
         return task;
     }
@@ -137,7 +158,11 @@ final class CompatCore {
     <V> ScheduledTask<V> scheduleOnce(Callable<V> callable, long delayNanos) {
         ScheduledTask<V> task = ScheduledTask.once(callable, this, runtime, scheduler.deadlineAfter(delayNanos));
         admit(task, true, false);
-        arm(task);
+        try {
+            arm(task);
+        } catch (RejectedExecutionException e) {
+            refused(task, e);
+        }
         return task;
     }
 
@@ -146,7 +171,11 @@ final class CompatCore {
         ScheduledTask<Void> task =
                 ScheduledTask.periodic(command, this, runtime, scheduler.deadlineAfter(initialDelayNanos), periodNanos);
         admit(task, false, false);
-        arm(task);
+        try {
+            arm(task);
+        } catch (RejectedExecutionException e) {
+            refused(task, e);
+        }
         return task;
     }
 
@@ -164,24 +193,48 @@ final class CompatCore {
         try {
             arm(task);
         } catch (RejectedExecutionException e) {
-            task.cancel(false);
+            task.cancelForShutdown(false);
         }
     }
 
+    /**
+     * Registers {@code task} unless the runtime refuses work, under the read side of {@link #stopLock}: a stop
+     * (write side) sees it in {@link #live} or this refuses it. Handing it to a thread comes after, outside the lock.
+     */
     private void admit(CompatTask<?> task, boolean counted, boolean logFailure) {
-        checkAccepting();
-        if (counted) {
-            idle.acquire();
+        stopLock.readLock().lock();
+        try {
+            checkAccepting();
+            hooks.admissionChecked();
+            if (counted) {
+                idle.acquire();
+            }
+            task.markTracked();
+            live.add(task);
+            // Before the lock is let go: a shutdownNow handing the task out must find whom to tell it ended.
+            task.onEnd(() -> afterTurn(() -> ended(task, counted)));
+        } finally {
+            stopLock.readLock().unlock();
         }
-        task.markTracked();
-        live.add(task);
-        task.onEnd(() -> afterTurn(() -> ended(task, counted)));
         if (logFailure) {
             task.whenComplete((v, failure) -> {
                 if (failure != null && !task.isCancelled()) {
                     log.error("task spawned on {} failed", name, failure);
                 }
             });
+        }
+    }
+
+    /**
+     * A registered task its thread refused (the base or the blocking pool has closed, or the timer has stopped): the
+     * task is cancelled and the caller told, unless a {@code shutdownNow} already handed it out, and it is in that
+     * list for its caller to run. As with {@code ThreadPoolExecutor}, a task is rejected, run, or handed out: one
+     * of the three.
+     */
+    private void refused(CompatTask<?> task, RejectedExecutionException e) {
+        if (task.claimForShutdown()) {
+            task.cancel(false);
+            throw e;
         }
     }
 
@@ -223,12 +276,7 @@ final class CompatCore {
     }
 
     private void arm(ScheduledTask<?> task) {
-        try {
-            task.armed(scheduler.scheduleAt(task.deadline(), () -> handOn(task), task));
-        } catch (RejectedExecutionException e) {
-            task.cancel(false);
-            throw e;
-        }
+        task.armed(scheduler.scheduleAt(task.deadline(), () -> handOn(task), task));
     }
 
     /** Runs a fired timer's work on the base runtime, never on the compat thread. */
@@ -295,20 +343,32 @@ final class CompatCore {
      * cancelled, running ones interrupted; blockOn waits fail.
      */
     List<Runnable> stopNow() {
-        accepting = false;
-        stopGrace = HARD_STOP_GRACE;
-        stopNow = true;
         List<Runnable> neverRan = new ArrayList<>();
-        for (CompatTask<?> t : live) {
-            boolean periodic = t instanceof ScheduledTask<?> s && s.isPeriodic();
-            if (!periodic && t.handOut()) {
-                if (t instanceof ScheduledTask<?> s) {
-                    s.disarm();
+        List<CompatTask<?>> claimed = new ArrayList<>();
+        // Under the lock only what runs no user code: deciding, per task, whether it is handed out or cancelled.
+        stopLock.writeLock().lock();
+        try {
+            accepting = false;
+            stopGrace = HARD_STOP_GRACE;
+            stopNow = true;
+            hooks.stopNowDecided();
+            for (CompatTask<?> t : live) {
+                boolean periodic = t instanceof ScheduledTask<?> s && s.isPeriodic();
+                if (!periodic && t.handOut()) {
+                    if (t instanceof ScheduledTask<?> s) {
+                        s.disarm();
+                    }
+                    neverRan.add(t);
+                } else if (t.claimForShutdown()) {
+                    claimed.add(t);
                 }
-                neverRan.add(t);
-            } else {
-                t.cancelForShutdown(true);
             }
+        } finally {
+            stopLock.writeLock().unlock();
+        }
+        // Cancelling completes futures, which runs their callbacks: on this thread, outside the lock.
+        for (CompatTask<?> t : claimed) {
+            t.cancel(true);
         }
         waits.failAll();
         scheduler.wake();
@@ -391,6 +451,38 @@ final class CompatCore {
         }
     }
 
+    /**
+     * The compat thread's half of the stop, under the write lock: refuses work from now on (counted work too) and
+     * claims every registered task not handed out, so none starts and none is handed out any more. Returns them to
+     * be cancelled outside the lock. A {@code shutdownNow} that took the lock first has handed out the others.
+     */
+    private List<CompatTask<?>> claimWhatIsLeft() {
+        hooks.stopClaiming();
+        List<CompatTask<?>> claimed = new ArrayList<>();
+        stopLock.writeLock().lock();
+        try {
+            accepting = false;
+            idle.close();
+            for (CompatTask<?> t : live) {
+                if (t.claimForShutdown()) {
+                    claimed.add(t);
+                }
+            }
+        } finally {
+            stopLock.writeLock().unlock();
+        }
+        return claimed;
+    }
+
+    CompatHooks hooks() {
+        return hooks;
+    }
+
+    /** Whether a stop is waiting for the admissions under way to finish (for tests that force an interleaving). */
+    boolean stopWaitsForAdmission() {
+        return stopLock.hasQueuedThreads();
+    }
+
     /** The compat thread: timers until it is time to stop, then the stop itself. */
     private void compatThreadLoop() {
         List<Future<?>> unfired = List.of();
@@ -400,21 +492,26 @@ final class CompatCore {
             log.error("the compat thread of {} failed; stopping the runtime", name, e);
         }
         try {
-            accepting = false;
-            idle.close();
+            List<CompatTask<?>> claimed = claimWhatIsLeft();
+            // Outside the lock: cancelling runs the futures' callbacks, which may spawn (and are refused).
             for (Future<?> f : unfired) {
                 if (f instanceof CompatTask<?> t) {
-                    t.cancelForShutdown(false);
+                    if (t.claimForShutdown()) {
+                        t.cancel(false);
+                    }
                 } else {
                     f.cancel(false);
                 }
             }
-            live.forEach(t -> t.cancelForShutdown(true));
+            for (CompatTask<?> t : claimed) {
+                t.cancel(true);
+            }
             if (stopNow) {
                 waits.failAll();
             }
             stopListeningToClock.run();
             awaitEveryTaskEnded();
+            hooks.stopAwaitedTasks();
             base.close(stopGrace);
             blocking.close(stopGrace);
             log.info("aioduct runtime {} stopped", name);

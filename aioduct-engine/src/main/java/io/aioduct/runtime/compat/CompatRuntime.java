@@ -76,12 +76,17 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
 
     private CompatRuntime(Builder b) {
         this.clock = b.clock;
-        this.core = new CompatCore(this, b.makeBase(), b.prefix, b.clock, b.maxBlockingThreads);
+        this.core = new CompatCore(this, b.makeBase(), b.prefix, b.clock, b.maxBlockingThreads, b.hooks);
         log.info("aioduct runtime {} started", core.name);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The machinery, for tests in this package. */
+    CompatCore core() {
+        return core;
     }
 
     /** Starts a default runtime, runs {@code task} on it and returns once the runtime is idle; see {@link Builder#run}. */
@@ -519,8 +524,15 @@ public final class CompatRuntime extends AbstractExecutorService implements Sche
         private String prefix = "aioduct";
         private CompatClock clock = CompatClock.system();
         private int maxBlockingThreads = 64;
+        private CompatHooks hooks = CompatHooks.NONE;
 
         private Builder() {}
+
+        /** Points where a test in this package holds a thread to force an interleaving; none by default. */
+        Builder hooks(CompatHooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
 
         /** Which runtime the tasks run on; default {@link BaseKind#POOLED}. */
         public Builder base(BaseKind kind) {

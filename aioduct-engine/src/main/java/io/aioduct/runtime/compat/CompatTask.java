@@ -145,14 +145,20 @@ class CompatTask<T> extends CompletableFuture<T> implements RunnableFuture<T> {
     private void runBodyOnThisThread(boolean bound) {
         CompatContext.Binding previous = null;
         if (bound) {
+            CompatRuntime runtime = Objects.requireNonNull(owner);
             boolean mayBlock = blockingThread || Thread.currentThread().isVirtual();
-            previous = CompatContext.bind(new CompatContext.Binding(Objects.requireNonNull(owner), true, mayBlock));
+            previous = CompatContext.bind(new CompatContext.Binding(runtime, true, mayBlock));
+            runtime.core().hooks().bodyStarting();
         }
         synchronized (runnerLock) {
             runner = Thread.currentThread();
         }
         try {
-            runBody();
+            // Looked at again now that cancel can see the runner: a cancel(true) since the caller's look found no
+            // runner to interrupt, and the body, uninterrupted, could block a stop forever.
+            if (!isDone()) {
+                runBody();
+            }
         } catch (Throwable e) {
             completeExceptionally(e);
         } finally {
@@ -215,13 +221,22 @@ class CompatTask<T> extends CompletableFuture<T> implements RunnableFuture<T> {
         return cancelled;
     }
 
-    /** The runtime's cancel when it stops: like {@link #cancel}, but a task handed out by shutdownNow is left alone. */
-    final void cancelForShutdown(boolean mayInterruptIfRunning) {
+    /**
+     * The stop's claim on the task: one that has not started never will, and can no longer be {@link #handOut handed
+     * out}. Returns false for a task already handed out by shutdownNow, which is its caller's and left alone. Runs
+     * no callback, so the stop may call it under its lock.
+     */
+    final boolean claimForShutdown() {
         int s = state.get();
         while (s == NEW && !state.compareAndSet(NEW, SKIPPED)) {
             s = state.get();
         }
-        if ((s & HANDED_OUT) == 0) {
+        return (s & HANDED_OUT) == 0;
+    }
+
+    /** The runtime's cancel when it stops: like {@link #cancel}, but a task handed out by shutdownNow is left alone. */
+    final void cancelForShutdown(boolean mayInterruptIfRunning) {
+        if (claimForShutdown()) {
             cancel(mayInterruptIfRunning);
         }
     }

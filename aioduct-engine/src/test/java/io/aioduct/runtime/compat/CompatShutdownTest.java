@@ -178,6 +178,22 @@ class CompatShutdownTest extends CompatTesting {
                 .isTrue();
     }
 
+    @ParameterizedTest
+    @EnumSource(BaseKind.class)
+    void aBlockOnStartedAfterShutdownNowFailsInsteadOfWaitingForever(BaseKind kind) throws Exception {
+        CompatRuntime runtime = builder(kind).build();
+        runtime.shutdownNow();
+        assertThat(runtime.awaitTermination(HANG_GUARD.toSeconds(), TimeUnit.SECONDS))
+                .isTrue();
+
+        // The runtime no longer counts waits; the stage would never complete.
+        CompletableFuture<Void> waited = onAnotherThread(() -> runtime.blockOn(new CompletableFuture<String>()));
+        assertThatThrownBy(() -> await(waited))
+                .cause()
+                .isInstanceOf(RequestCancelledException.class)
+                .hasMessageContaining("runtime " + runtime.name() + " was shut down");
+    }
+
     /** Starts a counted task that swallows interrupts until {@code release}; returns its thread once it runs. */
     private static Thread startStubbornTask(CompatRuntime runtime, CountDownLatch release) throws Exception {
         CompletableFuture<Thread> thread = new CompletableFuture<>();
