@@ -109,10 +109,12 @@ class CancellationTest extends EngineTest {
         EventListener closeRecorder = new EventListener() {
             @Override
             public void connectionClosed(ConnectionInfo connection, String reason) {
-                closes.add(connection + ": " + reason + " on " + Thread.currentThread().getName());
+                closes.add(connection + ": " + reason + " on "
+                        + Thread.currentThread().getName());
             }
         };
-        AioductClient client = client(kind, EngineConfig.builder().eventListener(closeRecorder).build(), b -> {});
+        AioductClient client =
+                client(kind, EngineConfig.builder().eventListener(closeRecorder).build(), b -> {});
         int cores = cores(client);
 
         for (int i = 0; i < cores; i++) {
