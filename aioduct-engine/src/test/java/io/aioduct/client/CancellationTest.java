@@ -8,6 +8,8 @@ import io.aioduct.BodyTooLargeException;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.ConnectionInfo;
+import io.aioduct.event.EventListener;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeLocal;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -101,7 +104,17 @@ class CancellationTest extends EngineTest {
         byte[] big = new byte[4 * 1024 * 1024];
         server.route("/big", (req, ex) -> ex.respond(200, big));
         server.route("/small", (req, ex) -> ex.respond(200, "small"));
-        AioductClient client = client(kind);
+        // Every close the client made, with its reason and thread, so a failure below names what happened.
+        List<String> closes = new CopyOnWriteArrayList<>();
+        EventListener closeRecorder = new EventListener() {
+            @Override
+            public void connectionClosed(ConnectionInfo connection, String reason) {
+                closes.add(connection + ": " + reason + " on "
+                        + Thread.currentThread().getName());
+            }
+        };
+        AioductClient client =
+                client(kind, EngineConfig.builder().eventListener(closeRecorder).build(), b -> {});
         int cores = cores(client);
 
         for (int i = 0; i < cores; i++) {
@@ -110,7 +123,12 @@ class CancellationTest extends EngineTest {
                 assertThat(in.readNBytes(1000)).hasSize(1000);
             }
         }
-        server.awaitOpenConnections(0, WAIT);
+        try {
+            server.awaitOpenConnections(0, WAIT);
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    e.getMessage() + "; client pools: " + client.engine().poolStats() + "; closes seen: " + closes, e);
+        }
         awaitQuiet(client.engine());
         assertThat(idleConnections(client.engine())).isZero();
 
