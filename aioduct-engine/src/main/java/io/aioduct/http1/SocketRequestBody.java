@@ -31,9 +31,9 @@ final class SocketRequestBody {
     private final long declared;
     private final io.aioduct.Request request;
     private long sent;
-    /** The last byte of a body of declared length, written once the source has ended. */
+    /** The last byte of a body of declared length, held back until the source has ended ({@link #end()}). */
     private byte lastByte;
-
+    /** Whether {@link #lastByte} is held back, not yet written. */
     private boolean holdingLastByte;
     /** What chunk() threw (socket or length failure), so a source that wrapped or swallowed it changes nothing. */
     private @Nullable Exception ownFailure;
