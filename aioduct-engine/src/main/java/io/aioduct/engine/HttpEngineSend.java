@@ -9,6 +9,7 @@ import io.aioduct.connect.TransportKind;
 import io.aioduct.event.EventListener;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.internal.BlockingConnection;
+import io.aioduct.internal.BodySourceFailure;
 import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.LoopConnection;
 import io.aioduct.pool.OriginPool;
@@ -101,7 +102,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
                     Response response = exchange.run();
                     if (!future.complete(response)) response.close();
                 } catch (Throwable e) {
-                    future.completeExceptionally(e);
+                    // A failing body source fails the future with its own exception, as on the loops.
+                    future.completeExceptionally(BodySourceFailure.unwrap(e));
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -122,7 +124,11 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
             throw refused();
         }
         begin();
-        return new BlockingExchange(this, request, settings).run();
+        try {
+            return new BlockingExchange(this, request, settings).run();
+        } catch (BodySourceFailure e) {
+            throw BodySourceFailure.surface(e); // the source's exception, or (checked) an AioductException caused by it
+        }
     }
 
     @Override

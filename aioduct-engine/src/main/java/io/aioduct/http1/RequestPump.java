@@ -8,12 +8,19 @@ import io.netty.channel.ChannelPromise;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams a request body that is not in memory onto a channel, without buffering it whole: an {@link
  * InputStream} is read on a virtual thread (it may block; the event loop must not), a publisher is
  * asked for one buffer at a time. Both wait for the channel to drain before producing more. Results
  * are reported to the connection on its loop.
+ *
+ * <p>A failing source never leaves a complete request on the wire: a chunked body lacks its last chunk,
+ * and the piece that completes a body of declared length is held back until the source has ended
+ * ({@link #finish()}), so a source that then fails, or goes on past its length, fails the exchange
+ * with nothing complete sent.
  */
 abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.WriterPump, RequestPump.PublisherPump {
     private static final int CHUNK = 16 * 1024;
@@ -25,6 +32,8 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
     final io.aioduct.Request request;
     long sent;
     volatile boolean cancelled;
+    /** The framed piece that completes a body of declared length, until the source has ended. */
+    private final AtomicReference<@Nullable ByteBuf> held = new AtomicReference<>();
 
     RequestPump(ChannelConnection connection, long declared, boolean chunked) {
         this.connection = connection;
@@ -52,13 +61,27 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
     /** Starts producing the body. On the loop, once the connection has recorded this pump. */
     abstract void start();
 
-    /** Stops producing; the connection is being closed. On the loop. */
-    abstract void cancel();
+    /** Stops producing; the connection is being closed. On the loop (or the pump's own thread). */
+    final void cancel() {
+        cancelled = true;
+        releaseHeld();
+        stopSource();
+    }
+
+    /** Stops the source: interrupts its thread, cancels its subscription. */
+    abstract void stopSource();
+
+    /** Releases the held-back last piece, if any. Any thread; the piece is released once. */
+    private void releaseHeld() {
+        ByteBuf h = held.getAndSet(null);
+        if (h != null) h.release();
+    }
 
     /** Frames {@code length} bytes as one chunk (or raw), checking the declared length. */
     ByteBuf frame(byte[] data, int offset, int length) {
         sent += length;
         if (!chunked && sent > declared) {
+            releaseHeld();
             throw new IllegalStateException(
                     "request body is longer than its declared length of " + declared + " bytes");
         }
@@ -74,6 +97,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         int length = data.remaining();
         sent += length;
         if (!chunked && sent > declared) {
+            releaseHeld();
             throw new IllegalStateException(
                     "request body is longer than its declared length of " + declared + " bytes");
         }
@@ -85,27 +109,33 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
     }
 
     /**
-     * Writes one framed piece of the body. The piece that completes a body of known length is written
-     * with {@link #bodySentPromise()}, so the body counts as sent the moment its last byte is on the
-     * wire.
+     * Writes one framed piece of the body. The piece that completes a body of known length is held back
+     * until {@link #finish()}: only once the source has ended is the request complete.
      */
     ChannelFuture writePiece(ByteBuf framed) {
-        return !chunked && sent == declared
-                ? channel.writeAndFlush(framed, bodySentPromise())
-                : channel.writeAndFlush(framed);
+        if (!chunked && sent == declared) {
+            held.set(framed);
+            if (cancelled) releaseHeld(); // cancelled meanwhile: cancel() may have looked before the set
+            return channel.newSucceededFuture();
+        }
+        return channel.writeAndFlush(framed);
     }
 
     /**
-     * Ends the body: writes the last chunk (with {@link #bodySentPromise()}), or checks a fixed length
-     * was met (its last piece already reported the body sent).
+     * Ends the body: writes the last chunk, or the held-back piece that completes a fixed length once
+     * that length was met, with {@link #bodySentPromise()}, so the body counts as sent the moment its
+     * last byte is on the wire.
      */
     ChannelFuture finish() {
         if (!chunked) {
             if (sent != declared) {
+                releaseHeld();
                 throw new IllegalStateException(
                         "request body ended after " + sent + " of its declared " + declared + " bytes");
             }
-            return channel.newSucceededFuture();
+            ByteBuf last = held.getAndSet(null);
+            // None: cancelled meanwhile, and cancel() released it.
+            return last == null ? channel.newSucceededFuture() : channel.writeAndFlush(last, bodySentPromise());
         }
         ByteBuf end = channel.alloc().buffer(64);
         RequestWriter.writeLastChunk(end, request);
@@ -131,6 +161,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
     }
 
     void reportFailed(Throwable cause) {
+        releaseHeld();
         channel.eventLoop().execute(() -> connection.requestBodyFailed(this, cause));
     }
 
@@ -172,8 +203,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         }
 
         @Override
-        void cancel() {
-            cancelled = true;
+        void stopSource() {
             Thread t = thread;
             if (t != null) t.interrupt();
         }
@@ -235,8 +265,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         }
 
         @Override
-        void cancel() {
-            cancelled = true;
+        void stopSource() {
             Thread t = thread;
             if (t != null) t.interrupt();
         }
@@ -303,8 +332,7 @@ abstract sealed class RequestPump permits RequestPump.StreamPump, RequestPump.Wr
         }
 
         @Override
-        void cancel() {
-            cancelled = true;
+        void stopSource() {
             Flow.Subscription s = subscription;
             if (s != null) s.cancel();
         }

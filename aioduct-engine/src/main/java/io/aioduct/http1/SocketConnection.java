@@ -221,7 +221,9 @@ public final class SocketConnection implements BlockingConnection {
         } catch (HttpProtocolException | TimedOutException e) {
             throw failed(e);
         } catch (RuntimeException e) {
-            // The request body stream or publisher failed: the request is cut short.
+            // The body's source failed (a BodySourceFailure, carrying its exception out unchanged) or the
+            // body broke its declared length: not the connection's fault, so never retried. The request is
+            // cut short on the wire (SocketRequestBody never completes it) and the connection closed.
             throw failed(e);
         }
     }

@@ -1,20 +1,27 @@
 package io.aioduct.http1;
 
 import io.aioduct.RequestBody;
+import io.aioduct.internal.BodySourceFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a streamed request body to a blocking socket on the calling thread, framed chunked or
  * checked against its declared length. A publisher is asked for one buffer at a time and each is
  * written before the next is requested.
+ *
+ * <p>Failures keep their origin: the body's own source (stream, writer, publisher) failing is thrown as
+ * a {@link BodySourceFailure} carrying its exception; a socket write failing as its {@link IOException};
+ * a body that breaks its declared length as an {@link IllegalStateException}. Either way the request is
+ * never complete on the wire: a chunked body lacks its last chunk, and of a body with a declared length
+ * the last byte is held back until the source has ended.
  */
 final class SocketRequestBody {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -24,6 +31,12 @@ final class SocketRequestBody {
     private final long declared;
     private final io.aioduct.Request request;
     private long sent;
+    /** The last byte of a body of declared length, held back until the source has ended ({@link #end()}). */
+    private byte lastByte;
+    /** Whether {@link #lastByte} is held back, not yet written. */
+    private boolean holdingLastByte;
+    /** What chunk() threw (socket or length failure), so a source that wrapped or swallowed it changes nothing. */
+    private @Nullable Exception ownFailure;
 
     SocketRequestBody(OutputStream out, boolean chunked, long declared, io.aioduct.Request request) {
         this.out = out;
@@ -38,48 +51,74 @@ final class SocketRequestBody {
     }
 
     void write(RequestBody body) throws IOException {
-        if (body instanceof RequestBody.Stream stream) {
-            try (InputStream in = stream.open()) {
-                byte[] buf = new byte[16 * 1024];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    if (n > 0) chunk(buf, 0, n);
+        try {
+            if (body instanceof RequestBody.Stream stream) {
+                try (InputStream in = stream.open()) {
+                    byte[] buf = new byte[16 * 1024];
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        if (n > 0) chunk(buf, 0, n);
+                    }
                 }
-            }
-        } else if (body instanceof RequestBody.Publisher pub) {
-            writePublisher(pub);
-        } else if (body instanceof RequestBody.Writer w) {
-            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(
-                    new OutputStream() {
-                        @Override
-                        public void write(int b) throws IOException {
-                            write(new byte[] {(byte) b}, 0, 1);
-                        }
+            } else if (body instanceof RequestBody.Publisher pub) {
+                writePublisher(pub);
+            } else if (body instanceof RequestBody.Writer w) {
+                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(
+                        new OutputStream() {
+                            @Override
+                            public void write(int b) throws IOException {
+                                write(new byte[] {(byte) b}, 0, 1);
+                            }
 
-                        @Override
-                        public void write(byte[] data, int off, int len) throws IOException {
-                            if (len > 0) chunk(data, off, len);
-                        }
-                    },
-                    8192);
-            w.writer().writeTo(buffered);
-            buffered.flush();
+                            @Override
+                            public void write(byte[] data, int off, int len) throws IOException {
+                                if (len > 0) chunk(data, off, len);
+                            }
+                        },
+                        8192);
+                w.writer().writeTo(buffered);
+                buffered.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            rethrowOwnFailure();
+            throw e instanceof BodySourceFailure f ? f : new BodySourceFailure(e);
         }
+        // A writer may have caught and swallowed a failure of ours: it fails the exchange all the same.
+        rethrowOwnFailure();
         end();
     }
 
+    private void rethrowOwnFailure() throws IOException {
+        Exception e = ownFailure;
+        if (e instanceof IOException io) throw io;
+        if (e instanceof RuntimeException re) throw re;
+    }
+
     private void chunk(byte[] data, int off, int len) throws IOException {
-        sent += len;
-        if (!chunked && declared >= 0 && sent > declared) {
-            throw new IllegalStateException(
-                    "request body is longer than its declared length of " + declared + " bytes");
+        try {
+            sent += len;
+            if (!chunked && declared >= 0 && sent > declared) {
+                throw new IllegalStateException(
+                        "request body is longer than its declared length of " + declared + " bytes");
+            }
+            if (chunked) {
+                out.write(Integer.toHexString(len).getBytes(StandardCharsets.US_ASCII));
+                out.write(CRLF);
+                out.write(data, off, len);
+                out.write(CRLF);
+            } else if (sent == declared) {
+                // The declared length is reached, but the source has not ended: should it fail or go on
+                // past its length, the server must not have a complete request already. end() sends it.
+                out.write(data, off, len - 1);
+                lastByte = data[off + len - 1];
+                holdingLastByte = true;
+            } else {
+                out.write(data, off, len);
+            }
+        } catch (IOException | RuntimeException e) {
+            ownFailure = e;
+            throw e;
         }
-        if (chunked) {
-            out.write(Integer.toHexString(len).getBytes(StandardCharsets.US_ASCII));
-            out.write(CRLF);
-        }
-        out.write(data, off, len);
-        if (chunked) out.write(CRLF);
     }
 
     private void end() throws IOException {
@@ -90,6 +129,9 @@ final class SocketRequestBody {
         } else if (sent != declared) {
             throw new IllegalStateException(
                     "request body ended after " + sent + " of its declared " + declared + " bytes");
+        } else if (holdingLastByte) {
+            holdingLastByte = false;
+            out.write(lastByte);
         }
     }
 
@@ -116,10 +158,8 @@ final class SocketRequestBody {
                         chunk(copy, 0, copy.length);
                     }
                     subscription.request(1);
-                } catch (IOException e) {
-                    subscription.cancel();
-                    done.completeExceptionally(new UncheckedIOException(e));
-                } catch (RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Ours (chunk() recorded it) or the subscription's: write() sorts them out.
                     subscription.cancel();
                     done.completeExceptionally(e);
                 }
@@ -127,7 +167,7 @@ final class SocketRequestBody {
 
             @Override
             public void onError(Throwable t) {
-                done.completeExceptionally(t);
+                done.completeExceptionally(new BodySourceFailure(t));
             }
 
             @Override
@@ -139,20 +179,15 @@ final class SocketRequestBody {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending the request body", e);
+            IOException interrupted = new IOException("interrupted while sending the request body", e);
+            ownFailure = interrupted;
+            throw interrupted;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof UncheckedIOException u) throw u.getCause();
+            if (cause instanceof IOException io) throw io;
             if (cause instanceof RuntimeException r) throw r;
             if (cause instanceof Error err) throw err;
-            throw new BodyPublisherException(cause);
-        }
-    }
-
-    /** Carries a checked exception from a body publisher unchanged as the cause. */
-    static final class BodyPublisherException extends RuntimeException {
-        BodyPublisherException(Throwable cause) {
-            super("the request body publisher failed: " + cause, cause);
+            throw new BodySourceFailure(cause);
         }
     }
 }

@@ -209,8 +209,9 @@ final class H2BodyPump {
                     demandOwed = true;
                 }
             } catch (RuntimeException e) {
-                cancel();
+                // Report before cancelling: failed() reports nothing once the pump is cancelled.
                 failed(e);
+                cancel();
             }
         }
 

@@ -10,6 +10,7 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.internal.BodyBuffer;
 import io.aioduct.internal.BodySource;
+import io.aioduct.internal.BodySourceFailure;
 import io.aioduct.internal.Completions;
 import io.aioduct.internal.ExchangeEvents;
 import io.aioduct.internal.ExchangeSpec;
@@ -56,6 +57,9 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
     private long lastActivity;
     private final @Nullable ExchangeEvents events;
     private long bodyBytes;
+    /** What failed on our side while sending the body (the first), told apart from its source's failures. */
+    private @Nullable RuntimeException sendFailure;
+
     private long received;
 
     H2SocketStream(H2SocketConnection connection, ExchangeSpec spec, Runnable completion, Condition changed) {
@@ -128,13 +132,11 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                     if (events != null) events.requestBodyEnd(bodyBytes);
                 }
                 sendTrailers(request);
-            } catch (RuntimeException | IOException e) {
-                Throwable cause = e instanceof SentFailure sf ? sf.getCause() : e;
-                abort(cause);
-                throw cause instanceof RuntimeException re
-                        ? re
-                        : new ConnectionClosedException(
-                                "sending the request body of " + request + " failed: " + cause, cause);
+            } catch (RuntimeException e) {
+                // The source's own failure (a BodySourceFailure: never retried, the caller gets the source's
+                // exception) or ours: either way the stream is reset, so the server never sees END_STREAM.
+                abort(e);
+                throw e;
             }
         }
         return awaitResponse();
@@ -178,47 +180,62 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
 
     // ---- the request body ----
 
-    private void sendBody(RequestBody requestBody) throws IOException {
+    /**
+     * Sends the body, ending the stream unless trailers follow. Throws a {@link BodySourceFailure} when
+     * the body's source fails; a failure of ours (the stream ended, the body broke its declared length)
+     * as itself, even if the source caught it and threw something else.
+     */
+    private void sendBody(RequestBody requestBody) {
         long declared = requestBody.contentLength();
         boolean end = spec.request().trailers() == null;
-        switch (requestBody) {
-            case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), end);
-            case RequestBody.Stream s -> {
-                long sent = 0;
-                try (InputStream in = s.open()) {
-                    byte[] buf = new byte[CHUNK];
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        sent = checkLength(sent + n, declared, false);
-                        if (n > 0) write(Unpooled.wrappedBuffer(buf, 0, n), false);
+        try {
+            switch (requestBody) {
+                case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), end);
+                case RequestBody.Stream s -> {
+                    long sent = 0;
+                    try (InputStream in = s.open()) {
+                        byte[] buf = new byte[CHUNK];
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            sent = checkLength(sent + n, declared, false);
+                            if (n > 0) write(Unpooled.wrappedBuffer(buf, 0, n), false);
+                        }
                     }
+                    checkLength(sent, declared, true);
+                    write(Unpooled.EMPTY_BUFFER, end);
                 }
-                checkLength(sent, declared, true);
-                write(Unpooled.EMPTY_BUFFER, end);
-            }
-            case RequestBody.Writer w -> {
-                long[] sent = {0};
-                OutputStream out = new java.io.BufferedOutputStream(
-                        new OutputStream() {
-                            @Override
-                            public void write(int b) throws IOException {
-                                write(new byte[] {(byte) b}, 0, 1);
-                            }
+                case RequestBody.Writer w -> {
+                    long[] sent = {0};
+                    OutputStream out = new java.io.BufferedOutputStream(
+                            new OutputStream() {
+                                @Override
+                                public void write(int b) {
+                                    write(new byte[] {(byte) b}, 0, 1);
+                                }
 
-                            @Override
-                            public void write(byte[] data, int off, int len) throws IOException {
-                                sent[0] = checkLength(sent[0] + len, declared, false);
-                                if (len > 0) H2SocketStream.this.write(Unpooled.wrappedBuffer(data, off, len), false);
-                            }
-                        },
-                        CHUNK);
-                w.writer().writeTo(out);
-                out.flush();
-                checkLength(sent[0], declared, true);
-                write(Unpooled.EMPTY_BUFFER, end);
+                                @Override
+                                public void write(byte[] data, int off, int len) {
+                                    sent[0] = checkLength(sent[0] + len, declared, false);
+                                    if (len > 0) {
+                                        H2SocketStream.this.write(Unpooled.wrappedBuffer(data, off, len), false);
+                                    }
+                                }
+                            },
+                            CHUNK);
+                    w.writer().writeTo(out);
+                    out.flush();
+                    checkLength(sent[0], declared, true);
+                    write(Unpooled.EMPTY_BUFFER, end);
+                }
+                case RequestBody.Publisher p -> sendPublisher(p, declared, end);
             }
-            case RequestBody.Publisher p -> sendPublisher(p, declared, end);
+        } catch (IOException | RuntimeException e) {
+            RuntimeException ours = sendFailure;
+            if (ours != null) throw ours;
+            throw e instanceof BodySourceFailure f ? f : new BodySourceFailure(e);
         }
+        RuntimeException ours = sendFailure;
+        if (ours != null) throw ours; // a writer caught and swallowed it
     }
 
     /** Ends the request with its trailers, if it has any (otherwise the last DATA frame ended it). */
@@ -238,12 +255,12 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         connection.flush();
     }
 
-    private static long checkLength(long sent, long declared, boolean atEnd) {
+    private long checkLength(long sent, long declared, boolean atEnd) {
         if (declared >= 0 && (sent > declared || (atEnd && sent != declared))) {
-            throw new IllegalStateException(
+            throw ours(new IllegalStateException(
                     sent > declared
                             ? "request body is longer than its declared length of " + declared + " bytes"
-                            : "request body ended after " + sent + " of its declared " + declared + " bytes");
+                            : "request body ended after " + sent + " of its declared " + declared + " bytes"));
         }
         return sent;
     }
@@ -275,7 +292,7 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
 
             @Override
             public void onError(Throwable t) {
-                done.completeExceptionally(t);
+                done.completeExceptionally(new BodySourceFailure(t));
             }
 
             @Override
@@ -286,21 +303,29 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
         try {
             done.join();
         } catch (java.util.concurrent.CompletionException e) {
-            throw new SentFailure(e.getCause());
+            // Ours (recorded in sendFailure), the source's (carried), or the subscription's: sendBody sorts them.
+            throw e.getCause() instanceof RuntimeException re ? re : new BodySourceFailure(e.getCause());
         }
         checkLength(sent[0], declared, true);
         write(Unpooled.EMPTY_BUFFER, end);
     }
 
-    /** Carries a body publisher's own failure out unchanged. */
-    private static final class SentFailure extends RuntimeException {
-        SentFailure(Throwable cause) {
-            super(cause);
-        }
+    /** Records a failure of ours while sending the body, so it is never taken for the source's. */
+    private RuntimeException ours(RuntimeException e) {
+        if (sendFailure == null) sendFailure = e;
+        return e;
     }
 
     /** Writes {@code data}, waiting while the flow-control window is shut. */
     private void write(ByteBuf data, boolean endStream) {
+        try {
+            writeData(data, endStream);
+        } catch (RuntimeException e) {
+            throw ours(e);
+        }
+    }
+
+    private void writeData(ByteBuf data, boolean endStream) {
         bodyBytes += data.readableBytes();
         while (true) {
             boolean all;

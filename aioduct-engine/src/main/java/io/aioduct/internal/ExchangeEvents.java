@@ -163,9 +163,11 @@ public final class ExchangeEvents implements ConnectObserver {
 
     /**
      * The attempt on the current connection failed: requestFailed or responseFailed, once (both the
-     * connection and the exchange may report the same failure).
+     * connection and the exchange may report the same failure). A {@link BodySourceFailure} is reported
+     * as the source's exception it carries, here and in {@link #failed} and {@link #retry}.
      */
-    public void attemptFailed(Throwable error) {
+    public void attemptFailed(Throwable failure) {
+        Throwable error = BodySourceFailure.unwrap(failure);
         ConnectionInfo c = connection;
         if (attemptFailed || c == null) return;
         attemptFailed = true;
@@ -190,14 +192,14 @@ public final class ExchangeEvents implements ConnectObserver {
     }
 
     public void retry(int attempt, Throwable cause) {
-        listener.retry(request, attempt, cause);
+        listener.retry(request, attempt, BodySourceFailure.unwrap(cause));
     }
 
     // ---- the end ----
 
     /** Records why the call failed; reported by {@link #end}. */
     public void failed(Throwable error) {
-        if (failure == null) failure = error;
+        if (failure == null) failure = BodySourceFailure.unwrap(error);
     }
 
     /** Ends the call: acquireFailed if it never got a connection, then callEnd or callFailed. Once. */
