@@ -30,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         implements LoopConnection, Http2Session.Listener {
-    private static final int DEFAULT_INITIAL_CAPACITY = 100;
-
     private final Channel channel;
     private final EventLoop loop;
     private final OriginPool<LoopConnection> pool;
@@ -43,12 +41,14 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
     private final Runnable timerTask = this::onTimer;
 
     private volatile int capacity;
+    /** Whether the server's first SETTINGS arrived; written after {@link #capacity}, read by the pool. */
+    private volatile boolean settled;
+
     private volatile boolean alive = true;
     private volatile long idleSince;
     private @Nullable ByteBuf cumulation;
     private boolean receiving;
     private boolean capacityDirty;
-    private boolean settingsSeen;
     private long lastReadAt;
     private long pingSentAt;
     private @Nullable ScheduledFuture<?> timer;
@@ -73,8 +73,8 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
         this.bodyOptions = bodyOptions;
         this.createdNanos = createdNanos;
         this.session = new Http2Session(options, channel.alloc(), this);
-        // Until the server's SETTINGS arrive, assume the limit RFC 9113 recommends servers allow at least.
-        this.capacity = Math.min(DEFAULT_INITIAL_CAPACITY, options.maxConcurrentStreams());
+        // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
+        this.capacity = session.capacity();
         this.lastReadAt = System.nanoTime();
         session.start(); // the preface goes first, before anything read can queue a reply
         channel.pipeline().addLast("aioduct-h2", this);
@@ -112,6 +112,11 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
     @Override
     public int capacity() {
         return alive ? capacity : 0;
+    }
+
+    @Override
+    public boolean capacitySettled() {
+        return settled || !alive;
     }
 
     @Override
@@ -275,11 +280,8 @@ public final class H2ChannelConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void onCapacityChanged() {
-        int now = session.capacity();
-        if (!settingsSeen && !session.goingAway()) {
-            settingsSeen = true;
-        }
-        capacity = now;
+        capacity = session.capacity();
+        settled = session.settingsReceived();
         capacityDirty = true;
         if (!receiving) {
             notifyCapacity();

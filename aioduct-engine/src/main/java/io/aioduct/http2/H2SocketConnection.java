@@ -35,7 +35,6 @@ import org.jspecify.annotations.Nullable;
  * write lock.
  */
 public final class H2SocketConnection implements BlockingConnection, Http2Session.Listener {
-    private static final int DEFAULT_INITIAL_CAPACITY = 100;
 
     final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -53,6 +52,9 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
 
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int capacity;
+    /** Whether the server's first SETTINGS arrived; written after {@link #capacity}, read by the pool. */
+    private volatile boolean settled;
+
     private volatile boolean alive = true;
     private volatile long idleSince;
     private boolean capacityDirty;
@@ -84,7 +86,8 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
         this.callbacks = callbacks;
         this.createdNanos = createdNanos;
         this.session = new Http2Session(options, PooledByteBufAllocator.DEFAULT, this);
-        this.capacity = Math.min(DEFAULT_INITIAL_CAPACITY, options.maxConcurrentStreams());
+        // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
+        this.capacity = session.capacity();
         this.lastReadAt = System.nanoTime();
         lock.lock();
         try {
@@ -124,6 +127,11 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     @Override
     public int capacity() {
         return alive ? capacity : 0;
+    }
+
+    @Override
+    public boolean capacitySettled() {
+        return settled || !alive;
     }
 
     @Override
@@ -373,6 +381,7 @@ public final class H2SocketConnection implements BlockingConnection, Http2Sessio
     @Override
     public void onCapacityChanged() {
         capacity = session.capacity();
+        settled = session.settingsReceived();
         capacityDirty = true;
     }
 

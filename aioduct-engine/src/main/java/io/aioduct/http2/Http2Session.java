@@ -145,13 +145,26 @@ public final class Http2Session {
         return streams.size();
     }
 
-    /** How many streams may be open at once now: min(server limit, our cap); 0 once going away. */
+    /**
+     * How many streams may be open at once now: min(server limit, our cap); 0 once going away. Until the
+     * server's first SETTINGS arrive its limit is unknown (RFC 9113 section 6.5.2 lets a client assume
+     * 100, yet a server that allows fewer refuses the excess, or, before it sees our acknowledgement,
+     * does not even enforce its limit): one stream, so nothing is opened beyond what the server allows.
+     */
     public int capacity() {
         if (goingAway()) {
             return 0;
         }
         long limit = Math.min(remoteMaxConcurrentStreams, options.maxConcurrentStreams());
+        if (!settingsReceived) {
+            limit = Math.min(limit, 1);
+        }
         return (int) Math.min(limit, Integer.MAX_VALUE);
+    }
+
+    /** Whether the server's first SETTINGS arrived, so {@link #capacity()} is its real limit. */
+    public boolean settingsReceived() {
+        return settingsReceived;
     }
 
     /** Why the session closed, or null. */

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * at once: requests share it until it is full, and only then does another connection open, up to the
  * multiplexed limit. While an origin that may speak HTTP/2 has its first connection in flight, further
  * requests wait for it rather than each opening their own; the pool learns the origin's protocol from
- * that connection. A multiplexed connection that stops taking exchanges (GOAWAY) no longer counts
+ * that connection. Likewise while a multiplexed connection's {@linkplain PooledConnection#capacitySettled()
+ * capacity is not settled} (the server's SETTINGS, with its stream limit, have not arrived): it carries
+ * one exchange meanwhile, and the others wait for the limit rather than open more connections. A multiplexed connection that stops taking exchanges (GOAWAY) no longer counts
  * against the limit, so a replacement can open while it drains.
  *
  * <p>Threading: a <em>shared</em> pool guards its state with a lock and may be used from any thread; a
@@ -238,12 +240,23 @@ public final class OriginPool<C extends PooledConnection> {
     /**
      * Whether new requests should wait for a connection being opened rather than open their own: for an
      * origin that speaks (or may speak) HTTP/2, one connection in flight can carry them all, so
-     * connections open one at a time, each only once the others are full.
+     * connections open one at a time, each only once the others are full. A connection whose server has
+     * not told its stream limit yet may be able to carry them too: they wait for that as well.
      */
     private boolean awaitingFirstMultiplexed() {
         boolean mayMultiplex =
                 Boolean.TRUE.equals(multiplexedOrigin) || (multiplexing.expected() && multiplexedOrigin == null);
-        return mayMultiplex && (connecting > 0 || validating > 0);
+        return mayMultiplex && (connecting > 0 || validating > 0 || settling());
+    }
+
+    /** Whether a multiplexed connection still taking exchanges has a provisional capacity. Holds the lock. */
+    private boolean settling() {
+        for (var e : muxes.entrySet()) {
+            if (!e.getValue().retired && !e.getKey().capacitySettled()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void enqueue(PoolWaiter<C> waiter) {

@@ -34,6 +34,16 @@ public interface PooledConnection {
         return 1;
     }
 
+    /**
+     * Whether {@link #capacity()} is final rather than provisional: false for an HTTP/2 connection whose
+     * server has not sent its first SETTINGS yet (its stream limit is unknown, so it takes one exchange).
+     * While such a connection is in the pool, further requests wait for its SETTINGS rather than open
+     * connections of their own. The connection calls {@link OriginPool#capacityChanged} once it settles.
+     */
+    default boolean capacitySettled() {
+        return true;
+    }
+
     /** When the connection was established, for the max-lifetime rule. */
     long createdNanos();
 

@@ -5,10 +5,12 @@ import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLSocket;
@@ -45,7 +47,11 @@ final class TlsHandshake {
             ch.config().setAutoRead(true); // the handshake reads; the application's bytes wait (below)
             tls.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
-                    ch.pipeline().remove(errors);
+                    // The SslHandler notifies this listener in the middle of a read, and goes on to fire what
+                    // else that read decrypted: a server's first application data (an h2 server's SETTINGS,
+                    // sent with its last handshake flight) reaches the pipeline before any connection has its
+                    // handler there. It waits in HeldReads until the connection reads.
+                    ch.pipeline().replace(errors, "aioduct-tls-held-reads", new HeldReads());
                     // As after the TCP connect: reading resumes once the connection's handler is in place.
                     ch.config().setAutoRead(false);
                     String alpn = TlsContexts.nullIfEmpty(tls.applicationProtocol());
@@ -94,6 +100,47 @@ final class TlsHandshake {
             if (seen != null) {
                 failure.addSuppressed(seen);
             }
+        }
+    }
+
+    /**
+     * Sits behind the SslHandler from the end of the handshake until the connection that takes the
+     * channel over first reads (turning auto-read on, or asking for a read): holds the application data
+     * the handshake's last read decrypted, then removes itself, handing what it held to the handler
+     * behind it, in order, as Netty's decoders hand over their leftovers. If the channel closes first,
+     * the pipeline's teardown removes it, and what it held goes to the pipeline's tail, which releases it.
+     * Confined to the channel's loop.
+     */
+    private static final class HeldReads extends ChannelDuplexHandler {
+        private final ArrayDeque<Object> held = new ArrayDeque<>(2);
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            held.addLast(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // Nothing to complete for the handler behind: it hears of the data when it is handed over.
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            // The connection's handler is in place and wants bytes: hand it what arrived so far, first.
+            ctx.pipeline().remove(this);
+            ctx.read();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (held.isEmpty()) {
+                return;
+            }
+            Object msg;
+            while ((msg = held.pollFirst()) != null) {
+                ctx.fireChannelRead(msg);
+            }
+            ctx.fireChannelReadComplete();
         }
     }
 

@@ -103,8 +103,10 @@ class Http2MultiplexingTest extends EngineTest {
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void aColdBurstBeyondTheStreamLimitCompletesEveryRequestExactlyOnce(RuntimeKind kind) {
-        // Before the server's SETTINGS arrive the client may open more streams than the server allows; those
-        // are refused (REFUSED_STREAM) and must be sent again, never lost nor processed twice.
+        // Until the server's SETTINGS arrive its stream limit is unknown: the new connection carries one
+        // stream and the rest wait for the limit (5), fill the connection up to it, and open one more
+        // connection for the 3 left. Nothing goes beyond the limit, so nothing is refused; every request
+        // is processed exactly once.
         try (H2TestServer h2 = H2TestServer.builder().maxConcurrentStreams(5).start()) {
             BlockingQueue<H2ServerExchange> held = new LinkedBlockingQueue<>();
             h2.route("/held", (req, ex) -> held.add(ex));
@@ -121,6 +123,9 @@ class Http2MultiplexingTest extends EngineTest {
             assertThat(h2.connectionsAccepted())
                     .as("connections (refused streams: %s)", h2.streamsRefused())
                     .isEqualTo(2);
+            assertThat(h2.streamsRefused())
+                    .as("streams opened beyond the limit the server's SETTINGS were about to tell")
+                    .isZero();
             answerAndCheck(exchanges, responses);
             assertThat(h2.requests().stream().map(RecordedRequest::path).distinct())
                     .hasSize(8);

@@ -20,6 +20,7 @@ final class FakeConnection implements PooledConnection {
     private volatile @Nullable List<String> closeLog;
     private volatile boolean multiplexed;
     private volatile int capacity = 1;
+    private volatile boolean settled = true;
     private volatile @Nullable Runnable onValidate;
 
     FakeConnection(String name, long createdNanos) {
@@ -58,6 +59,19 @@ final class FakeConnection implements PooledConnection {
         return this;
     }
 
+    /** Makes its capacity provisional (an HTTP/2 connection whose server's SETTINGS are still to come). */
+    FakeConnection unsettled() {
+        settled = false;
+        return this;
+    }
+
+    /** Makes its capacity final, as the server's first SETTINGS would; the pool is not told. */
+    FakeConnection settle(int capacity) {
+        this.capacity = capacity;
+        settled = true;
+        return this;
+    }
+
     /** Runs {@code hook} at the start of every {@link #validate()}, to interleave other pool calls there. */
     FakeConnection onValidate(Runnable hook) {
         onValidate = hook;
@@ -72,6 +86,11 @@ final class FakeConnection implements PooledConnection {
     @Override
     public int capacity() {
         return capacity;
+    }
+
+    @Override
+    public boolean capacitySettled() {
+        return settled;
     }
 
     @Override

@@ -202,6 +202,14 @@ final class MuxPoolHarness {
         check();
     }
 
+    /** The server's first SETTINGS: the provisional capacity becomes {@code capacity}, and the pool is told. */
+    void settle(FakeConnection c, int capacity) {
+        step = "capacityChanged(" + c + ") settled at " + capacity;
+        c.settle(capacity);
+        pool.capacityChanged(c);
+        check();
+    }
+
     /** GOAWAY: no more streams on this connection. */
     void goaway(FakeConnection c) {
         capacity(c, 0);
@@ -286,7 +294,7 @@ final class MuxPoolHarness {
         return new PoolStats(ORIGIN, "http/1.1", active, idle, connecting, pending, max, 0);
     }
 
-    private FakeConnection newConnection() {
+    FakeConnection newConnection() {
         return new FakeConnection("c" + (++connectionCount), ticker.nanoTime());
     }
 

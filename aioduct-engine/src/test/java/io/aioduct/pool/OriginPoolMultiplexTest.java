@@ -421,6 +421,47 @@ class OriginPoolMultiplexTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void untilAConnectionsCapacityIsSettledFurtherRequestsWaitForItInsteadOfConnecting(Kind kind) {
+        MuxPoolHarness h = harness(kind, 3);
+        Waiter first = h.acquire();
+        Waiter w2 = acquireQueued(h);
+        Waiter w3 = acquireQueued(h);
+        Waiter w4 = acquireQueued(h);
+
+        // Connected before the server's SETTINGS: one stream, and no more connections while it may say more.
+        FakeConnection c = h.connect(first, h.newConnection().multiplexed(1).unsettled());
+        assertThat(List.of(w2, w3, w4))
+                .as("waiting for c's SETTINGS, not connecting: %s", h.stats())
+                .allSatisfy(w -> assertThat(w.queued()).isTrue());
+        Waiter late = acquireQueued(h);
+        assertThat(h.stats().connecting()).isZero();
+
+        h.settle(c, 3);
+
+        assertThat(w2.acquired).containsExactly(c);
+        assertThat(w3.acquired).containsExactly(c);
+        assertThat(w4.mayConnect)
+                .as("c is full once settled: w4 opens the next connection")
+                .isEqualTo(1);
+        assertThat(late.queued()).as("while w4's connection is in flight").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aConnectionClosedBeforeItsCapacitySettledLetsTheWaitersConnect(Kind kind) {
+        MuxPoolHarness h = harness(kind, 2);
+        Waiter first = h.acquire();
+        Waiter w2 = acquireQueued(h);
+        FakeConnection c = h.connect(first, h.newConnection().multiplexed(1).unsettled());
+        assertThat(w2.queued()).isTrue();
+
+        h.peerClosed(c);
+
+        assertThat(w2.mayConnect).as("c never settled, and is gone").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void raisingTheCapacityServesQueuedWaiters(Kind kind) {
         MuxPoolHarness h = harness(kind, 1);
         FakeConnection c = open(h, 1);
