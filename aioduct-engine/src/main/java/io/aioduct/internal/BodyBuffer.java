@@ -324,11 +324,12 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         try {
             return Completions.await(f);
         } catch (RequestCancelledException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                // The reader was interrupted: it gave up on the body, so the exchange is cancelled.
-                interrupted();
+            if (!Thread.currentThread().isInterrupted()) {
+                throw e;
             }
-            throw e;
+            // The reader was interrupted: it gave up on the body, so the exchange is cancelled.
+            interrupted();
+            throw new RequestCancelledException("interrupted while reading the whole response body", e);
         }
     }
 
