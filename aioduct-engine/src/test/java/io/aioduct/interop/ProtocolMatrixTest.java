@@ -741,8 +741,16 @@ class ProtocolMatrixTest extends EngineTest {
      * After an interrupt: the server saw the exchange abandoned (HTTP/1.1 connection closed, HTTP/2 stream
      * reset with the connection kept), nothing is leased or in flight, and the client still works.
      */
-    private static void assertCancelledAndReleased(AioductClient client, MatrixServer server, Protocol protocol) {
-        server.awaitAbandoned(1);
+    private static void assertCancelledAndReleased(
+            RuntimeKind kind, boolean readingBody, AioductClient client, MatrixServer server, Protocol protocol) {
+        if (readingBody && kind == RuntimeKind.VIRTUAL && protocol.h2) {
+            // The documented limit (docs/errors.md, Interrupts): on the virtual runtime a reader's own thread
+            // writes the window updates for what it consumed to the shared socket, and an interrupt that lands
+            // during such a write closes the connection instead of only resetting the stream.
+            server.awaitAbandonedOrClosed(1);
+        } else {
+            server.awaitAbandoned(1);
+        }
         awaitQuiet(client.engine());
         try (Response small = client.get(server.uri("/small")).execute()) {
             assertProtocol(small, protocol);
@@ -771,7 +779,7 @@ class ProtocolMatrixTest extends EngineTest {
         assertThat(o.interrupted())
                 .as("the caller's interrupt flag is still set")
                 .isTrue();
-        assertCancelledAndReleased(client, server, protocol);
+        assertCancelledAndReleased(kind, false, client, server, protocol);
         assertThat(server.requestCount())
                 .as("the interrupted request was not sent again")
                 .isEqualTo(2);
@@ -822,7 +830,7 @@ class ProtocolMatrixTest extends EngineTest {
         assertThat(o.interrupted())
                 .as("the caller's interrupt flag is still set")
                 .isTrue();
-        assertCancelledAndReleased(client, server, protocol);
+        assertCancelledAndReleased(kind, true, client, server, protocol);
     }
 
     // ---- helpers ----
@@ -1039,6 +1047,11 @@ class ProtocolMatrixTest extends EngineTest {
          * CANCEL) and keeps the connection, which other streams may share (no GOAWAY, no close).
          */
         void awaitAbandoned(int exchanges);
+
+        /** As {@link #awaitAbandoned}, or HTTP/2 may have closed the connection instead of resetting streams. */
+        default void awaitAbandonedOrClosed(int exchanges) {
+            awaitAbandoned(exchanges);
+        }
 
         List<Throwable> failures();
 
@@ -1258,6 +1271,18 @@ class ProtocolMatrixTest extends EngineTest {
                     .isEqualTo(server.connectionsAccepted());
             assertThat(server.resetsReceived())
                     .hasSize(exchanges)
+                    .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
+        }
+
+        @Override
+        public void awaitAbandonedOrClosed(int exchanges) {
+            awaitTrue(
+                    () -> server.resetsReceived().size() >= exchanges
+                            || server.openConnections() < server.connectionsAccepted(),
+                    () -> "expected " + exchanges + " RST_STREAM or a closed connection, got resets "
+                            + server.resetsReceived() + ", " + server.openConnections() + " of "
+                            + server.connectionsAccepted() + " connections open");
+            assertThat(server.resetsReceived())
                     .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
         }
 
