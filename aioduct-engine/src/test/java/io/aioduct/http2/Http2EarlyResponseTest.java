@@ -15,7 +15,11 @@ import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.RuntimeKind;
 import io.aioduct.testing.TlsMaterial;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,6 +64,76 @@ class Http2EarlyResponseTest extends EngineTest {
                 H2TestServer.builder().tls(tls).maxConcurrentStreams(1).start()) {
             EngineConfig config = H2Support.tls(tls, Http2Options.DEFAULT);
             earlyResponseFreesTheStream(h2, singlePoolEngine(kind, config), RequestBody.ofBytes(data));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void theStreamIsClosedWhileTheBodySourceIsStillBlocked(RuntimeKind kind) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (H2TestServer h2 = H2TestServer.builder().maxConcurrentStreams(1).start()) {
+            h2.route("/warm-up", (req, ex) -> ex.respond(200, "warm"));
+            h2.routeOnHeaders("/upload", (req, ex) -> ex.respond(200, "early"));
+            h2.route("/after", (req, ex) -> ex.respond(200, "after got " + req.bodySize()));
+            HttpEngine engine = singlePoolEngine(kind, h2c());
+            AioductClient client = H2Support.client(engine);
+            assertThat(client.get(h2.uri("/warm-up")).execute().body().string()).isEqualTo("warm");
+
+            CompletableFuture<Response> upload = client.post(h2.uri("/upload"))
+                    .body(RequestBody.ofInputStream(() -> new HeldStream(release), -1))
+                    .send();
+
+            // The stream closes as the response ends, not when the source next returns.
+            awaitTrue(
+                    () -> h2.resetsReceived().stream().anyMatch(r -> r.streamId() == 3),
+                    () -> "the upload's stream was never closed from the client's side: " + h2.resetsReceived());
+            assertThat(h2.resetsReceived()).containsExactly(new H2TestServer.ReceivedReset(1, 3, NO_ERROR));
+            release.countDown();
+            assertThat(await(upload).body().string()).as("the early response").isEqualTo("early");
+            assertThat(client.post(h2.uri("/after"))
+                            .body(RequestBody.ofString("small"))
+                            .execute()
+                            .body()
+                            .string())
+                    .isEqualTo("after got 5");
+            assertThat(h2.connectionsAccepted()).as("the same connection").isEqualTo(1);
+            awaitQuiet(engine);
+            assertThat(h2.failures()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** Gives one chunk, then blocks until released (or interrupted), then gives one more and ends. */
+    private static final class HeldStream extends InputStream {
+        private final CountDownLatch release;
+        private int chunks;
+
+        HeldStream(CountDownLatch release) {
+            this.release = release;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("read in chunks");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws InterruptedIOException {
+            if (chunks == 2) {
+                return -1;
+            }
+            if (chunks++ == 1) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("the held body was interrupted");
+                }
+            }
+            int n = Math.min(len, 1024);
+            Arrays.fill(b, off, off + n, (byte) 'x');
+            return n;
         }
     }
 
