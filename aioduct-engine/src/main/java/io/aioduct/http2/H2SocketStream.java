@@ -133,13 +133,28 @@ final class H2SocketStream implements io.aioduct.http2.StreamHandler, BodyBuffer
                 }
                 sendTrailers(request);
             } catch (RuntimeException e) {
-                // The source's own failure (a BodySourceFailure: never retried, the caller gets the source's
-                // exception) or ours: either way the stream is reset, so the server never sees END_STREAM.
-                abort(e);
-                throw e;
+                if (!responseEnded()) {
+                    // The source's own failure (a BodySourceFailure: never retried, the caller gets the source's
+                    // exception) or ours: either way the stream is reset, so the server never sees END_STREAM.
+                    abort(e);
+                    throw e;
+                }
+                // The server answered in full before the body was sent (RFC 9113 section 8.1): the session ended
+                // the stream with RST_STREAM(NO_ERROR), the rest of the body is not wanted (what stopped it, the
+                // ended stream or the source, no longer matters) and the response goes to the caller.
             }
         }
         return awaitResponse();
+    }
+
+    /** Whether the response arrived and its stream ended: the exchange no longer needs the request body. */
+    private boolean responseEnded() {
+        connection.lock.lock();
+        try {
+            return ended && headersArrived;
+        } finally {
+            connection.lock.unlock();
+        }
     }
 
     private Response awaitResponse() {

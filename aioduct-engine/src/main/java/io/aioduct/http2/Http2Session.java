@@ -375,10 +375,18 @@ public final class Http2Session {
     }
 
     /**
-     * Forgets a stream closed in both directions, before its handler hears of the end: the handler may
-     * start the next exchange at once, and that one must find the stream's slot free.
+     * Forgets a stream whose response ended, before its handler hears of the end: the handler may start
+     * the next exchange at once, and that one must find the stream's slot free. A response that ended
+     * while the request body was still being sent (RFC 9113 section 8.1 lets a server answer early) ends
+     * the request too, with RST_STREAM(NO_ERROR): the exchange is over, and a stream left half-closed
+     * would count against the server's SETTINGS_MAX_CONCURRENT_STREAMS for ever. The handler stops its
+     * body; {@link #writeData} drops what it still offers.
      */
     private boolean removeIfClosed(Stream s) {
+        if (s.remoteEnded && !s.localEnded) {
+            s.localEnded = true;
+            rstStream(s.id, Frames.NO_ERROR);
+        }
         if (s.localEnded && s.remoteEnded && streams.remove(s.id) != null) {
             writable.remove(s);
             return true;
