@@ -59,6 +59,13 @@ public final class OriginPool<C extends PooledConnection> {
     private static final class Mux {
         int leases;
         boolean retired;
+        /**
+         * The connection's {@link PooledConnection#capacitySettled()} as the pool last saw it (when it joined,
+         * at each {@link #capacityChanged}): the pool's own view, in step with the capacity it shares out. The
+         * connection's live flag turns true before its capacity change reaches the pool; read directly, a
+         * request in that gap saw neither a spare stream nor a reason to wait, and opened a connection.
+         */
+        boolean settled;
     }
 
     private final Origin origin;
@@ -252,7 +259,7 @@ public final class OriginPool<C extends PooledConnection> {
     /** Whether a multiplexed connection still taking exchanges has a provisional capacity. Holds the lock. */
     private boolean settling() {
         for (var e : muxes.entrySet()) {
-            if (!e.getValue().retired && !e.getKey().capacitySettled()) {
+            if (!e.getValue().retired && !e.getValue().settled) {
                 return true;
             }
         }
@@ -352,6 +359,7 @@ public final class OriginPool<C extends PooledConnection> {
                     multiplexedOrigin = Boolean.TRUE;
                     Mux m = new Mux();
                     m.leases = 1;
+                    m.settled = connection.capacitySettled();
                     streams++;
                     muxes.put(connection, m);
                     served = shareWithWaiters(connection, m);
@@ -547,6 +555,7 @@ public final class OriginPool<C extends PooledConnection> {
             if (m == null) {
                 return;
             }
+            m.settled = connection.capacitySettled();
             if (connection.capacity() == 0) {
                 retire(connection, m);
                 if (m.leases == 0) {

@@ -446,6 +446,27 @@ class OriginPoolMultiplexTest {
         assertThat(late.queued()).as("while w4's connection is in flight").isTrue();
     }
 
+    /**
+     * The connection's own flag turns true (the SETTINGS were read) before it tells the pool: a request in
+     * between must still wait for that news, not find the connection full yet settled and open another.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRequestBetweenTheSettingsAndThePoolHearingOfThemWaits(Kind kind) {
+        MuxPoolHarness h = harness(kind, 3);
+        Waiter first = h.acquire();
+        FakeConnection c = h.connect(first, h.newConnection().multiplexed(1).unsettled());
+
+        c.settle(3); // read on the connection's loop; its capacityChanged is still to come
+        Waiter between = acquireQueued(h);
+        assertThat(h.stats().connecting())
+                .as("no connection opened while c's news is on its way: %s", h.stats())
+                .isZero();
+
+        h.capacity(c, 3);
+        assertThat(between.acquired).containsExactly(c);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aConnectionClosedBeforeItsCapacitySettledLetsTheWaitersConnect(Kind kind) {
