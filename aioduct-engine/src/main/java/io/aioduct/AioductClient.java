@@ -1,8 +1,8 @@
 package io.aioduct;
 
+import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
-import io.aioduct.internal.Completions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,7 +216,7 @@ public final class AioductClient {
 
         /** The User-Agent sent unless a request sets one; default {@code aioduct-java/<version>}. */
         public Builder userAgent(String value) {
-            io.aioduct.internal.HeaderRules.checkValue("User-Agent", Objects.requireNonNull(value, "userAgent"));
+            io.aioduct.syntax.HeaderRules.checkValue("User-Agent", Objects.requireNonNull(value, "userAgent"));
             this.userAgent = value;
             return this;
         }

@@ -1,7 +1,7 @@
 package io.aioduct;
 
-import io.aioduct.internal.ArrayHeaders;
-import io.aioduct.internal.HeaderRules;
+import io.aioduct.syntax.ArrayHeaders;
+import io.aioduct.syntax.HeaderRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

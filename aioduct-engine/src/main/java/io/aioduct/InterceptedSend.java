@@ -28,7 +28,7 @@ final class InterceptedSend extends CompletableFuture<Response> {
     InterceptedSend completeWith(CompletionStage<Response> chain) {
         chain.whenComplete((response, failure) -> {
             if (failure != null) {
-                completeExceptionally(io.aioduct.internal.Completions.unwrap(failure));
+                completeExceptionally(io.aioduct.concurrent.Completions.unwrap(failure));
             } else if (!complete(response)) {
                 response.close();
             }

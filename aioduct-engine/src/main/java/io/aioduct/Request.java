@@ -1,7 +1,7 @@
 package io.aioduct;
 
-import io.aioduct.internal.HeaderRules;
-import io.aioduct.internal.UrlParser;
+import io.aioduct.syntax.HeaderRules;
+import io.aioduct.syntax.UrlParser;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.aioduct;
 
-import io.aioduct.internal.BodySource;
-import io.aioduct.internal.ReasonPhrase;
+import io.aioduct.body.BodySource;
+import io.aioduct.syntax.ReasonPhrase;
 
 /**
  * A response: status, version and headers as soon as they arrive, the body streamed after. Close it

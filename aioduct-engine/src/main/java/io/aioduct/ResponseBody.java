@@ -1,6 +1,6 @@
 package io.aioduct;
 
-import io.aioduct.internal.BodySource;
+import io.aioduct.body.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

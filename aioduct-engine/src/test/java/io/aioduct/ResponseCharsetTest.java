@@ -2,7 +2,7 @@ package io.aioduct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aioduct.internal.BodySource;
+import io.aioduct.body.BodySource;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.aioduct;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aioduct.internal.UrlParser;
-import io.aioduct.internal.UrlParser.ParsedUrl;
+import io.aioduct.syntax.UrlParser;
+import io.aioduct.syntax.UrlParser.ParsedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.junit.jupiter.api.Test;

@@ -32,7 +32,7 @@ public final class BlockingTcpConnector implements ConnectorSend {
     }
 
     /** Connects on the calling thread, trying each address in turn within the one connect timeout. */
-    public SocketTransport connectBlocking(SocketConfig config) {
+    public BlockingTransport connectBlocking(SocketConfig config) {
         if (config.addresses().isEmpty()) {
             throw new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null);
@@ -45,7 +45,7 @@ public final class BlockingTcpConnector implements ConnectorSend {
             if (timeoutNanos > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw ChannelDialer.timedOut(config, address);
+                    throw LoopDialer.timedOut(config, address);
                 }
                 millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
             }
@@ -60,12 +60,12 @@ public final class BlockingTcpConnector implements ConnectorSend {
                     channel.bind(new InetSocketAddress(config.localAddress(), 0));
                 }
                 channel.socket().connect(remote, millis);
-                SocketTransport transport = SocketTransport.of(channel);
+                BlockingTransport transport = BlockingTransport.of(channel);
                 config.observer().connectEnd(remote);
                 return transport;
             } catch (SocketTimeoutException e) {
                 closeQuietly(channel);
-                var timedOut = ChannelDialer.timedOut(config, address);
+                var timedOut = LoopDialer.timedOut(config, address);
                 config.observer().connectFailed(remote, timedOut);
                 throw timedOut;
             } catch (IOException e) {

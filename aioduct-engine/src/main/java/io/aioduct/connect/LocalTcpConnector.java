@@ -1,6 +1,6 @@
 package io.aioduct.connect;
 
-import io.aioduct.internal.ChannelRuntime;
+import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimeLocal;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +31,6 @@ public final class LocalTcpConnector implements ConnectorLocal {
             throw new IllegalStateException("LocalTcpConnector.connect must run on a core thread of " + runtime.name()
                     + ", not on '" + Thread.currentThread().getName() + "'");
         }
-        return ChannelDialer.dial(channels.connectLoop(), channels.channelFactory(), config);
+        return LoopDialer.dial(channels.connectLoop(), channels.channelFactory(), config);
     }
 }

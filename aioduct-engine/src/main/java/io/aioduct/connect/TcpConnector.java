@@ -1,6 +1,6 @@
 package io.aioduct.connect;
 
-import io.aioduct.internal.ChannelRuntime;
+import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimePoll;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +31,6 @@ public final class TcpConnector implements ConnectorSend {
 
     @Override
     public CompletionStage<Transport> connect(SocketConfig config) {
-        return ChannelDialer.dial(runtime.connectLoop(), runtime.channelFactory(), config);
+        return LoopDialer.dial(runtime.connectLoop(), runtime.channelFactory(), config);
     }
 }

@@ -5,10 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connected byte stream a connector hands to the engine, of one of two kinds: a {@link
- * ChannelTransport} driven by an event loop, or a {@link SocketTransport} read and written by blocking
+ * LoopTransport} driven by an event loop, or a {@link BlockingTransport} read and written by blocking
  * calls. The engine owns it from then on and closes it exactly once.
  */
-public sealed interface Transport permits ChannelTransport, SocketTransport {
+public sealed interface Transport permits LoopTransport, BlockingTransport {
 
     boolean isOpen();
 

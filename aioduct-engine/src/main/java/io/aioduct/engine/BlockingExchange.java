@@ -6,13 +6,13 @@ import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
-import io.aioduct.connect.SocketTransport;
+import io.aioduct.concurrent.Completions;
+import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.Transport;
-import io.aioduct.internal.BlockingConnection;
-import io.aioduct.internal.Completions;
-import io.aioduct.internal.ExchangeEvents;
-import io.aioduct.internal.ExchangeSpec;
-import io.aioduct.internal.Retry;
+import io.aioduct.exchange.BlockingConnection;
+import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.Retry;
+import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolWaiter;
 import java.time.Duration;
@@ -227,14 +227,14 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
     }
 
     private BlockingConnection connect(OriginPool<BlockingConnection> pool) {
-        SocketTransport transport;
+        BlockingTransport transport;
         try {
             long limit = Deadlines.min(
                     connectNanos, totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime()));
             var addresses = resolve();
             Transport t = Completions.await(engine.connectorFor(request.origin())
                     .connect(engine.socketConfig(request.origin(), addresses, limit, events)));
-            if (!(t instanceof SocketTransport st)) {
+            if (!(t instanceof BlockingTransport st)) {
                 t.close();
                 throw new IllegalStateException(
                         "connector " + engine.connector() + " declared BLOCKING but returned " + t);

@@ -1,16 +1,16 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
-import io.aioduct.connect.ChannelTransport;
-import io.aioduct.connect.SocketTransport;
+import io.aioduct.connect.BlockingTransport;
+import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.Transport;
-import io.aioduct.http1.ChannelConnection;
-import io.aioduct.http1.SocketConnection;
-import io.aioduct.http2.H2ChannelConnection;
-import io.aioduct.http2.H2SocketConnection;
-import io.aioduct.internal.BlockingConnection;
-import io.aioduct.internal.ConnectionTag;
-import io.aioduct.internal.LoopConnection;
+import io.aioduct.exchange.BlockingConnection;
+import io.aioduct.exchange.ConnectionTag;
+import io.aioduct.exchange.LoopConnection;
+import io.aioduct.http1.Http1BlockingConnection;
+import io.aioduct.http1.Http1LoopConnection;
+import io.aioduct.http2.H2BlockingConnection;
+import io.aioduct.http2.H2LoopConnection;
 import io.aioduct.pool.OriginPool;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -33,11 +33,11 @@ final class Connections {
     }
 
     static LoopConnection onChannel(
-            EngineCore engine, ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool, int core) {
+            EngineCore engine, LoopTransport transport, Origin origin, OriginPool<LoopConnection> pool, int core) {
         EngineConfig config = engine.config;
         long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
-            return new H2ChannelConnection(
+            return new H2LoopConnection(
                     transport.channel(),
                     pool,
                     config.http2(),
@@ -45,7 +45,7 @@ final class Connections {
                     now,
                     tag(engine, origin, "h2", transport, core));
         }
-        return new ChannelConnection(
+        return new Http1LoopConnection(
                 transport.channel(), pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, core));
     }
 
@@ -63,14 +63,14 @@ final class Connections {
     /** A blocking-socket connection; {@code callbacks} runs body callbacks off an HTTP/2 reader thread. */
     static BlockingConnection onSocket(
             EngineCore engine,
-            SocketTransport transport,
+            BlockingTransport transport,
             Origin origin,
             OriginPool<BlockingConnection> pool,
             Executor callbacks) {
         EngineConfig config = engine.config;
         long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
-            return new H2SocketConnection(
+            return new H2BlockingConnection(
                     transport,
                     pool,
                     config.http2(),
@@ -79,7 +79,7 @@ final class Connections {
                     now,
                     tag(engine, origin, "h2", transport, -1));
         }
-        return new SocketConnection(
+        return new Http1BlockingConnection(
                 transport, pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, -1));
     }
 }

@@ -5,12 +5,16 @@ import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.connect.SocketConfig;
+import io.aioduct.event.EventListener;
+import io.aioduct.exchange.CoreCounters;
+import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.runtime.RuntimeCompletion;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +25,7 @@ abstract class EngineCore implements HttpEngine {
     final EngineConfig config;
     final boolean ownsRuntime;
     /** The guarded listener, or null when none is set: then no exchange does any event bookkeeping. */
-    final io.aioduct.event.@org.jspecify.annotations.Nullable EventListener events;
+    final @Nullable EventListener events;
 
     private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
     private final LongAdder inFlight = new LongAdder();
@@ -30,11 +34,12 @@ abstract class EngineCore implements HttpEngine {
     EngineCore(EngineConfig config, boolean ownsRuntime) {
         this.config = config;
         this.ownsRuntime = ownsRuntime;
-        this.events = io.aioduct.internal.GuardedListener.of(config.eventListener());
+        this.events = io.aioduct.observe.GuardedListener.of(config.eventListener());
     }
 
     /** Where connections of a thread-per-core runtime report opening and closing, or null. */
-    io.aioduct.internal.@org.jspecify.annotations.Nullable CoreCounters coreCounters() {
+    @Nullable
+    CoreCounters coreCounters() {
         return null;
     }
 
@@ -97,10 +102,7 @@ abstract class EngineCore implements HttpEngine {
     }
 
     SocketConfig socketConfig(
-            Origin origin,
-            List<InetAddress> addresses,
-            long connectNanos,
-            io.aioduct.internal.@org.jspecify.annotations.Nullable ExchangeEvents ev) {
+            Origin origin, List<InetAddress> addresses, long connectNanos, @Nullable ExchangeEvents ev) {
         SocketConfig.Builder b = config.socket().toBuilder()
                 .host(origin.host())
                 .port(origin.port())

@@ -42,7 +42,7 @@ public record ExchangeSettings(
             throw new IllegalArgumentException("maxBufferedBody must be >= 0, was " + maxBufferedBody);
         }
         if (userAgent != null) {
-            io.aioduct.internal.HeaderRules.checkValue("User-Agent", userAgent);
+            io.aioduct.syntax.HeaderRules.checkValue("User-Agent", userAgent);
         }
     }
 

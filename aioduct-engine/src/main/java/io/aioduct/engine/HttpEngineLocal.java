@@ -3,14 +3,15 @@ package io.aioduct.engine;
 import io.aioduct.Origin;
 import io.aioduct.Request;
 import io.aioduct.Response;
-import io.aioduct.connect.ChannelTransport;
+import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.ConnectorLocal;
+import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.Transport;
 import io.aioduct.event.EventListener;
+import io.aioduct.exchange.CoreCounters;
+import io.aioduct.exchange.LoopConnection;
 import io.aioduct.http1.Http1Options;
-import io.aioduct.internal.Completions;
-import io.aioduct.internal.ExchangeEvents;
-import io.aioduct.internal.LoopConnection;
+import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
@@ -44,7 +45,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     private final ConnectorLocal tlsConnector;
     private final List<CoreHost> cores;
     private final long acquireNanos;
-    private final io.aioduct.internal.@Nullable CoreCounters counters;
+    private final @Nullable CoreCounters counters;
 
     /** An engine over a runtime its caller keeps ownership of (and closes). */
     public HttpEngineLocal(R runtime, C connector, EngineConfig config) {
@@ -59,7 +60,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.acquireNanos = config.pool().acquireTimeout().toNanos();
-        this.counters = runtime instanceof io.aioduct.internal.CoreCounters c ? c : null;
+        this.counters = runtime instanceof io.aioduct.exchange.CoreCounters c ? c : null;
         this.tlsConnector =
                 new TlsConnectorLocal(connector, config.tls(), config.http2().enabled());
         List<CoreHost> hosts = new ArrayList<>();
@@ -73,7 +74,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     }
 
     @Override
-    io.aioduct.internal.@Nullable CoreCounters coreCounters() {
+    @Nullable
+    CoreCounters coreCounters() {
         return counters;
     }
 
@@ -94,8 +96,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         begin();
         int current = runtime.currentCore();
         int core = current >= 0 ? current : runtime.nextCore();
-        ChannelExchange exchange =
-                new ChannelExchange(cores.get(core), request, settings, acquireNanos, System.nanoTime());
+        LoopExchange exchange = new LoopExchange(cores.get(core), request, settings, acquireNanos, System.nanoTime());
         CompletableFuture<Response> future = exchange.future();
         if (current >= 0) {
             exchange.start();
@@ -204,7 +205,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
     }
 
     /** One core's view of the engine: its own pools, used only on that core's thread. */
-    private final class CoreHost implements ChannelHost {
+    private final class CoreHost implements LoopHost {
         private final int core;
         private final ConcurrentHashMap<Origin, OriginPool<LoopConnection>> pools = new ConcurrentHashMap<>();
         private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
@@ -225,7 +226,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         }
 
         @Override
-        public void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange) {
+        public void connect(Origin origin, long connectTimeoutNanos, LoopExchange exchange) {
             ExchangeEvents ev = exchange.events();
             if (ev != null) ev.dnsStart(origin.host());
             CompletionStage<List<InetAddress>> resolved = config.resolver().resolve(origin.host());
@@ -244,7 +245,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
             });
         }
 
-        private void connectOnCore(Origin origin, List<InetAddress> addresses, long nanos, ChannelExchange exchange) {
+        private void connectOnCore(Origin origin, List<InetAddress> addresses, long nanos, LoopExchange exchange) {
             CompletionStage<Transport> connecting;
             try {
                 connecting = (origin.secure() ? tlsConnector : connector)
@@ -256,7 +257,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
             connecting.whenComplete((t, e) -> onHome(() -> {
                 if (e != null) {
                     exchange.connectFailed(e);
-                } else if (t instanceof ChannelTransport ct) {
+                } else if (t instanceof LoopTransport ct) {
                     exchange.connected(ct);
                 } else {
                     t.close();
@@ -267,8 +268,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         }
 
         @Override
-        public LoopConnection newConnection(
-                ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
+        public LoopConnection newConnection(LoopTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
             LoopConnection c = Connections.onChannel(HttpEngineLocal.this, transport, origin, pool, core);
             if (counters != null) counters.connectionOpened(core);
             return c;

@@ -3,15 +3,15 @@ package io.aioduct.engine;
 import io.aioduct.Origin;
 import io.aioduct.Request;
 import io.aioduct.Response;
-import io.aioduct.connect.ChannelTransport;
+import io.aioduct.body.BodySourceFailure;
 import io.aioduct.connect.ConnectorSend;
+import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.TransportKind;
 import io.aioduct.event.EventListener;
+import io.aioduct.exchange.BlockingConnection;
+import io.aioduct.exchange.LoopConnection;
 import io.aioduct.http1.Http1Options;
-import io.aioduct.internal.BlockingConnection;
-import io.aioduct.internal.BodySourceFailure;
-import io.aioduct.internal.ExchangeEvents;
-import io.aioduct.internal.LoopConnection;
+import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.pool.OriginPool;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.pool.Ticker;
@@ -65,7 +65,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.blocking = connector.kind() == TransportKind.BLOCKING;
-        // Both transports speak HTTP/2 (H2ChannelConnection on a loop, H2SocketConnection on a blocking
+        // Both transports speak HTTP/2 (H2LoopConnection on a loop, H2BlockingConnection on a blocking
         // socket), so ALPN offers h2 on either when it is enabled.
         this.tlsConnector =
                 new TlsConnector(connector, config.tls(), config.http2().enabled());
@@ -89,7 +89,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         }
         begin();
         if (!blocking) {
-            ChannelExchange exchange = new ChannelExchange(host, request, settings, acquireNanos, System.nanoTime());
+            LoopExchange exchange = new LoopExchange(host, request, settings, acquireNanos, System.nanoTime());
             CompletableFuture<Response> future = exchange.future();
             exchange.start();
             return future;
@@ -223,7 +223,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
     }
 
     /** The event-loop exchanges' view of this engine: one shared pool per origin. */
-    private final class Host implements ChannelHost {
+    private final class Host implements LoopHost {
         @Override
         public OriginPool<LoopConnection> poolFor(Origin origin) {
             OriginPool<LoopConnection> p = channelPools.get(origin);
@@ -236,7 +236,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         }
 
         @Override
-        public void connect(Origin origin, long connectTimeoutNanos, ChannelExchange exchange) {
+        public void connect(Origin origin, long connectTimeoutNanos, LoopExchange exchange) {
             ExchangeEvents ev = exchange.events();
             if (ev != null) ev.dnsStart(origin.host());
             config.resolver().resolve(origin.host()).whenComplete((addresses, failure) -> {
@@ -252,7 +252,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
                             .whenComplete((t, e) -> {
                                 if (e != null) {
                                     exchange.connectFailed(e);
-                                } else if (t instanceof ChannelTransport ct) {
+                                } else if (t instanceof LoopTransport ct) {
                                     // The connector may complete on another thread (a TLS connector, a loop
                                     // other than the channel's): the exchange takes the channel over on its own
                                     // loop, or a release racing the set-up sees a half-built connection.
@@ -275,8 +275,7 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         }
 
         @Override
-        public LoopConnection newConnection(
-                ChannelTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
+        public LoopConnection newConnection(LoopTransport transport, Origin origin, OriginPool<LoopConnection> pool) {
             return Connections.onChannel(HttpEngineSend.this, transport, origin, pool, -1);
         }
 

@@ -3,11 +3,11 @@ package io.aioduct.engine;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.TimedOutException;
-import io.aioduct.internal.Retry;
+import io.aioduct.exchange.Retry;
 
 /**
  * Whether a failed attempt of an exchange goes out again, and how: the one decision both drivers
- * ({@link ChannelExchange} on the loops, {@link BlockingExchange} on blocking sockets) make after a
+ * ({@link LoopExchange} on the loops, {@link BlockingExchange} on blocking sockets) make after a
  * connection reported a failure before the response was delivered.
  *
  * <p>A request is sent again only when the server provably did not process it, or (for an idempotent

@@ -1,7 +1,7 @@
 package io.aioduct.http1;
 
 import io.aioduct.BodyTooLargeException;
-import io.aioduct.internal.BodySource;
+import io.aioduct.body.BodySource;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

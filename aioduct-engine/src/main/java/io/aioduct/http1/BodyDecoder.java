@@ -2,8 +2,8 @@ package io.aioduct.http1;
 
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
-import io.aioduct.internal.ByteSink;
-import io.aioduct.internal.HeaderRules;
+import io.aioduct.body.ByteSink;
+import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 

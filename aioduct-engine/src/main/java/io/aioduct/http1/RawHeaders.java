@@ -1,7 +1,7 @@
 package io.aioduct.http1;
 
 import io.aioduct.HttpHeaders;
-import io.aioduct.internal.ReasonPhrase;
+import io.aioduct.syntax.ReasonPhrase;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 

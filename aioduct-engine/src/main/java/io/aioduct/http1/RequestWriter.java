@@ -3,7 +3,7 @@ package io.aioduct.http1;
 import io.aioduct.HttpHeaders;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
-import io.aioduct.internal.HeaderRules;
+import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;

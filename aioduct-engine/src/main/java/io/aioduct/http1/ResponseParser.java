@@ -2,8 +2,8 @@ package io.aioduct.http1;
 
 import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
-import io.aioduct.internal.HeaderRules;
-import io.aioduct.internal.ReasonPhrase;
+import io.aioduct.syntax.HeaderRules;
+import io.aioduct.syntax.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 

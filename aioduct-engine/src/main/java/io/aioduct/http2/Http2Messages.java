@@ -3,7 +3,7 @@ package io.aioduct.http2;
 import io.aioduct.HttpHeaders;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
-import io.aioduct.internal.ArrayHeaders;
+import io.aioduct.syntax.ArrayHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;

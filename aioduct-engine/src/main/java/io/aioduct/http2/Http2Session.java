@@ -2,7 +2,7 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
-import io.aioduct.internal.HeaderRules;
+import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;

@@ -1,6 +1,6 @@
 package io.aioduct.http2;
 
-import io.aioduct.internal.HeaderRules;
+import io.aioduct.syntax.HeaderRules;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Headers;

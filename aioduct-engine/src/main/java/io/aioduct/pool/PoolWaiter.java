@@ -1,6 +1,7 @@
 package io.aioduct.pool;
 
 import io.aioduct.AioductException;
+import io.aioduct.exchange.PooledConnection;
 
 /**
  * A request waiting for a connection. Exactly one method is called, once, outside the pool's lock, on

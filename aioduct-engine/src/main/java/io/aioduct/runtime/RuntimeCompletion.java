@@ -46,7 +46,7 @@ public interface RuntimeCompletion extends AutoCloseable {
      * @throws IllegalStateException if blocking here is forbidden
      */
     default void checkMayBlock(String what) {
-        io.aioduct.internal.Completions.checkMayBlock(inEventLoop(), what);
+        io.aioduct.concurrent.Completions.checkMayBlock(inEventLoop(), what);
     }
 
     /** Whether {@link #close} has been called. */

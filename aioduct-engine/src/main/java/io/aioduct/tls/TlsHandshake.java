@@ -1,8 +1,8 @@
 package io.aioduct.tls;
 
-import io.aioduct.connect.ChannelTransport;
+import io.aioduct.connect.BlockingTransport;
+import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.SocketConfig;
-import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -23,12 +23,12 @@ final class TlsHandshake {
     static CompletionStage<Transport> run(
             Transport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
         socket.observer().tlsStart();
-        if (plain instanceof ChannelTransport ct) {
+        if (plain instanceof LoopTransport ct) {
             return overChannel(ct.channel(), socket, contexts, config);
         }
         CompletableFuture<Transport> result = new CompletableFuture<>();
         try {
-            result.complete(overSocket((SocketTransport) plain, socket, contexts, config));
+            result.complete(overSocket((BlockingTransport) plain, socket, contexts, config));
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
@@ -56,7 +56,7 @@ final class TlsHandshake {
                     ch.config().setAutoRead(false);
                     String alpn = TlsContexts.nullIfEmpty(tls.applicationProtocol());
                     socket.observer().tlsEnd(tls.engine().getSession().getProtocol(), alpn);
-                    result.complete(new ChannelTransport(ch, alpn));
+                    result.complete(new LoopTransport(ch, alpn));
                 } else {
                     ch.close();
                     RuntimeException failure =
@@ -144,8 +144,8 @@ final class TlsHandshake {
         }
     }
 
-    private static SocketTransport overSocket(
-            SocketTransport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+    private static BlockingTransport overSocket(
+            BlockingTransport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
         try {
             SSLSocket tls = (SSLSocket) contexts.jdk()
                     .getSocketFactory()
@@ -157,7 +157,7 @@ final class TlsHandshake {
             plain.readTimeoutMillis(0);
             String alpn = TlsContexts.nullIfEmpty(tls.getApplicationProtocol());
             socket.observer().tlsEnd(tls.getSession().getProtocol(), alpn);
-            return new SocketTransport(plain.channel(), tls.getInputStream(), tls.getOutputStream(), alpn);
+            return new BlockingTransport(plain.channel(), tls.getInputStream(), tls.getOutputStream(), alpn);
         } catch (IOException | RuntimeException e) {
             plain.close();
             RuntimeException failure = TlsFailures.classify(e, socket.host(), socket.port(), config.handshakeTimeout());

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aioduct.HttpHeaders;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.HttpVersion;
-import io.aioduct.internal.ByteSink;
+import io.aioduct.body.ByteSink;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;

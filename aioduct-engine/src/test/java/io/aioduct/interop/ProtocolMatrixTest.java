@@ -729,7 +729,7 @@ class ProtocolMatrixTest extends EngineTest {
             return false;
         }
         for (StackTraceElement frame : caller.getStackTrace()) {
-            if (frame.getMethodName().equals("flush") && frame.getClassName().endsWith("H2SocketConnection")) {
+            if (frame.getMethodName().equals("flush") && frame.getClassName().endsWith("H2BlockingConnection")) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package io.aioduct.pool;
 
+import io.aioduct.exchange.PooledConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,7 @@
 package io.aioduct.runtime.compat;
 
 import io.aioduct.RequestCancelledException;
-import io.aioduct.internal.Completions;
+import io.aioduct.concurrent.Completions;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.aioduct.runtime.compat;
 
-import io.aioduct.internal.RuntimeThread;
+import io.aioduct.concurrent.RuntimeThread;
 import io.aioduct.runtime.RuntimePoll;
 import java.time.Duration;
 import java.util.List;

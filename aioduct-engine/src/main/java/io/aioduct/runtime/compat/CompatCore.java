@@ -1,9 +1,9 @@
 package io.aioduct.runtime.compat;
 
 import io.aioduct.RequestCancelledException;
-import io.aioduct.internal.ChannelRuntime;
-import io.aioduct.internal.Completions;
-import io.aioduct.internal.RuntimeThread;
+import io.aioduct.concurrent.Completions;
+import io.aioduct.concurrent.RuntimeThread;
+import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimeCompletion;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;

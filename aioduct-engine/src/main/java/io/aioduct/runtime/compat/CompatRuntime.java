@@ -1,13 +1,13 @@
 package io.aioduct.runtime.compat;
 
 import io.aioduct.RequestCancelledException;
+import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTcpConnector;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.TcpConnector;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngineSend;
-import io.aioduct.internal.ChannelRuntime;
-import io.aioduct.internal.Completions;
+import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;

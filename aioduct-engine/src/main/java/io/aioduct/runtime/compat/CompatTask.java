@@ -1,6 +1,6 @@
 package io.aioduct.runtime.compat;
 
-import io.aioduct.internal.Completions;
+import io.aioduct.concurrent.Completions;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;

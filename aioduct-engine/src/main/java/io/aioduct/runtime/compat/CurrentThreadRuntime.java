@@ -1,7 +1,7 @@
 package io.aioduct.runtime.compat;
 
 import io.aioduct.RequestCancelledException;
-import io.aioduct.internal.Completions;
+import io.aioduct.concurrent.Completions;
 import io.aioduct.runtime.RuntimeCompletion;
 import java.time.Duration;
 import java.util.ArrayDeque;

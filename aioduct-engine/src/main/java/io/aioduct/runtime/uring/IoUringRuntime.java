@@ -1,9 +1,9 @@
 package io.aioduct.runtime.uring;
 
-import io.aioduct.internal.ChannelRuntime;
-import io.aioduct.internal.Completions;
-import io.aioduct.internal.LoopSleep;
-import io.aioduct.internal.RuntimeThread;
+import io.aioduct.concurrent.Completions;
+import io.aioduct.concurrent.LoopSleep;
+import io.aioduct.concurrent.RuntimeThread;
+import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimeLocal;
 import io.aioduct.runtime.RuntimeUnavailableException;
 import io.netty.channel.Channel;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@code aioduct-uring-core-N}. Never block on them. Thread-safe. Whoever creates it
  * closes it.
  */
-public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.aioduct.internal.CoreCounters {
+public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.aioduct.exchange.CoreCounters {
     private static final Logger log = LoggerFactory.getLogger(IoUringRuntime.class);
 
     private final MultiThreadIoEventLoopGroup[] groups;

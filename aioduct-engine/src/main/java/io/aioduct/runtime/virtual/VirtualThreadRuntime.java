@@ -1,7 +1,7 @@
 package io.aioduct.runtime.virtual;
 
-import io.aioduct.internal.Completions;
-import io.aioduct.internal.RuntimeThread;
+import io.aioduct.concurrent.Completions;
+import io.aioduct.concurrent.RuntimeThread;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.RuntimeStats;
 import java.time.Duration;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
-import io.aioduct.connect.ChannelTransport;
 import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.connect.LocalTcpConnector;
+import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.Transport;
 import io.aioduct.engine.EngineConfig;
@@ -44,7 +44,7 @@ class IoUringEngineTest extends EngineTest {
         public CompletionStage<Transport> connect(SocketConfig config) {
             connectCores.add(runtime.currentCore());
             return delegate.connect(config).thenApply(t -> {
-                channels.add(((ChannelTransport) t).channel());
+                channels.add(((LoopTransport) t).channel());
                 return t;
             });
         }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.connect.BlockingTcpConnector;
+import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.SocketConfig;
-import io.aioduct.connect.SocketTransport;
 import io.aioduct.connect.Transport;
 import io.aioduct.connect.TransportKind;
 import io.aioduct.engine.EngineConfig;
@@ -40,7 +40,7 @@ class VirtualThreadEngineTest extends EngineTest {
         @Override
         public CompletionStage<Transport> connect(SocketConfig config) {
             connectors.add(Thread.currentThread());
-            SocketTransport plain = delegate.connectBlocking(config);
+            BlockingTransport plain = delegate.connectBlocking(config);
             OutputStream recording = new FilterOutputStream(plain.output()) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -48,7 +48,7 @@ class VirtualThreadEngineTest extends EngineTest {
                     out.write(b, off, len);
                 }
             };
-            return CompletableFuture.completedFuture(new SocketTransport(plain.channel(), plain.input(), recording));
+            return CompletableFuture.completedFuture(new BlockingTransport(plain.channel(), plain.input(), recording));
         }
     }
 

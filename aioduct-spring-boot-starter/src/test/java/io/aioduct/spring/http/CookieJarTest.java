@@ -7,7 +7,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Interceptor;
 import io.aioduct.Request;
 import io.aioduct.Response;
-import io.aioduct.internal.BodySource;
+import io.aioduct.body.BodySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

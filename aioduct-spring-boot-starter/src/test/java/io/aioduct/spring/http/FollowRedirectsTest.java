@@ -7,7 +7,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
-import io.aioduct.internal.BodySource;
+import io.aioduct.body.BodySource;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

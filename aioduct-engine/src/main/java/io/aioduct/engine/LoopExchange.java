@@ -1,0 +1,392 @@
+package io.aioduct.engine;
+
+import io.aioduct.AioductException;
+import io.aioduct.ConnectFailedException;
+import io.aioduct.Request;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.TimedOutException;
+import io.aioduct.concurrent.Completions;
+import io.aioduct.connect.LoopTransport;
+import io.aioduct.exchange.ExchangeCall;
+import io.aioduct.exchange.LoopConnection;
+import io.aioduct.exchange.Retry;
+import io.aioduct.observe.ExchangeEvents;
+import io.aioduct.pool.OriginPool;
+import io.aioduct.pool.PoolWaiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange over event-loop connections, from pool checkout to the end of the response body. It is
+ * at once the pool's waiter, the connection's call and the task that hops onto the connection's loop.
+ * The caller's future is a separate small object the exchange lets go of once it completes: the
+ * connection keeps the exchange until the body ends, and must not keep the response reachable through
+ * it, or an abandoned response could never be collected (and its connection never closed).
+ *
+ * <p>Threading: started on the caller's thread (or a core, for thread-per-core engines); pool and
+ * connection callbacks arrive on loop threads; cancellation from anywhere. Every path ends in {@link
+ * #finish()} exactly once.
+ */
+final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Runnable {
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            FINISHED = MethodHandles.lookup().findVarHandle(LoopExchange.class, "finished", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final LoopHost host;
+    private final Request request;
+    private final @Nullable String userAgent;
+    private final long connectNanos;
+    private final long responseNanos;
+    private final long readNanos;
+    private final long totalNanos;
+    private final long totalDeadline;
+    private final long acquireNanos;
+    private final long maxBuffered;
+    private final @Nullable ExchangeEvents events;
+    private @Nullable OriginPool<LoopConnection> pool;
+    private volatile @Nullable LoopConnection connection;
+    private volatile boolean connecting;
+    private boolean fresh;
+    private boolean opened;
+    private int attempts;
+    private int requeues;
+    private volatile int finished;
+    private volatile @Nullable CompletableFuture<?> acquireTimer;
+    private volatile @Nullable ExchangeFuture future;
+
+    LoopExchange(LoopHost host, Request request, ExchangeSettings settings, long acquireNanos, long now) {
+        this.host = host;
+        this.request = request;
+        this.userAgent = settings.userAgent();
+        this.connectNanos = Deadlines.connect(request, settings);
+        this.responseNanos = Deadlines.response(request, settings);
+        this.readNanos = Deadlines.read(request, settings);
+        this.totalNanos = Deadlines.total(request, settings);
+        this.totalDeadline = Deadlines.deadline(now, totalNanos);
+        this.acquireNanos = acquireNanos;
+        this.maxBuffered = settings.maxBufferedBody();
+        this.future = new ExchangeFuture(this);
+        this.events = ExchangeEvents.start(host.events(), request);
+    }
+
+    @Override
+    public @Nullable ExchangeEvents events() {
+        return events;
+    }
+
+    /**
+     * The caller's future: the response head, or the failure. Take it before {@link #start()}: the
+     * exchange forgets it once it completes.
+     */
+    CompletableFuture<Response> future() {
+        ExchangeFuture f = future;
+        if (f == null) {
+            throw new IllegalStateException("the exchange already completed; take its future before starting it");
+        }
+        return f;
+    }
+
+    /** Whether the caller's future is complete (answered, failed or cancelled). */
+    private boolean isDone() {
+        ExchangeFuture f = future;
+        return f == null || f.isDone();
+    }
+
+    /** Checks out a connection, or queues, or connects. On the thread that may touch the pool. */
+    void start() {
+        pool = host.poolFor(request.origin());
+        acquire();
+    }
+
+    private void acquire() {
+        connecting = false;
+        opened = false;
+        if (events != null) events.acquireStart(request.origin());
+        LoopConnection c;
+        try {
+            c = pool.acquire(this, fresh);
+        } catch (AioductException e) {
+            fail(e);
+            return;
+        }
+        if (c != null) {
+            acquired(c);
+        } else if (!connecting && connection == null && !isDone()) {
+            armAcquireTimer();
+        }
+    }
+
+    // ---- PoolWaiter ----
+
+    @Override
+    public void acquired(LoopConnection c) {
+        cancelAcquireTimer();
+        connection = c;
+        if (c.loop().inEventLoop()) {
+            run();
+        } else {
+            c.loop().execute(this);
+        }
+    }
+
+    /**
+     * As a task: before checkout, starts the exchange (a thread-per-core engine hands it to a core this
+     * way); after, starts it on the connection's loop unless it was cancelled meanwhile.
+     */
+    @Override
+    public void run() {
+        if (pool == null) {
+            start();
+            return;
+        }
+        LoopConnection c = connection;
+        if (isDone()) {
+            connection = null;
+            pool.release(c, true);
+            finish();
+            return;
+        }
+        if (events != null) events.acquired(c.tag(), !opened);
+        c.start(this);
+    }
+
+    @Override
+    public void mayConnect() {
+        connecting = true;
+        cancelAcquireTimer();
+        if (isDone()) {
+            pool.connectFailed();
+            finish();
+            return;
+        }
+        long limit = Deadlines.min(connectNanos, remainingTotal());
+        host.connect(request.origin(), limit, this);
+    }
+
+    @Override
+    public void failed(AioductException cause) {
+        fail(cause);
+    }
+
+    /** The connect succeeded; on the new channel's loop. */
+    void connected(LoopTransport transport) {
+        LoopConnection c;
+        try {
+            c = host.newConnection(transport, request.origin(), pool);
+        } catch (RuntimeException e) {
+            transport.close();
+            connectFailed(e);
+            return;
+        }
+        try {
+            pool.connected(c);
+        } catch (RequestCancelledException e) {
+            fail(e);
+            return;
+        }
+        connection = c;
+        opened = true;
+        run();
+    }
+
+    /** The connect failed; on some loop or resolver thread. */
+    void connectFailed(Throwable cause) {
+        pool.connectFailed();
+        Throwable t = Completions.unwrap(cause);
+        if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
+            t = new TimedOutException(
+                    TimedOutException.Kind.TOTAL,
+                    Duration.ofNanos(totalNanos),
+                    "connecting to " + request.origin() + " for " + request);
+        } else if (!(t instanceof AioductException)) {
+            t = new ConnectFailedException("cannot connect to " + request.origin() + ": " + t, t);
+        }
+        fail(t);
+    }
+
+    // ---- ExchangeCall ----
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public @Nullable String userAgent() {
+        return userAgent;
+    }
+
+    @Override
+    public long responseTimeoutNanos() {
+        return responseNanos;
+    }
+
+    @Override
+    public long readTimeoutNanos() {
+        return readNanos;
+    }
+
+    @Override
+    public long totalDeadlineNanos() {
+        return totalDeadline;
+    }
+
+    @Override
+    public long totalTimeoutNanos() {
+        return totalNanos;
+    }
+
+    @Override
+    public long maxBufferedBody() {
+        return maxBuffered;
+    }
+
+    @Override
+    public void onResponse(Response response) {
+        ExchangeFuture f = future;
+        future = null;
+        if (f == null || !f.complete(response)) {
+            // Cancelled (or completed by someone else) while the head was arriving: nobody will read it.
+            response.close();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable failure, Retry retry) {
+        connection = null;
+        if (events != null) {
+            events.attemptFailed(failure);
+            events.released();
+        }
+        switch (NextAttempt.after(failure, retry, request, requeues, attempts, isDone(), host.closed())) {
+            case REQUEUE -> {
+                requeues++;
+                acquire();
+            }
+            case RETRY -> {
+                attempts++;
+                fresh = NextAttempt.freshConnection(retry);
+                if (events != null) events.retry(attempts, failure);
+                acquire();
+            }
+            case FAIL -> fail(failure);
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        if (events != null) events.released();
+        finish();
+    }
+
+    // ---- ending ----
+
+    /** Ends the exchange with {@code cause} before a response was delivered. */
+    void fail(Throwable cause) {
+        if (events != null) events.failed(cause);
+        ExchangeFuture f = future;
+        future = null;
+        if (f != null) {
+            f.completeExceptionally(cause);
+        }
+        finish();
+    }
+
+    private void finish() {
+        if (FINISHED.compareAndSet(this, 0, 1)) {
+            cancelAcquireTimer();
+            if (events != null) events.end();
+            host.finished();
+        }
+    }
+
+    /** The caller cancelled its future: stop waiting, or abort on the connection. */
+    private void cancelled() {
+        future = null;
+        host.onHome(() -> {
+            OriginPool<LoopConnection> p = pool;
+            if (p != null && p.cancel(this)) {
+                finish();
+                return;
+            }
+            LoopConnection c = connection;
+            if (c != null) {
+                c.cancel(this, "the request was cancelled: " + request);
+            }
+        });
+    }
+
+    /** The future the caller holds; cancelling it aborts the exchange. */
+    private static final class ExchangeFuture extends CompletableFuture<Response> {
+        private final LoopExchange exchange;
+
+        ExchangeFuture(LoopExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                exchange.cancelled();
+            }
+            return cancelled;
+        }
+    }
+
+    // ---- timers ----
+
+    private long remainingTotal() {
+        if (totalDeadline == 0) return 0;
+        return Math.max(1, totalDeadline - System.nanoTime());
+    }
+
+    private void armAcquireTimer() {
+        long total = remainingTotal();
+        long limit = Deadlines.min(acquireNanos, total);
+        if (limit == 0) {
+            return;
+        }
+        boolean byTotal = acquireNanos == 0 || (total != 0 && total < acquireNanos);
+        acquireTimer = host.schedule(
+                () -> {
+                    if (pool.cancel(this)) {
+                        fail(
+                                byTotal
+                                        ? new TimedOutException(
+                                                TimedOutException.Kind.TOTAL,
+                                                Duration.ofNanos(totalNanos),
+                                                "waiting for a connection to " + request.origin() + " for " + request)
+                                        : new TimedOutException(
+                                                TimedOutException.Kind.ACQUIRE,
+                                                Duration.ofNanos(acquireNanos),
+                                                "waiting for a free connection to " + request.origin()
+                                                        + " (pool at its limit) for " + request));
+                    }
+                },
+                limit);
+    }
+
+    private void cancelAcquireTimer() {
+        CompletableFuture<?> t = acquireTimer;
+        if (t != null) {
+            acquireTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoopExchange[" + request + "]";
+    }
+}

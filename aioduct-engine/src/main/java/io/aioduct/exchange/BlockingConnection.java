@@ -1,0 +1,42 @@
+package io.aioduct.exchange;
+
+import io.aioduct.Response;
+import java.util.concurrent.Executor;
+
+/**
+ * A connection over a blocking socket (HTTP/1.1 or HTTP/2), as the engine's exchanges see it: the
+ * calling thread runs the exchange itself.
+ */
+public interface BlockingConnection extends PooledConnection {
+
+    /** What event listeners see of this connection. */
+    ConnectionTag tag();
+
+    /**
+     * Sends the request and waits for the response head on the calling thread. {@code complete} runs once
+     * when an exchange whose response was handed out is over (body ended, aborted or failed); the lease
+     * goes back to the pool first. When this method throws instead, {@code complete} does not run: the
+     * caller decides between a retry and failing, and ends the exchange itself.
+     *
+     * @param blockingExecutor where async body reads run when the caller is not a virtual thread
+     */
+    Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor);
+
+    /**
+     * Whether the failed exchange on the calling thread may be sent again: a reused HTTP/1.1 connection
+     * that broke before any response byte ({@link Retry#IF_IDEMPOTENT}), an HTTP/2 stream the server
+     * refused ({@link Retry#UNPROCESSED}), or neither.
+     */
+    Retry lastFailureRetry();
+
+    /** The exchange on the calling thread ran past its total timeout: wake it with that error. Any thread. */
+    void expire();
+
+    /**
+     * Aborts the exchange of {@code spec} (its future was cancelled). HTTP/1.1 closes the connection;
+     * HTTP/2 resets just that stream. Any thread.
+     */
+    default void cancel(ExchangeSpec spec, String reason) {
+        close(reason);
+    }
+}

@@ -1,0 +1,35 @@
+package io.aioduct.exchange;
+
+import io.aioduct.Request;
+import io.aioduct.observe.ExchangeEvents;
+import org.jspecify.annotations.Nullable;
+
+/** What one exchange sends and how long it may take; resolved by the engine from client and request settings. */
+public interface ExchangeSpec {
+
+    Request request();
+
+    /** The default User-Agent, or null to send none unless the request sets one. */
+    @Nullable
+    String userAgent();
+
+    /** From sending the request until the response head arrives; 0 = no limit. */
+    long responseTimeoutNanos();
+
+    /** Longest wait for the next byte; 0 = no limit. */
+    long readTimeoutNanos();
+
+    /** Absolute deadline for the whole exchange ({@link System#nanoTime()} scale), or 0 for none. */
+    long totalDeadlineNanos();
+
+    /** The total timeout, for messages. */
+    long totalTimeoutNanos();
+
+    /** Largest body {@code bytes()} may buffer. */
+    long maxBufferedBody();
+
+    /** The exchange's event bookkeeping, or null when the engine has no listener (check once, keep it). */
+    default @Nullable ExchangeEvents events() {
+        return null;
+    }
+}
