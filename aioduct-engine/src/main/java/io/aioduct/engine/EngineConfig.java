@@ -1,5 +1,6 @@
 package io.aioduct.engine;
 
+import io.aioduct.Ticker;
 import io.aioduct.connect.AddressPreference;
 import io.aioduct.connect.Resolver;
 import io.aioduct.connect.SocketConfig;
@@ -7,7 +8,6 @@ import io.aioduct.event.EventListener;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.http2.Http2Options;
 import io.aioduct.pool.PoolConfig;
-import io.aioduct.pool.Ticker;
 import io.aioduct.tls.TlsConfig;
 import java.net.InetAddress;
 import java.util.Objects;

@@ -44,7 +44,7 @@ public interface HttpEngine extends AutoCloseable {
 
     /**
      * Closes idle connections past the idle timeout or max lifetime now, as the background sweep does
-     * every eviction interval (useful with an injected {@link io.aioduct.pool.Ticker}). Waits for the sweep.
+     * every eviction interval (useful with an injected {@link io.aioduct.Ticker}). Waits for the sweep.
      */
     void evictIdle();
 

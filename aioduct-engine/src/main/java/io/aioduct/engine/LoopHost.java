@@ -1,10 +1,10 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
+import io.aioduct.Ticker;
 import io.aioduct.exchange.LoopConnection;
 import io.aioduct.http1.Http1Options;
 import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.Ticker;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -3,6 +3,7 @@ package io.aioduct.pool;
 import io.aioduct.Origin;
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
+import io.aioduct.Ticker;
 import io.aioduct.exchange.PooledConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 /**
  * Connection pooling: one {@link io.aioduct.pool.OriginPool} per origin, LIFO reuse, limits, a bounded
- * queue of waiting acquires and eviction driven by an injectable {@link io.aioduct.pool.Ticker}.
+ * queue of waiting acquires and eviction driven by an injectable {@link io.aioduct.Ticker}.
  */
 @NullMarked
 package io.aioduct.pool;

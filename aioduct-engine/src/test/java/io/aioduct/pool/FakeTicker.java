@@ -1,5 +1,6 @@
 package io.aioduct.pool;
 
+import io.aioduct.Ticker;
 import java.time.Duration;
 
 /** A clock that moves only when told to. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductException;
 import io.aioduct.Origin;
+import io.aioduct.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aioduct.Origin;
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
+import io.aioduct.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

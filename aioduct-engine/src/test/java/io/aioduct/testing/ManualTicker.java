@@ -1,6 +1,6 @@
 package io.aioduct.testing;
 
-import io.aioduct.pool.Ticker;
+import io.aioduct.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

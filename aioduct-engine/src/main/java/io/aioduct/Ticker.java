@@ -1,4 +1,4 @@
-package io.aioduct.pool;
+package io.aioduct;
 
 /** A source of monotonic nanoseconds, injectable so eviction and timeouts can be tested without sleeping. */
 @FunctionalInterface
