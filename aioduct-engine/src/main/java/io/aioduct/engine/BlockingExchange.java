@@ -13,8 +13,6 @@ import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ExchangeSpec;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
-import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.PoolWaiter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -11,7 +11,6 @@ import io.aioduct.http1.Http1BlockingConnection;
 import io.aioduct.http1.Http1LoopConnection;
 import io.aioduct.http2.H2BlockingConnection;
 import io.aioduct.http2.H2LoopConnection;
-import io.aioduct.pool.OriginPool;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 

@@ -12,8 +12,6 @@ import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.LoopConnection;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
-import io.aioduct.pool.OriginPool;
-import io.aioduct.pool.PoolWaiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;

@@ -3,8 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.Origin;
 import io.aioduct.Ticker;
 import io.aioduct.exchange.LoopConnection;
-import io.aioduct.http1.Http1Options;
-import io.aioduct.pool.OriginPool;
+import io.aioduct.protocol.Http1Options;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,7 @@
 package io.aioduct.exchange;
 
+import io.aioduct.engine.OriginPool;
+
 /**
  * What the pool needs from a connection. Implemented by the protocol connections; the pool calls
  * these only to decide reuse and to close.

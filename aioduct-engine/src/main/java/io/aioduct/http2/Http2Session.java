@@ -2,6 +2,8 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.StreamResetException;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -744,7 +746,7 @@ public final class Http2Session {
             listener.onCapacityChanged();
             return;
         }
-        s.handler.onClosed(new StreamResetException(streamId, code), refused);
+        s.handler.onClosed(new StreamResetException(streamId, code, Frames.errorName(code)), refused);
         listener.onCapacityChanged();
     }
 

@@ -9,7 +9,7 @@ import io.aioduct.HttpProtocolException;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
-import io.aioduct.http1.Http1Options;
+import io.aioduct.protocol.Http1Options;
 import io.aioduct.runtime.RuntimeLocal;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.RecordedRequest;

@@ -7,7 +7,7 @@ import io.aioduct.HttpHeaders;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
-import io.aioduct.http2.Http2Options;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.RecordedRequest;

@@ -11,7 +11,7 @@ import io.aioduct.Response;
 import io.aioduct.connect.Resolver;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
-import io.aioduct.http2.Http2Options;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.TlsMaterial;

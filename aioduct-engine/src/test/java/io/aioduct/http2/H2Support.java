@@ -8,6 +8,7 @@ import io.aioduct.connect.Resolver;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.pool.PoolStats;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.H2ServerExchange;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.TlsMaterial;

@@ -13,6 +13,7 @@ import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
+import io.aioduct.StreamResetException;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2ServerExchange;

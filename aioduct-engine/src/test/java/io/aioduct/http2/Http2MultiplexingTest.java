@@ -13,6 +13,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Response;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.pool.PoolStats;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2ServerExchange;
 import io.aioduct.testing.H2TestServer;

@@ -15,6 +15,7 @@ import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.engine.HttpEngineLocal;
 import io.aioduct.engine.HttpEngineSend;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.uring.IoUringRuntime;
 import io.aioduct.testing.EngineTest;

@@ -7,6 +7,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Response;
 import io.aioduct.connect.Resolver;
 import io.aioduct.engine.EngineConfig;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.RuntimeKind;

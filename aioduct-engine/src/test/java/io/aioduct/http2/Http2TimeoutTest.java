@@ -12,6 +12,7 @@ import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.H2ServerExchange;
 import io.aioduct.testing.H2TestServer;

@@ -1,10 +1,12 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
 import io.aioduct.Origin;
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Ticker;
 import io.aioduct.exchange.PooledConnection;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.PoolStats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

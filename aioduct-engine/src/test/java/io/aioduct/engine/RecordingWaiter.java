@@ -1,4 +1,4 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
 import io.aioduct.AioductException;
 import java.util.ArrayList;

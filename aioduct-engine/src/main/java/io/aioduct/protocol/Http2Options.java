@@ -1,4 +1,4 @@
-package io.aioduct.http2;
+package io.aioduct.protocol;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.aioduct.http1;
+package io.aioduct.protocol;
 
 /**
  * Connection-level HTTP/1.1 settings, fixed per engine.

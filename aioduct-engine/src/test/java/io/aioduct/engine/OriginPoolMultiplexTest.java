@@ -1,14 +1,16 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
-import static io.aioduct.pool.MuxPoolHarness.h2;
-import static io.aioduct.pool.MuxPoolHarness.http11;
+import static io.aioduct.engine.MuxPoolHarness.h2;
+import static io.aioduct.engine.MuxPoolHarness.http11;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
-import io.aioduct.pool.MuxPoolHarness.Kind;
-import io.aioduct.pool.MuxPoolHarness.Waiter;
+import io.aioduct.engine.MuxPoolHarness.Kind;
+import io.aioduct.engine.MuxPoolHarness.Waiter;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.PoolStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

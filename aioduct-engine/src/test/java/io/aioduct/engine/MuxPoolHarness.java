@@ -1,10 +1,12 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductException;
 import io.aioduct.Origin;
 import io.aioduct.Ticker;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.PoolStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

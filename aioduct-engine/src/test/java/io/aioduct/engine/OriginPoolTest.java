@@ -1,4 +1,4 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import io.aioduct.Origin;
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Ticker;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.PoolStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,14 @@
-package io.aioduct.http2;
-
-import io.aioduct.AioductException;
+package io.aioduct;
 
 /** The server reset one HTTP/2 stream (RST_STREAM); the connection and other streams carry on. */
 public class StreamResetException extends AioductException {
     private final long errorCode;
 
-    public StreamResetException(int streamId, long errorCode) {
-        super("the server reset HTTP/2 stream " + streamId + " (" + Frames.errorName(errorCode) + ")");
+    /**
+     * @param errorName the code's name from RFC 9113 §7 (e.g. {@code REFUSED_STREAM}), for the message
+     */
+    public StreamResetException(int streamId, long errorCode, String errorName) {
+        super("the server reset HTTP/2 stream " + streamId + " (" + errorName + ")");
         this.errorCode = errorCode;
     }
 

@@ -1,9 +1,11 @@
-package io.aioduct.pool;
+package io.aioduct.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductException;
 import io.aioduct.Origin;
+import io.aioduct.pool.PoolConfig;
+import io.aioduct.pool.PoolStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
