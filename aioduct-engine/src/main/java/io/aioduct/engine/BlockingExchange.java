@@ -10,7 +10,7 @@ import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.Transport;
 import io.aioduct.exchange.BlockingConnection;
-import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * checkout (waiting if the pool is full), connect, write, read the head. On the virtual runtime that
  * thread is the request's virtual thread and every wait only parks it.
  */
-final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnection> {
+final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnection> {
     /** Marks "you may connect" in {@link #handoff}. */
     private static final Object CONNECT = new Object();
 
@@ -47,6 +47,8 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
     private int requeues;
     private @Nullable CompletableFuture<?> watchdog;
     private boolean done;
+    /** How the connection judged the last failed attempt ({@link #onFailure}); NEVER until it says otherwise. */
+    private Retry lastRetry = Retry.NEVER;
 
     BlockingExchange(HttpEngineSend<?, ?> engine, Request request, ExchangeSettings settings) {
         this.engine = engine;
@@ -83,15 +85,16 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
                     throw cancelled();
                 }
                 if (events != null) events.acquired(c.tag(), !opened);
+                lastRetry = Retry.NEVER;
                 try {
-                    return c.exchange(this, this::complete, engine.blockingExecutor());
+                    return c.exchange(this, engine.blockingExecutor());
                 } catch (AioductException e) {
                     connection = null;
                     if (events != null) {
                         events.attemptFailed(e);
                         events.released();
                     }
-                    Retry retry = c.lastFailureRetry();
+                    Retry retry = lastRetry;
                     // An interrupt is the caller giving up, like a cancelled future.
                     boolean gaveUp = aborted || Thread.currentThread().isInterrupted();
                     switch (NextAttempt.after(e, retry, request, requeues, attempt, gaveUp, engine.closed())) {
@@ -296,6 +299,32 @@ final class BlockingExchange implements ExchangeSpec, PoolWaiter<BlockingConnect
     @Override
     public void failed(AioductException cause) {
         handoff.completeExceptionally(cause);
+    }
+
+    // ---- ExchangeCall: what the connection reports (on this thread, or for a body on its reader) ----
+
+    /** The response is also returned by {@link BlockingConnection#exchange}: nothing to do here. */
+    @Override
+    public void onResponse(Response response) {}
+
+    /** The attempt failed before its response; the connection throws right after, and {@link #run} decides. */
+    @Override
+    public void onFailure(Throwable failure, Retry retry) {
+        lastRetry = retry;
+    }
+
+    @Override
+    public void release(boolean reusable) {
+        BlockingConnection c = connection;
+        if (c == null) {
+            throw new IllegalStateException("release without a connection: " + this);
+        }
+        engine.socketPool(request.origin()).release(c, reusable);
+    }
+
+    @Override
+    public void onComplete() {
+        complete();
     }
 
     // ---- ExchangeSpec ----

@@ -79,6 +79,6 @@ final class Connections {
                     tag(engine, origin, "h2", transport, -1));
         }
         return new Http1BlockingConnection(
-                transport, pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, -1));
+                transport, config.http1(), now, tag(engine, origin, "http/1.1", transport, -1));
     }
 }

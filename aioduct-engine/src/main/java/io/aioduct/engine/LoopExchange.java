@@ -282,6 +282,15 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
     }
 
     @Override
+    public void release(boolean reusable) {
+        LoopConnection c = connection;
+        if (c == null) {
+            throw new IllegalStateException("release without a connection: " + this);
+        }
+        pool.release(c, reusable);
+    }
+
+    @Override
     public void onComplete() {
         if (events != null) events.released();
         finish();

@@ -4,6 +4,7 @@ import io.aioduct.Origin;
 import io.aioduct.PoolExhaustedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Ticker;
+import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.PooledConnection;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.pool.PoolStats;
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * caller that was told {@link PoolWaiter#mayConnect()}; callers report back with {@link #connected},
  * {@link #connectFailed()}, {@link #release} (once per lease) or {@link #closed}.
  */
-public final class OriginPool<C extends PooledConnection> {
+public final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C> {
 
     /**
      * How the pool treats HTTP/2.
@@ -549,6 +550,7 @@ public final class OriginPool<C extends PooledConnection> {
      * sent GOAWAY (capacity 0). Waiters get the new room; a connection with no room left and no lease is
      * closed.
      */
+    @Override
     public void capacityChanged(C connection) {
         List<PoolWaiter<C>> served = null;
         List<PoolWaiter<C>> permits;
@@ -584,6 +586,7 @@ public final class OriginPool<C extends PooledConnection> {
      * A connection closed by itself (the peer closed it, an error). Removes it if idle; passes its
      * capacity on. Leased connections must still be {@link #release released}.
      */
+    @Override
     public void closed(C connection) {
         List<PoolWaiter<C>> permits = null;
         lock();

@@ -13,21 +13,17 @@ public interface BlockingConnection extends PooledConnection {
     ConnectionTag tag();
 
     /**
-     * Sends the request and waits for the response head on the calling thread. {@code complete} runs once
-     * when an exchange whose response was handed out is over (body ended, aborted or failed); the lease
-     * goes back to the pool first. When this method throws instead, {@code complete} does not run: the
-     * caller decides between a retry and failing, and ends the exchange itself.
+     * Sends the request and waits for the response head on the calling thread, reporting to {@code call}
+     * as every connection does ({@link ExchangeCall}): {@link ExchangeCall#release} once the wire is done
+     * with it, {@link ExchangeCall#onComplete} when an exchange whose response was handed out is over
+     * (body ended, aborted or failed). When it fails before the response, it reports {@link
+     * ExchangeCall#onFailure} with how it judged the failure (whether it may be sent again) and then
+     * throws that failure; {@code onComplete} does not run: the caller decides between a retry and
+     * failing, and ends the exchange itself.
      *
      * @param blockingExecutor where async body reads run when the caller is not a virtual thread
      */
-    Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor);
-
-    /**
-     * Whether the failed exchange on the calling thread may be sent again: a reused HTTP/1.1 connection
-     * that broke before any response byte ({@link Retry#IF_IDEMPOTENT}), an HTTP/2 stream the server
-     * refused ({@link Retry#UNPROCESSED}), or neither.
-     */
-    Retry lastFailureRetry();
+    Response exchange(ExchangeCall call, Executor blockingExecutor);
 
     /** The exchange on the calling thread ran past its total timeout: wake it with that error. Any thread. */
     void expire();

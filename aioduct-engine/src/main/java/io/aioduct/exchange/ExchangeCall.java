@@ -3,10 +3,17 @@ package io.aioduct.exchange;
 import io.aioduct.Response;
 
 /**
- * One exchange as a connection (HTTP/1.1 or HTTP/2) sees it: what to send, how long to wait, and where to report.
- * Implemented by the engine. The connection calls exactly one of {@link #onResponse} or {@link
- * #onFailure}, then (after a response) {@link #onComplete} once the message has fully arrived or been
- * aborted. Callbacks run on the connection's thread and must not block or throw.
+ * One exchange as a connection (HTTP/1.1 or HTTP/2, loop or blocking) sees it: what to send, how long to
+ * wait, and where to report. Implemented by the engine's exchanges; the one failure shape of both
+ * drivers.
+ *
+ * <p>The connection calls {@link #release} exactly once, as soon as the wire is done with the exchange
+ * (message ended, aborted or failed) and before anyone is told, so the connection can be reused at once;
+ * the exchange, which holds the lease, gives it back to its pool then. Around that it calls exactly one
+ * of {@link #onResponse} or {@link #onFailure}, and (after a response) {@link #onComplete} once the
+ * message has fully arrived or been aborted. A blocking connection also returns the response (or throws
+ * the failure it reported) from its {@code exchange} method. Callbacks run on the connection's thread
+ * and must not block or throw.
  */
 public interface ExchangeCall extends ExchangeSpec {
 
@@ -18,6 +25,13 @@ public interface ExchangeCall extends ExchangeSpec {
      * judged it safe to send the request again (on another connection).
      */
     void onFailure(Throwable failure, Retry retry);
+
+    /**
+     * The wire is done with this exchange: the exchange gives its connection back to the pool, for reuse
+     * if {@code reusable}, else to be retired. Exactly once per exchange started on a connection, before
+     * {@link #onComplete} (or {@link #onFailure}) and before the response body's end is signalled.
+     */
+    void release(boolean reusable);
 
     /** The response message ended on the wire (or was aborted); the connection is already released. */
     void onComplete();

@@ -12,10 +12,11 @@ import io.aioduct.TimedOutException;
 import io.aioduct.body.BodySource;
 import io.aioduct.body.ByteSink;
 import io.aioduct.connect.BlockingTransport;
-import io.aioduct.engine.OriginPool;
 import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ConnectionTag;
+import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.protocol.Http1Options;
 import io.aioduct.syntax.ReasonPhrase;
@@ -52,7 +53,6 @@ public final class Http1BlockingConnection implements BlockingConnection {
     private final BlockingTransport transport;
     private final InputStream in;
     private final OutputStream out;
-    private final OriginPool<BlockingConnection> pool;
     private final Http1Options options;
     private final ResponseParser parser;
     private final BodyDecoder decoder;
@@ -69,16 +69,13 @@ public final class Http1BlockingConnection implements BlockingConnection {
     private final String peer;
     private boolean reused;
     private boolean responseStarted;
-    private boolean lastFailureRetryable;
-    // The running exchange's spec and completion; null/no-op once it finished, so an idle pooled
-    // connection does not keep its last request (and that request's body) reachable.
-    private volatile @org.jspecify.annotations.Nullable ExchangeSpec spec;
+    // The running exchange; null once it finished, so an idle pooled connection does not keep its last
+    // request (and that request's body) reachable.
+    private volatile @org.jspecify.annotations.Nullable ExchangeCall spec;
     private long startedAt;
     private boolean awaitingHead;
     private TimedOutException.Kind pendingKind = TimedOutException.Kind.READ;
     private long pendingNanos;
-    private static final Runnable NOTHING = () -> {};
-    private Runnable onComplete = NOTHING;
     private final AtomicBoolean exchangeOpen = new AtomicBoolean();
     private final CopySink sink = new CopySink();
     private int readChunk = READ_MIN;
@@ -86,16 +83,11 @@ public final class Http1BlockingConnection implements BlockingConnection {
     private volatile @org.jspecify.annotations.Nullable BlockingResponseBody currentBody;
 
     public Http1BlockingConnection(
-            BlockingTransport transport,
-            OriginPool<BlockingConnection> pool,
-            Http1Options options,
-            long createdNanos,
-            ConnectionTag tag) {
+            BlockingTransport transport, Http1Options options, long createdNanos, ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
         this.in = transport.input();
         this.out = transport.output();
-        this.pool = pool;
         this.options = options;
         this.parser = new ResponseParser(options.maxHeadBytes());
         this.decoder = new BodyDecoder(options.maxHeadBytes());
@@ -164,7 +156,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         transport.close();
         tag.closed("the total timeout expired");
         BlockingResponseBody body = currentBody;
-        ExchangeSpec s = spec;
+        ExchangeCall s = spec;
         if (body != null && s != null && !awaitingHead && exchangeOpen.get()) {
             // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
             body.fail(new TimedOutException(
@@ -172,35 +164,26 @@ public final class Http1BlockingConnection implements BlockingConnection {
                     Duration.ofNanos(s.totalTimeoutNanos()),
                     "reading the response body of " + s.request()));
             if (exchangeOpen.compareAndSet(true, false)) {
-                Runnable done = onComplete;
-                pool.release(this, false);
-                done.run();
+                s.release(false);
+                s.onComplete();
             }
         }
-    }
-
-    /** Whether the last failed exchange broke on a reused connection before any response byte. */
-    @Override
-    public io.aioduct.exchange.Retry lastFailureRetry() {
-        return lastFailureRetryable ? io.aioduct.exchange.Retry.IF_IDEMPOTENT : io.aioduct.exchange.Retry.NEVER;
     }
 
     // ---- the exchange ----
 
     /**
      * Sends the request and reads the response head on the calling thread. The response's body reads
-     * from this connection; the connection goes back to the pool (and {@code complete} runs) once the
-     * body ends or is closed.
+     * from this connection; the exchange gives the connection back (and completes) once the body ends or
+     * is closed.
      *
      * @param blockingExecutor where async body reads run when the caller is not a virtual thread
      */
     @Override
-    public Response exchange(ExchangeSpec exchange, Runnable complete, Executor blockingExecutor) {
+    public Response exchange(ExchangeCall exchange, Executor blockingExecutor) {
         this.spec = exchange;
-        this.onComplete = complete;
         this.startedAt = System.nanoTime();
         this.responseStarted = false;
-        this.lastFailureRetryable = false;
         this.awaitingHead = true;
         this.currentBody = null;
         this.generation++;
@@ -214,11 +197,9 @@ public final class Http1BlockingConnection implements BlockingConnection {
         } catch (IOException e) {
             AioductException failure = ioFailure(e, "sending the request or reading the response head");
             // Only a connection that broke may have been stale: a timeout or an interrupt is no sign of it.
-            lastFailureRetryable = reused && !responseStarted && failure instanceof ConnectionClosedException;
-            throw failed(failure);
+            throw failed(failure, staleRetry(failure instanceof ConnectionClosedException));
         } catch (ConnectionClosedException e) {
-            lastFailureRetryable = reused && !responseStarted && !totalExpired;
-            throw failed(e);
+            throw failed(e, staleRetry(!totalExpired));
         } catch (HttpProtocolException | TimedOutException e) {
             throw failed(e);
         } catch (RuntimeException e) {
@@ -405,18 +386,18 @@ public final class Http1BlockingConnection implements BlockingConnection {
     /** The body of exchange {@code gen} was abandoned before its end: close rather than drain. */
     void abortBody(int gen) {
         if (gen == generation && exchangeOpen.compareAndSet(true, false)) {
-            Runnable done = onComplete;
+            ExchangeCall done = spec;
             reusable = false;
             close("response body closed before it was fully read");
-            pool.release(this, false);
-            done.run();
+            done.release(false);
+            done.onComplete();
         }
     }
 
     private void finish() {
         if (exchangeOpen.compareAndSet(true, false)) {
-            // Take the callback first: once released, the connection may start another exchange at once.
-            Runnable done = onComplete;
+            // Take the exchange first: once released, the connection may start another exchange at once.
+            ExchangeCall done = spec;
             BlockingResponseBody body = currentBody;
             if (body != null) {
                 body.ended(decoder.trailers());
@@ -427,13 +408,12 @@ public final class Http1BlockingConnection implements BlockingConnection {
                 reusable = false;
             }
             readBuf.discardReadBytes();
-            ExchangeSpec s = spec;
-            ExchangeEvents ev = s == null ? null : s.events();
+            ExchangeEvents ev = done.events();
             if (ev != null) ev.responseBodyEnd(decoder.received());
             boolean keep = isReusable();
             forgetExchange();
-            pool.release(this, keep);
-            done.run();
+            done.release(keep);
+            done.onComplete();
         }
     }
 
@@ -444,22 +424,36 @@ public final class Http1BlockingConnection implements BlockingConnection {
      */
     private void forgetExchange() {
         spec = null;
-        onComplete = NOTHING;
+    }
+
+    /** Whether a failure before any response byte on a reused connection may be sent again. */
+    private Retry staleRetry(boolean brokeConnection) {
+        return reused && !responseStarted && brokeConnection ? Retry.IF_IDEMPOTENT : Retry.NEVER;
     }
 
     private RuntimeException failed(RuntimeException e) {
+        return failed(e, Retry.NEVER);
+    }
+
+    /**
+     * Ends the exchange with {@code e} and closes the connection. Before the response was handed out the
+     * failure goes to the exchange ({@link ExchangeCall#onFailure} with {@code retry}), which may send it
+     * again on another connection and ends itself; after, the exchange completes.
+     */
+    private RuntimeException failed(RuntimeException e, Retry retry) {
         reusable = false;
         close("exchange failed: " + e.getMessage());
         if (exchangeOpen.compareAndSet(true, false)) {
-            ExchangeSpec s = spec;
-            ExchangeEvents ev = s == null ? null : s.events();
+            ExchangeCall done = spec;
+            ExchangeEvents ev = done.events();
             if (ev != null) ev.attemptFailed(e);
-            Runnable done = onComplete;
             forgetExchange();
-            pool.release(this, false);
-            // Before the response was handed out the failure goes to the exchange, which may retry on
-            // another connection: it ends itself. Ending it here would count it done mid-retry.
-            if (!awaitingHead) done.run();
+            done.release(false);
+            if (awaitingHead) {
+                done.onFailure(e, retry);
+            } else {
+                done.onComplete();
+            }
         }
         return e;
     }

@@ -9,7 +9,7 @@ import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
-import io.aioduct.engine.OriginPool;
+import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.LoopConnection;
@@ -52,7 +52,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
 
     private final Channel channel;
     private final EventLoop loop;
-    private final OriginPool<LoopConnection> pool;
+    private final ConnectionOwner<LoopConnection> owner;
     private final Http1Options options;
     private final ResponseParser parser;
     private final BodyDecoder decoder;
@@ -84,14 +84,14 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
 
     public Http1LoopConnection(
             Channel channel,
-            OriginPool<LoopConnection> pool,
+            ConnectionOwner<LoopConnection> owner,
             Http1Options options,
             long createdNanos,
             ConnectionTag tag) {
         this.channel = channel;
         this.tag = tag;
         this.loop = channel.eventLoop();
-        this.pool = pool;
+        this.owner = owner;
         this.options = options;
         this.parser = new ResponseParser(options.maxHeadBytes());
         this.decoder = new BodyDecoder(options.maxHeadBytes());
@@ -161,7 +161,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         if (state != State.IDLE || !channel.isActive()) {
             state = State.CLOSED;
             reusable = false;
-            pool.release(this, false);
+            c.release(false);
             // Nothing of this request was written, so it may go out again on another connection.
             c.onFailure(
                     new ConnectionClosedException(
@@ -404,7 +404,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
             paused = false;
             channel.config().setAutoRead(true);
         }
-        pool.release(this, reusable && channel.isActive());
+        c.release(reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {
             c.onResponse(undelivered);
@@ -458,7 +458,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         releaseCumulation();
         if (closeReason == null && tag.events() != null) closeReason = "the exchange failed: " + cause;
         channel.close();
-        pool.release(this, false);
+        c.release(false);
         ExchangeEvents ev = events;
         events = null;
         if (ev != null) ev.attemptFailed(cause);
@@ -480,7 +480,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         if (tag.observed()) tag.closed(closeReasonOr(closeCause));
         if (call == null) {
             state = State.CLOSED;
-            pool.closed(this);
+            owner.closed(this);
             return;
         }
         if (state == State.BODY) {

@@ -5,9 +5,10 @@ import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.BlockingTransport;
-import io.aioduct.engine.OriginPool;
 import io.aioduct.exchange.BlockingConnection;
+import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
+import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeSpec;
 import io.aioduct.exchange.Retry;
 import io.aioduct.protocol.Http1Options;
@@ -41,7 +42,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Condition watchWake = lock.newCondition();
     private final BlockingTransport transport;
-    private final OriginPool<BlockingConnection> pool;
+    private final ConnectionOwner<BlockingConnection> owner;
     private final Http2Options options;
     private final Http1Options bodyOptions;
     private final Executor callbacks;
@@ -49,7 +50,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     private final long createdNanos;
     private final List<H2BlockingStream> streams = new ArrayList<>();
     private final List<H2BlockingStream> finished = new ArrayList<>();
-    private final ThreadLocal<Retry> lastRetry = ThreadLocal.withInitial(() -> Retry.NEVER);
 
     private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int capacity;
@@ -73,7 +73,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
      */
     public H2BlockingConnection(
             BlockingTransport transport,
-            OriginPool<BlockingConnection> pool,
+            ConnectionOwner<BlockingConnection> owner,
             Http2Options options,
             Http1Options bodyOptions,
             Executor callbacks,
@@ -81,7 +81,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
             ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
-        this.pool = pool;
+        this.owner = owner;
         this.options = options;
         this.bodyOptions = bodyOptions;
         this.callbacks = callbacks;
@@ -173,27 +173,25 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     // ---- BlockingConnection ----
 
     @Override
-    public Response exchange(ExchangeSpec spec, Runnable complete, Executor blockingExecutor) {
-        H2BlockingStream stream = new H2BlockingStream(this, spec, complete, lock.newCondition());
+    public Response exchange(ExchangeCall call, Executor blockingExecutor) {
+        H2BlockingStream stream = new H2BlockingStream(this, call, lock.newCondition());
         try {
             return stream.run();
         } catch (RuntimeException e) {
+            RuntimeException failure = e;
+            Retry retry = stream.retry();
             if (Thread.currentThread().isInterrupted() && !(e instanceof RequestCancelledException)) {
                 // Interrupted in its own write (the channel closed under it, and with it the connection):
                 // still the caller giving up, reported as every interrupt is, and never sent again.
-                lastRetry.set(Retry.NEVER);
-                throw new RequestCancelledException("interrupted while sending " + spec.request(), e);
+                failure = new RequestCancelledException("interrupted while sending " + call.request(), e);
+                retry = Retry.NEVER;
             }
-            lastRetry.set(stream.retry());
-            throw e;
+            afterUnlock(); // the stream's lease goes back before the exchange hears of the failure
+            call.onFailure(failure, retry);
+            throw failure;
         } finally {
             afterUnlock();
         }
-    }
-
-    @Override
-    public Retry lastFailureRetry() {
-        return lastRetry.get();
     }
 
     /** Cancels the stream of {@code spec} only (RST_STREAM); the connection and its other streams go on. */
@@ -255,12 +253,12 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
             lock.unlock();
         }
         for (H2BlockingStream s : done) {
-            pool.release(this, alive && !session.closed());
+            s.spec().release(alive && !session.closed());
             // A stream that failed before its response: the exchange fails (or retries) and completes itself.
-            if (s.delivered()) s.completion().run();
+            if (s.delivered()) s.spec().onComplete();
         }
         if (dirty) {
-            pool.capacityChanged(this);
+            owner.capacityChanged(this);
         }
     }
 
@@ -372,7 +370,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         transport.close();
         afterUnlock();
         if (first) {
-            pool.closed(this);
+            owner.closed(this);
             tag.closed(closeCause == cause ? cause.getMessage() : "error: " + closeCause);
         }
     }

@@ -12,7 +12,7 @@ import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
 import io.aioduct.body.BodySourceFailure;
 import io.aioduct.concurrent.Completions;
-import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
 import io.netty.buffer.ByteBuf;
@@ -39,8 +39,7 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
     private static final int CHUNK = 16 * 1024;
 
     private final H2BlockingConnection connection;
-    private final ExchangeSpec spec;
-    private final Runnable completion;
+    private final ExchangeCall spec;
     private final Condition changed;
     private int id = -1;
     private @Nullable Response response;
@@ -62,19 +61,15 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
 
     private long received;
 
-    H2BlockingStream(H2BlockingConnection connection, ExchangeSpec spec, Runnable completion, Condition changed) {
+    H2BlockingStream(H2BlockingConnection connection, ExchangeCall spec, Condition changed) {
         this.connection = connection;
         this.spec = spec;
-        this.completion = completion;
         this.changed = changed;
         this.events = spec.events();
     }
 
-    Runnable completion() {
-        return completion;
-    }
-
-    ExchangeSpec spec() {
+    /** The exchange this stream carries. */
+    ExchangeCall spec() {
         return spec;
     }
 

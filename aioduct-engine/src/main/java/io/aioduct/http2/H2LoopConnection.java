@@ -3,7 +3,7 @@ package io.aioduct.http2;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.TimedOutException;
-import io.aioduct.engine.OriginPool;
+import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.LoopConnection;
@@ -33,7 +33,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         implements LoopConnection, Http2Session.Listener {
     private final Channel channel;
     private final EventLoop loop;
-    private final OriginPool<LoopConnection> pool;
+    private final ConnectionOwner<LoopConnection> owner;
     private final Http2Options options;
     private final Http1Options bodyOptions;
     private final Http2Session session;
@@ -61,7 +61,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     /** Takes over {@code channel} (connected, TLS done if any), sends the preface. On the channel's loop. */
     public H2LoopConnection(
             Channel channel,
-            OriginPool<LoopConnection> pool,
+            ConnectionOwner<LoopConnection> owner,
             Http2Options options,
             Http1Options bodyOptions,
             long createdNanos,
@@ -69,7 +69,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         this.channel = channel;
         this.tag = tag;
         this.loop = channel.eventLoop();
-        this.pool = pool;
+        this.owner = owner;
         this.options = options;
         this.bodyOptions = bodyOptions;
         this.createdNanos = createdNanos;
@@ -165,12 +165,12 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         notifyCapacity();
     }
 
-    /** A stream is done: forget it and give its lease back. On the loop. */
+    /** A stream is done: forget it, and its exchange gives its lease back. On the loop. */
     void streamDone(H2LoopStream stream) {
         streams.remove(stream);
         // One stream ending says nothing about the connection: it stays unless the connection itself died
         // (a GOAWAY already dropped its capacity to 0, which the pool sees).
-        pool.release(this, alive && !session.closed());
+        stream.call().release(alive && !session.closed());
     }
 
     @Override
@@ -259,7 +259,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
                         + (closeCause != null ? ": " + closeCause : " by the server"),
                 closeCause));
         capacity = 0;
-        pool.closed(this);
+        owner.closed(this);
         if (tag.observed()) {
             tag.closed(
                     closeReason != null
@@ -302,7 +302,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     private void notifyCapacity() {
         if (capacityDirty) {
             capacityDirty = false;
-            pool.capacityChanged(this);
+            owner.capacityChanged(this);
         }
     }
 
