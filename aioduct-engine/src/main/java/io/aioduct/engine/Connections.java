@@ -34,18 +34,21 @@ final class Connections {
     static LoopConnection onChannel(
             EngineCore engine, LoopTransport transport, Origin origin, OriginPool<LoopConnection> pool, int core) {
         EngineConfig config = engine.config;
-        long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
             return new H2LoopConnection(
                     transport.channel(),
                     pool,
                     config.http2(),
                     config.http1(),
-                    now,
+                    config.ticker(),
                     tag(engine, origin, "h2", transport, core));
         }
         return new Http1LoopConnection(
-                transport.channel(), pool, config.http1(), now, tag(engine, origin, "http/1.1", transport, core));
+                transport.channel(),
+                pool,
+                config.http1(),
+                config.ticker(),
+                tag(engine, origin, "http/1.1", transport, core));
     }
 
     private static ConnectionTag tag(EngineCore engine, Origin origin, String protocol, Transport t, int core) {
@@ -67,7 +70,6 @@ final class Connections {
             OriginPool<BlockingConnection> pool,
             Executor callbacks) {
         EngineConfig config = engine.config;
-        long now = config.ticker().nanoTime();
         if (http2(config, origin, transport.applicationProtocol())) {
             return new H2BlockingConnection(
                     transport,
@@ -75,10 +77,10 @@ final class Connections {
                     config.http2(),
                     config.http1(),
                     callbacks,
-                    now,
+                    config.ticker(),
                     tag(engine, origin, "h2", transport, -1));
         }
         return new Http1BlockingConnection(
-                transport, config.http1(), now, tag(engine, origin, "http/1.1", transport, -1));
+                transport, config.http1(), config.ticker(), tag(engine, origin, "http/1.1", transport, -1));
     }
 }

@@ -8,6 +8,7 @@ import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
+import io.aioduct.Ticker;
 import io.aioduct.TimedOutException;
 import io.aioduct.body.BodySource;
 import io.aioduct.body.ByteSink;
@@ -58,6 +59,9 @@ public final class Http1BlockingConnection implements BlockingConnection {
     private final BodyDecoder decoder;
     private final ByteBuf readBuf;
     private final ByteBuf writeBuf;
+    /** The engine\'s clock: every time this connection measures comes from it. */
+    private final Ticker ticker;
+
     private final long createdNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConnectionTag tag;
@@ -83,7 +87,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
     private volatile @org.jspecify.annotations.Nullable BlockingResponseBody currentBody;
 
     public Http1BlockingConnection(
-            BlockingTransport transport, Http1Options options, long createdNanos, ConnectionTag tag) {
+            BlockingTransport transport, Http1Options options, Ticker ticker, ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
         this.in = transport.input();
@@ -95,7 +99,8 @@ public final class Http1BlockingConnection implements BlockingConnection {
         // is still reading, so they are left to the garbage collector rather than released.
         this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_MIN, Integer.MAX_VALUE);
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
-        this.createdNanos = createdNanos;
+        this.ticker = ticker;
+        this.createdNanos = ticker.nanoTime();
         this.peer = String.valueOf(transport.remoteAddress());
     }
 

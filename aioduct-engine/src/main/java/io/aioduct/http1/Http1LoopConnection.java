@@ -6,6 +6,7 @@ import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
+import io.aioduct.Ticker;
 import io.aioduct.TimedOutException;
 import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
@@ -56,6 +57,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     private final Http1Options options;
     private final ResponseParser parser;
     private final BodyDecoder decoder;
+    /** The engine\'s clock: every time this connection measures comes from it. */
+    private final Ticker ticker;
+
     private final long createdNanos;
     private final Runnable timerTask = this::onTimer;
 
@@ -86,7 +90,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
             Channel channel,
             ConnectionOwner<LoopConnection> owner,
             Http1Options options,
-            long createdNanos,
+            Ticker ticker,
             ConnectionTag tag) {
         this.channel = channel;
         this.tag = tag;
@@ -95,7 +99,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         this.options = options;
         this.parser = new ResponseParser(options.maxHeadBytes());
         this.decoder = new BodyDecoder(options.maxHeadBytes());
-        this.createdNanos = createdNanos;
+        this.ticker = ticker;
+        this.createdNanos = ticker.nanoTime();
         channel.pipeline().addLast("aioduct-http1", this);
         // The connector left reading off until the handler was in place (see LoopDialer).
         channel.config().setAutoRead(true);

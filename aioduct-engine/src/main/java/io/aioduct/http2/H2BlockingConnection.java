@@ -3,6 +3,7 @@ package io.aioduct.http2;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
+import io.aioduct.Ticker;
 import io.aioduct.TimedOutException;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
@@ -47,6 +48,9 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     private final Http1Options bodyOptions;
     private final Executor callbacks;
     private final Http2Session session;
+    /** The engine\'s clock: every time this connection measures comes from it. */
+    private final Ticker ticker;
+
     private final long createdNanos;
     private final List<H2BlockingStream> streams = new ArrayList<>();
     private final List<H2BlockingStream> finished = new ArrayList<>();
@@ -77,7 +81,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
             Http2Options options,
             Http1Options bodyOptions,
             Executor callbacks,
-            long createdNanos,
+            Ticker ticker,
             ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
@@ -85,7 +89,8 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         this.options = options;
         this.bodyOptions = bodyOptions;
         this.callbacks = callbacks;
-        this.createdNanos = createdNanos;
+        this.ticker = ticker;
+        this.createdNanos = ticker.nanoTime();
         this.session = new Http2Session(options, PooledByteBufAllocator.DEFAULT, this);
         // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
         this.capacity = session.capacity();

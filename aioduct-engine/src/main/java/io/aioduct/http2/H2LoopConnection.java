@@ -2,6 +2,7 @@ package io.aioduct.http2;
 
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
+import io.aioduct.Ticker;
 import io.aioduct.TimedOutException;
 import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
@@ -37,6 +38,9 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     private final Http2Options options;
     private final Http1Options bodyOptions;
     private final Http2Session session;
+    /** The engine\'s clock: every time this connection measures comes from it. */
+    private final Ticker ticker;
+
     private final long createdNanos;
     private final List<H2LoopStream> streams = new ArrayList<>();
     private final Runnable timerTask = this::onTimer;
@@ -64,7 +68,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
             ConnectionOwner<LoopConnection> owner,
             Http2Options options,
             Http1Options bodyOptions,
-            long createdNanos,
+            Ticker ticker,
             ConnectionTag tag) {
         this.channel = channel;
         this.tag = tag;
@@ -72,7 +76,8 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         this.owner = owner;
         this.options = options;
         this.bodyOptions = bodyOptions;
-        this.createdNanos = createdNanos;
+        this.ticker = ticker;
+        this.createdNanos = ticker.nanoTime();
         this.session = new Http2Session(options, channel.alloc(), this);
         // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
         this.capacity = session.capacity();
