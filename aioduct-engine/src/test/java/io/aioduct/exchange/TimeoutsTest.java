@@ -62,7 +62,7 @@ class TimeoutsTest {
         TimedOutException e = Timeouts.fired(s, 110 * MS, 10 * MS, 10 * MS, true, false);
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(TimedOutException.Kind.RESPONSE);
-        assertThat(e).hasMessageContaining("waiting for the response head of GET http://localhost/t");
+        assertThat(e).hasMessageContaining("waiting for the response head of GET http://localhost:80/t");
         assertThat(Timeouts.nextDeadline(s, 10 * MS, 10 * MS, false, false)).isEqualTo(Long.MAX_VALUE);
         assertThat(Timeouts.fired(s, 500 * MS, 10 * MS, 10 * MS, false, false)).isNull();
     }
