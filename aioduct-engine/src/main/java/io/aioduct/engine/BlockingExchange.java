@@ -60,7 +60,7 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
         this.totalNanos = Deadlines.total(request, settings);
         this.totalDeadline = Deadlines.deadline(System.nanoTime(), totalNanos);
         this.maxBuffered = settings.maxBufferedBody();
-        this.events = ExchangeEvents.start(engine.events, request);
+        this.events = ExchangeEvents.start(engine.events, request, engine.config.ticker());
     }
 
     @Override

@@ -24,8 +24,8 @@ abstract class EngineCore implements HttpEngine {
 
     final EngineConfig config;
     final boolean ownsRuntime;
-    /** The guarded listener, or null when none is set: then no exchange does any event bookkeeping. */
-    final @Nullable EventListener events;
+    /** The guarded listener, or {@link EventListener#NONE}: then no exchange does any event bookkeeping. */
+    final EventListener events;
 
     private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
     private final LongAdder inFlight = new LongAdder();
@@ -34,7 +34,7 @@ abstract class EngineCore implements HttpEngine {
     EngineCore(EngineConfig config, boolean ownsRuntime) {
         this.config = config;
         this.ownsRuntime = ownsRuntime;
-        this.events = io.aioduct.observe.GuardedListener.of(config.eventListener());
+        this.events = EventListener.guarded(config.eventListener());
     }
 
     /** Where connections of a thread-per-core runtime report opening and closing, or null. */

@@ -74,7 +74,7 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
         this.acquireNanos = acquireNanos;
         this.maxBuffered = settings.maxBufferedBody();
         this.future = new ExchangeFuture(this);
-        this.events = ExchangeEvents.start(host.events(), request);
+        this.events = ExchangeEvents.start(host.events(), request, host.ticker());
     }
 
     @Override

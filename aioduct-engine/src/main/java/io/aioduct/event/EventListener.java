@@ -5,7 +5,10 @@ import io.aioduct.Request;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Receives the start, end and failure of every phase of every exchange an engine runs. Set one per engine
@@ -18,12 +21,17 @@ import java.util.List;
  *   <li><b>Fast.</b> Events arrive on the thread doing the work, often an event loop: never block, never
  *       do I/O, never wait for a lock another event could hold. Counting and recording a timer is fine.
  *   <li><b>Never throws into the engine.</b> The engine catches and logs (once per listener class) what a
- *       listener throws and carries on, but a listener must not rely on that.
+ *       listener throws and carries on ({@link #guarded}), but a listener must not rely on that.
  *   <li><b>Not re-entrant.</b> A listener must not send requests through the engine that called it, nor
  *       close it: the engine may hold a pool's state mid-change while it reports.
  * </ul>
  *
- * <p>Durations are in nanoseconds, measured by the engine with {@link System#nanoTime()}. The {@code
+ * <p>Several listeners: {@link #composite} or {@link #plus} make one that forwards each event to each of
+ * them in order, and keeps what one throws from the others.
+ *
+ * <p>Durations are in nanoseconds, read from the engine's clock, {@link
+ * io.aioduct.engine.EngineConfig.Builder#ticker(io.aioduct.Ticker)} ({@link io.aioduct.Ticker#SYSTEM}
+ * unless a test injects another), so a test can see exact durations without sleeping. The {@code
  * request} argument identifies the exchange: the same instance from {@code callStart} to its one
  * {@code callEnd} or {@code callFailed}. The engine's own retry stays inside the call ({@code retry},
  * then a second {@code acquireStart ...}); a redirect followed by an interceptor is a new call with its
@@ -45,8 +53,71 @@ import java.util.List;
  */
 public interface EventListener {
 
-    /** Ignores everything; the engine skips its bookkeeping for it. */
-    EventListener NONE = new EventListener() {};
+    /** Ignores everything; the engine skips its bookkeeping for it (no clock read, no allocation). */
+    EventListener NONE = new EventListener() {
+        @Override
+        public String toString() {
+            return "EventListener.NONE";
+        }
+    };
+
+    /**
+     * One listener that forwards every event to each of {@code listeners}, in order, each guarded as
+     * {@link #guarded} describes: one that throws is logged (once per listener class) and the others
+     * still hear the event. {@link #NONE}s are dropped and nested composites flattened; with nothing left
+     * the result is {@link #NONE}, with one listener left it is that listener itself (unguarded: the
+     * engine guards what it is given).
+     *
+     * @throws NullPointerException if {@code listeners} or one of them is null
+     */
+    static EventListener composite(EventListener... listeners) {
+        return composite(Arrays.asList(Objects.requireNonNull(listeners, "listeners")));
+    }
+
+    /** {@link #composite(EventListener...)} over a list, in its order. */
+    static EventListener composite(List<? extends EventListener> listeners) {
+        Objects.requireNonNull(listeners, "listeners");
+        List<EventListener> given = new ArrayList<>();
+        for (EventListener l : listeners) {
+            if (Objects.requireNonNull(l, "a listener in listeners") != NONE) given.add(l);
+        }
+        if (given.isEmpty()) return NONE;
+        if (given.size() == 1) return given.get(0);
+        List<EventListener> flat = new ArrayList<>();
+        for (EventListener l : given) {
+            if (l instanceof CompositeListener c) {
+                flat.addAll(c.listeners());
+            } else {
+                flat.add(l);
+            }
+        }
+        return new CompositeListener(flat);
+    }
+
+    /**
+     * {@code listener} with what it throws kept from its caller: the event is dropped for it, the first
+     * failure of each listener class is logged at WARN on the {@code io.aioduct.event.EventListener}
+     * logger, later ones are not; a {@link VirtualMachineError} is rethrown. The engine does this once to
+     * the listener it is configured with. {@link #NONE} and a {@link #composite} (whose listeners are
+     * each guarded already) come back as they are.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    static EventListener guarded(EventListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (listener == NONE || listener instanceof CompositeListener) return listener;
+        return new CompositeListener(List.of(listener));
+    }
+
+    /**
+     * This listener, then {@code other}: {@code composite(this, other)}. {@code x.plus(NONE)} is {@code
+     * x}, {@code NONE.plus(x)} is {@code x}.
+     *
+     * @throws NullPointerException if {@code other} is null
+     */
+    default EventListener plus(EventListener other) {
+        return composite(this, Objects.requireNonNull(other, "other"));
+    }
 
     // -- the call: from send to the last byte of the response body (or failure)
 

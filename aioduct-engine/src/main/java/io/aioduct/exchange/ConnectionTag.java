@@ -16,14 +16,14 @@ import org.jspecify.annotations.Nullable;
 public final class ConnectionTag implements ConnectionInfo {
     /** For connections built outside an engine (tests, tools): no listener, id 0. */
     public static final ConnectionTag NONE =
-            new ConnectionTag(0, new Origin("http", "localhost", 80), "http/1.1", null, -1, null, null);
+            new ConnectionTag(0, new Origin("http", "localhost", 80), "http/1.1", null, -1, EventListener.NONE, null);
 
     private final long id;
     private final Origin origin;
     private final String protocol;
     private final @Nullable InetSocketAddress remote;
     private final int core;
-    private final @Nullable EventListener events;
+    private final EventListener events;
     private final @Nullable CoreCounters counters;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -33,7 +33,7 @@ public final class ConnectionTag implements ConnectionInfo {
             String protocol,
             @Nullable SocketAddress remote,
             int core,
-            @Nullable EventListener events,
+            EventListener events,
             @Nullable CoreCounters counters) {
         this.id = id;
         this.origin = origin;
@@ -46,19 +46,19 @@ public final class ConnectionTag implements ConnectionInfo {
 
     /** Whether anyone listens for the close (so the connection need not build a reason otherwise). */
     public boolean observed() {
-        return events != null || counters != null;
+        return events != EventListener.NONE || counters != null;
     }
 
-    /** The guarded listener, or null when none is set. */
-    public @Nullable EventListener events() {
+    /** The guarded listener, or {@link EventListener#NONE} when none is set. */
+    public EventListener events() {
         return events;
     }
 
     /** Reports the close once (later calls do nothing); free when nobody observes it. */
     public void closed(String reason) {
-        if ((events != null || counters != null) && closed.compareAndSet(false, true)) {
+        if (observed() && closed.compareAndSet(false, true)) {
             if (counters != null) counters.connectionClosed(core);
-            if (events != null) events.connectionClosed(this, reason);
+            events.connectionClosed(this, reason);
         }
     }
 

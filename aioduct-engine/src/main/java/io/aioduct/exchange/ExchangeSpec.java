@@ -28,8 +28,8 @@ public interface ExchangeSpec {
     /** Largest body {@code bytes()} may buffer. */
     long maxBufferedBody();
 
-    /** The exchange's event bookkeeping, or null when the engine has no listener (check once, keep it). */
-    default @Nullable ExchangeEvents events() {
-        return null;
+    /** The exchange's event bookkeeping; {@link ExchangeEvents#NONE} when the engine has no listener. */
+    default ExchangeEvents events() {
+        return ExchangeEvents.NONE;
     }
 }

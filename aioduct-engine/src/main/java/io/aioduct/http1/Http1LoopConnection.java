@@ -461,7 +461,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         body = null;
         state = State.CLOSED;
         releaseCumulation();
-        if (closeReason == null && tag.events() != null) closeReason = "the exchange failed: " + cause;
+        if (closeReason == null && tag.observed()) closeReason = "the exchange failed: " + cause;
         channel.close();
         c.release(false);
         ExchangeEvents ev = events;

@@ -13,6 +13,9 @@ import io.aioduct.event.EventListener;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeStats;
 import io.aioduct.testing.EngineTest;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +83,39 @@ class EventsExamples extends EngineTest {
         awaitTrue(() -> counting.calls.sum() == 3, () -> "calls: " + counting.calls.sum());
         assertThat(counting.newConnections.sum()).isEqualTo(1);
         assertThat(counting.failures.sum()).isZero();
+    }
+
+    @Test
+    void severalListenersOnATestClock() {
+        server.route("/", (req, ex) -> ex.respond(200, "hi"));
+        String url = server.uri("/");
+        // tag::clock[]
+        AtomicLong now = new AtomicLong(); // a clock that moves only when the test says so
+        AtomicLong dnsNanos = new AtomicLong();
+        EventListener slowDns = new EventListener() {
+            @Override
+            public void dnsStart(Request request, String host) {
+                now.addAndGet(5_000_000); // pretend the lookup took 5 ms
+            }
+
+            @Override
+            public void dnsEnd(Request request, String host, List<InetAddress> addresses, long nanos) {
+                dnsNanos.set(nanos);
+            }
+        };
+        Counting counting = new Counting();
+        EngineConfig config = EngineConfig.builder()
+                .ticker(now::get) // every event duration is read from this clock
+                .eventListener(slowDns.plus(counting)) // both hear every event, in this order
+                .build();
+        // end::clock[]
+        try (HttpEngine engine = Aioduct.pooled(config)) {
+            AioductClient client = AioductClient.builder(engine).build();
+            try (Response response = client.get(url).execute()) {
+                response.body().string();
+            }
+        }
+        assertThat(dnsNanos.get()).isEqualTo(5_000_000);
+        awaitTrue(() -> counting.calls.sum() == 1, () -> "calls: " + counting.calls.sum());
     }
 }

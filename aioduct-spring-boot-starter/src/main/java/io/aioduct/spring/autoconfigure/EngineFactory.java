@@ -13,6 +13,7 @@ import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.uring.IoUringRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
 import io.aioduct.tls.TlsConfig;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -173,13 +174,18 @@ final class EngineFactory {
         return engine;
     }
 
-    /** {@code config} with the observers' listeners added to any listener a customizer set. */
+    /**
+     * {@code config} with the observers' listeners added after any listener a customizer set, as the
+     * engine's {@link EventListener#composite}: each hears every event even if another throws.
+     */
     private static EngineConfig withObservers(
             EngineConfig config, List<AioductEngineObserver> observers, String name, String runtimeTag) {
-        EventListener listener = config.eventListener();
+        List<EventListener> all = new ArrayList<>();
+        all.add(config.eventListener());
         for (AioductEngineObserver o : observers) {
-            listener = CompositeEventListener.of(listener, o.eventListener(name, runtimeTag));
+            all.add(o.eventListener(name, runtimeTag));
         }
+        EventListener listener = EventListener.composite(all);
         return listener == config.eventListener()
                 ? config
                 : config.toBuilder().eventListener(listener).build();

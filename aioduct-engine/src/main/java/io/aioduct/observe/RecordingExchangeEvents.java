@@ -1,0 +1,244 @@
+package io.aioduct.observe;
+
+import io.aioduct.Origin;
+import io.aioduct.Request;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Ticker;
+import io.aioduct.body.BodySourceFailure;
+import io.aioduct.event.ConnectionInfo;
+import io.aioduct.event.EventListener;
+import io.aioduct.exchange.ConnectionTag;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The event bookkeeping of one exchange with a listener: which phase it is in, when each began (read from
+ * the engine's {@link Ticker}, never from {@link System#nanoTime()}), on which connection. What each
+ * method means is on {@link ExchangeEvents}.
+ *
+ * <p>Threading: the exchange's phases follow one another (each hands over to the next through the pool,
+ * a loop task or a future), so plain fields suffice; {@link #end} is guarded by its caller's once-only
+ * flag.
+ */
+final class RecordingExchangeEvents extends ExchangeEvents {
+    private final EventListener listener;
+    private final Request request;
+    private final Ticker ticker;
+    private final long callStart;
+    private long acquireStart;
+    private boolean acquiring;
+    private long phaseStart;
+    private @Nullable String host;
+    private @Nullable ConnectionInfo connection;
+    private boolean requestSent;
+    private boolean responseStarted;
+    private boolean attemptFailed;
+    private int status;
+    private @Nullable Throwable failure;
+    private boolean ended;
+
+    RecordingExchangeEvents(EventListener listener, Request request, Ticker ticker) {
+        this.listener = listener;
+        this.request = request;
+        this.ticker = ticker;
+        this.callStart = ticker.nanoTime();
+        listener.callStart(request);
+    }
+
+    // ---- acquiring a connection ----
+
+    @Override
+    public void acquireStart(Origin origin) {
+        acquiring = true;
+        attemptFailed = false;
+        requestSent = false;
+        responseStarted = false;
+        acquireStart = ticker.nanoTime();
+        listener.acquireStart(request, origin);
+    }
+
+    @Override
+    public void acquired(ConnectionInfo c, boolean reused) {
+        acquiring = false;
+        connection = c;
+        listener.acquireEnd(request, c, ticker.nanoTime() - acquireStart);
+        listener.connectionAcquired(request, c, reused);
+    }
+
+    @Override
+    public void dnsStart(String host) {
+        this.host = host;
+        phaseStart = ticker.nanoTime();
+        listener.dnsStart(request, host);
+    }
+
+    @Override
+    public void dnsEnd(List<InetAddress> addresses) {
+        listener.dnsEnd(request, String.valueOf(host), addresses, ticker.nanoTime() - phaseStart);
+    }
+
+    @Override
+    public void dnsFailed(Throwable error) {
+        listener.dnsFailed(request, String.valueOf(host), error, ticker.nanoTime() - phaseStart);
+    }
+
+    @Override
+    public void connectStart(InetSocketAddress address) {
+        phaseStart = ticker.nanoTime();
+        listener.connectStart(request, address);
+    }
+
+    @Override
+    public void connectEnd(InetSocketAddress address) {
+        listener.connectEnd(request, address, ticker.nanoTime() - phaseStart);
+    }
+
+    @Override
+    public void connectFailed(InetSocketAddress address, Throwable error) {
+        listener.connectFailed(request, address, error, ticker.nanoTime() - phaseStart);
+    }
+
+    @Override
+    public void tlsStart() {
+        phaseStart = ticker.nanoTime();
+        listener.tlsStart(request, request.origin());
+    }
+
+    @Override
+    public void tlsEnd(String tlsProtocol, @Nullable String applicationProtocol) {
+        listener.tlsEnd(
+                request,
+                request.origin(),
+                tlsProtocol,
+                applicationProtocol == null ? "http/1.1" : applicationProtocol,
+                ticker.nanoTime() - phaseStart);
+    }
+
+    @Override
+    public void tlsFailed(Throwable error) {
+        listener.tlsFailed(request, request.origin(), error, ticker.nanoTime() - phaseStart);
+    }
+
+    // ---- the request and response on the connection ----
+
+    @Override
+    public void requestHeadersStart() {
+        listener.requestHeadersStart(request, conn());
+    }
+
+    @Override
+    public void requestHeadersEnd(long bytes) {
+        listener.requestHeadersEnd(request, conn(), bytes);
+    }
+
+    @Override
+    public void requestBodyStart() {
+        listener.requestBodyStart(request, conn());
+    }
+
+    @Override
+    public void requestBodyEnd(long bytes) {
+        requestSent = true;
+        listener.requestBodyEnd(request, conn(), bytes);
+    }
+
+    @Override
+    public void requestSent() {
+        requestSent = true;
+    }
+
+    @Override
+    public void responseHeadersStart() {
+        if (!responseStarted) {
+            responseStarted = true;
+            requestSent = true;
+            listener.responseHeadersStart(request, conn());
+        }
+    }
+
+    @Override
+    public void responseHeadersEnd(int status, long bytes) {
+        this.status = status;
+        listener.responseHeadersEnd(request, conn(), status, bytes);
+        listener.responseBodyStart(request, conn());
+    }
+
+    @Override
+    public void responseBodyEnd(long bytes) {
+        listener.responseBodyEnd(request, conn(), bytes);
+    }
+
+    @Override
+    public void attemptFailed(Throwable failure) {
+        Throwable error = BodySourceFailure.unwrap(failure);
+        ConnectionInfo c = connection;
+        if (attemptFailed || c == null) return;
+        attemptFailed = true;
+        if (status != 0) {
+            // The head arrived (the caller may hold the response): the failure is the call's, no retry.
+            failed(error);
+        }
+        if (requestSent || responseStarted) {
+            listener.responseFailed(request, c, error);
+        } else {
+            listener.requestFailed(request, c, error);
+        }
+    }
+
+    @Override
+    public void released() {
+        ConnectionInfo c = connection;
+        if (c != null) {
+            connection = null;
+            listener.connectionReleased(request, c);
+        }
+    }
+
+    @Override
+    public void retry(int attempt, Throwable cause) {
+        listener.retry(request, attempt, BodySourceFailure.unwrap(cause));
+    }
+
+    // ---- the end ----
+
+    @Override
+    public void failed(Throwable error) {
+        if (failure == null) failure = BodySourceFailure.unwrap(error);
+    }
+
+    @Override
+    public synchronized void end() {
+        if (ended) return;
+        ended = true;
+        long now = ticker.nanoTime();
+        Throwable error = failure;
+        if (error == null && status == 0) {
+            error = new RequestCancelledException("the request was cancelled: " + request);
+        }
+        if (acquiring) {
+            acquiring = false;
+            listener.acquireFailed(request, request.origin(), error, now - acquireStart);
+        }
+        if (error != null) {
+            attemptFailed(error);
+            released();
+            listener.callFailed(request, error, now - callStart);
+        } else {
+            released();
+            listener.callEnd(request, status, now - callStart);
+        }
+    }
+
+    @Override
+    public synchronized void endUnlessRetrying() {
+        if (attemptFailed && status == 0) return;
+        end();
+    }
+
+    private ConnectionInfo conn() {
+        ConnectionInfo c = connection;
+        return c != null ? c : ConnectionTag.NONE;
+    }
+}
