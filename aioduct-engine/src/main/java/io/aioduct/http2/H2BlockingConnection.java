@@ -4,7 +4,6 @@ import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.Ticker;
-import io.aioduct.TimedOutException;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ConnectionOwner;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -32,42 +32,29 @@ import org.jspecify.annotations.Nullable;
  * Http2Session} as on the event loops, guarded by a lock: a reader virtual thread reads frames and feeds
  * it; each request's own virtual thread opens its stream, writes its body as flow control allows and
  * waits for its head; a watch virtual thread enforces timeouts and keep-alive PINGs. No platform thread
- * is involved, and no caller's code runs on the reader thread (body callbacks go to the runtime).
+ * is involved, and no caller's code runs on the reader thread (body callbacks go to the runtime). The
+ * rules it shares with the event-loop driver live in {@link H2Connection}.
  *
  * <p>Frames leave in the order the session queued them: whoever flushes drains and writes under one
  * write lock.
  */
-public final class H2BlockingConnection implements BlockingConnection, Http2Session.Listener {
+public final class H2BlockingConnection extends H2Connection implements BlockingConnection {
 
+    /** Guards the session and every stream's state; see {@link H2Stream}. */
     final ReentrantLock lock = new ReentrantLock();
+
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Condition watchWake = lock.newCondition();
     private final BlockingTransport transport;
     private final ConnectionOwner<BlockingConnection> owner;
-    private final Http2Options options;
-    private final Http1Options bodyOptions;
-    private final Executor callbacks;
-    private final Http2Session session;
-    /** The engine\'s clock: every time this connection measures comes from it. */
-    private final Ticker ticker;
 
     private final long createdNanos;
     private final List<H2BlockingStream> streams = new ArrayList<>();
     private final List<H2BlockingStream> finished = new ArrayList<>();
 
-    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile int capacity;
-    /** Whether the server's first SETTINGS arrived; written after {@link #capacity}, read by the pool. */
-    private volatile boolean settled;
-
-    private volatile boolean alive = true;
+    private final AtomicBoolean failed = new AtomicBoolean();
     private volatile long idleSince;
-    private boolean capacityDirty;
-    private long lastReadAt;
-    private long pingSentAt;
-    private boolean pingQueued;
     private @Nullable Throwable closeCause;
-    private final ConnectionTag tag;
 
     /**
      * Takes over {@code transport} (connected, TLS done), sends the preface and starts the reader and
@@ -83,18 +70,10 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
             Executor callbacks,
             Ticker ticker,
             ConnectionTag tag) {
+        super(options, bodyOptions, PooledByteBufAllocator.DEFAULT, callbacks, ticker, tag, transport.remoteAddress());
         this.transport = transport;
-        this.tag = tag;
         this.owner = owner;
-        this.options = options;
-        this.bodyOptions = bodyOptions;
-        this.callbacks = callbacks;
-        this.ticker = ticker;
         this.createdNanos = ticker.nanoTime();
-        this.session = new Http2Session(options, PooledByteBufAllocator.DEFAULT, this);
-        // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
-        this.capacity = session.capacity();
-        this.lastReadAt = System.nanoTime();
         lock.lock();
         try {
             session.start();
@@ -106,44 +85,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         Thread.ofVirtual().name("aioduct-h2-watch").start(this::watchLoop);
     }
 
-    @Override
-    public ConnectionTag tag() {
-        return tag;
-    }
-
-    Http2Session session() {
-        return session;
-    }
-
-    Http1Options bodyOptions() {
-        return bodyOptions;
-    }
-
-    Executor callbacks() {
-        return callbacks;
-    }
-
     // ---- PooledConnection ----
-
-    @Override
-    public boolean multiplexed() {
-        return true;
-    }
-
-    @Override
-    public int capacity() {
-        return alive ? capacity : 0;
-    }
-
-    @Override
-    public boolean capacitySettled() {
-        return settled || !alive;
-    }
-
-    @Override
-    public boolean isReusable() {
-        return alive && capacity > 0 && transport.isOpen();
-    }
 
     @Override
     public long createdNanos() {
@@ -199,6 +141,11 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         }
     }
 
+    @Override
+    boolean transportOpen() {
+        return transport.isOpen();
+    }
+
     /** Cancels the stream of {@code spec} only (RST_STREAM); the connection and its other streams go on. */
     @Override
     public void cancel(ExchangeSpec spec, String reason) {
@@ -206,7 +153,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         lock.lock();
         try {
             for (H2BlockingStream s : streams) {
-                if (s.spec() == spec) mine.add(s);
+                if (s.spec == spec) mine.add(s);
             }
         } finally {
             lock.unlock();
@@ -258,9 +205,9 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
             lock.unlock();
         }
         for (H2BlockingStream s : done) {
-            s.spec().release(alive && !session.closed());
+            s.spec.release(keepsStreams());
             // A stream that failed before its response: the exchange fails (or retries) and completes itself.
-            if (s.delivered()) s.spec().onComplete();
+            if (s.delivered) s.spec.onComplete();
         }
         if (dirty) {
             owner.capacityChanged(this);
@@ -326,16 +273,9 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
                 buf.writeBytes(chunk, 0, n);
                 lock.lock();
                 try {
-                    lastReadAt = System.nanoTime();
-                    pingSentAt = 0;
-                    session.receive(buf);
+                    carry = feed(buf);
                 } finally {
                     lock.unlock();
-                    if (buf.isReadable()) {
-                        carry = buf;
-                    } else {
-                        buf.release();
-                    }
                 }
                 flush();
                 afterUnlock();
@@ -367,7 +307,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
                 closeCause = cause;
             }
             session.transportClosed(cause);
-            capacity = 0;
+            transportGone();
             watchWake.signalAll();
         } finally {
             lock.unlock();
@@ -380,18 +320,10 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         }
     }
 
-    // ---- Http2Session.Listener (called under the lock) ----
+    // ---- Http2Session.Listener (called under the lock; the pool hears of capacity in afterUnlock) ----
 
     @Override
-    public void onCapacityChanged() {
-        capacity = session.capacity();
-        settled = session.settingsReceived();
-        capacityDirty = true;
-    }
-
-    @Override
-    public void onPingAcknowledged() {
-        pingSentAt = 0;
+    void pingAnswered() {
         // Under the lock: wake the watch so the next PING is timed from this answer.
         watchWake.signalAll();
     }
@@ -407,10 +339,10 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
                 if (!alive) {
                     return;
                 }
-                long now = System.nanoTime();
+                long now = ticker.nanoTime();
                 long next = Long.MAX_VALUE;
                 for (H2BlockingStream s : streams) {
-                    long d = s.deadline(now);
+                    long d = s.nextDeadline();
                     if (d <= now) {
                         expired.add(s);
                     } else {
@@ -418,6 +350,7 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
                     }
                 }
                 pingQueued = false;
+                // A PING that went unanswered queues GOAWAY and leaves the connection not alive.
                 next = Math.min(next, checkPing(now));
                 // A PING (or GOAWAY) just queued must go out before we sleep, or its timeout would run first.
                 sendNow = pingQueued || !alive || !expired.isEmpty();
@@ -441,35 +374,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
                 transport.close();
             }
         }
-    }
-
-    /** Holds the lock. Returns when the PING logic next needs to run. */
-    private long checkPing(long now) {
-        long interval = options.pingInterval().toNanos();
-        if (interval == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (pingSentAt != 0) {
-            long deadline = pingSentAt + options.pingTimeout().toNanos();
-            if (now - deadline >= 0) {
-                TimedOutException e = new TimedOutException(
-                        TimedOutException.Kind.READ,
-                        options.pingTimeout(),
-                        "the HTTP/2 server " + transport.remoteAddress() + " did not answer a keep-alive PING");
-                alive = false;
-                // Queued now, flushed and closed by the watch loop once the lock is released.
-                session.goAway(Frames.NO_ERROR, "PING timeout", e);
-                return Long.MAX_VALUE;
-            }
-            return deadline;
-        }
-        if (now - lastReadAt >= interval) {
-            pingSentAt = now;
-            pingQueued = true;
-            session.ping(now);
-            return now + options.pingTimeout().toNanos();
-        }
-        return lastReadAt + interval;
     }
 
     @Override

@@ -1,20 +1,15 @@
 package io.aioduct.http2;
 
-import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
-import io.aioduct.TimedOutException;
 import io.aioduct.body.BodyBuffer;
-import io.aioduct.body.BodySource;
 import io.aioduct.body.BodySourceFailure;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
-import io.aioduct.observe.ExchangeEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -22,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
@@ -33,44 +27,31 @@ import org.jspecify.annotations.Nullable;
  * (virtual) thread: it opens the stream, writes the request body as the flow-control window allows
  * (waiting when it is shut), and waits for the response head. The stream callbacks run on the reader
  * thread under the connection's lock and only record state and signal; the response body goes to a
- * {@link BodyBuffer} whose callbacks run on the runtime, never on the reader.
+ * {@link BodyBuffer} whose callbacks run on the runtime, never on the reader. The response, window and
+ * timeout rules it shares with the event-loop driver live in {@link H2Stream}.
  */
-final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuffer.Control {
+final class H2BlockingStream extends H2Stream {
     private static final int CHUNK = 16 * 1024;
 
     private final H2BlockingConnection connection;
-    private final ExchangeCall spec;
     private final Condition changed;
-    private int id = -1;
     private @Nullable Response response;
-    private boolean headersArrived;
-    private @Nullable BodyBuffer body;
     private @Nullable Throwable failure;
     private Retry retry = Retry.NEVER;
-    private boolean responseStarted;
-    private boolean ended;
     private boolean writable = true;
-    private boolean paused;
-    private int withheld;
-    private long startedAt;
-    private long lastActivity;
-    private final @Nullable ExchangeEvents events;
     private long bodyBytes;
     /** What failed on our side while sending the body (the first), told apart from its source's failures. */
     private @Nullable RuntimeException sendFailure;
 
-    private long received;
-
     H2BlockingStream(H2BlockingConnection connection, ExchangeCall spec, Condition changed) {
+        super(spec);
         this.connection = connection;
-        this.spec = spec;
         this.changed = changed;
-        this.events = spec.events();
     }
 
-    /** The exchange this stream carries. */
-    ExchangeCall spec() {
-        return spec;
+    @Override
+    H2BlockingConnection connection() {
+        return connection;
     }
 
     /** The caller gave up on this exchange: reset just this stream. Any thread. */
@@ -88,32 +69,17 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
         boolean hasBody = Http2Messages.hasBody(request);
         Http2Headers headers;
         try {
-            headers = Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
+            headers = requestHead();
         } catch (RuntimeException e) {
             notOpened();
             throw e;
         }
         connection.lock.lock();
         try {
-            if (events != null) events.requestHeadersStart();
-            id = connection.session().openStream(this, headers, !hasBody && request.trailers() == null);
-            if (id < 0) {
+            if (!open(headers, hasBody, !hasBody && request.trailers() == null)) {
                 end(); // the lease goes back; no stream was opened
                 retry = Retry.NOT_SENT;
-                throw new ConnectionClosedException(
-                        "the HTTP/2 connection took no more streams (GOAWAY or stream " + "limit) before " + request
-                                + " was sent",
-                        connection.session().closeCause());
-            }
-            startedAt = System.nanoTime();
-            lastActivity = startedAt;
-            if (events != null) {
-                events.requestHeadersEnd(connection.session().lastSentHeaderBytes());
-                if (hasBody) {
-                    events.requestBodyStart();
-                } else {
-                    events.requestSent();
-                }
+                throw noMoreStreams();
             }
             connection.added(this);
         } finally {
@@ -146,7 +112,7 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
     private boolean responseEnded() {
         connection.lock.lock();
         try {
-            return ended && headersArrived;
+            return ended && delivered;
         } finally {
             connection.lock.unlock();
         }
@@ -379,89 +345,36 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
         }
     }
 
-    // ---- StreamHandler: on the reader thread, under the connection's lock ----
+    // ---- the outcome: recorded under the lock, the caller's thread woken ----
 
     @Override
-    public void onTrailers(Http2Headers trailers) {
-        lastActivity = System.nanoTime();
-        BodyBuffer b = body;
-        if (b != null) b.onEnd(Http2Messages.responseHeaders(trailers));
-        if (events != null) events.responseBodyEnd(received);
-        end();
-    }
-
-    @Override
-    public void onResponse(Http2Headers headers, long length, boolean endStream) {
-        lastActivity = System.nanoTime();
-        responseStarted = true;
-        HttpHeaders fields = Http2Messages.responseHeaders(headers);
-        Request request = spec.request();
-        int status = Http2Messages.status(headers);
-        BodySource source;
-        if (endStream || Http2Messages.hasNoContent(request, status)) {
-            source = BodySource.EMPTY;
-        } else {
-            body = new BodyBuffer(
-                    this,
-                    length,
-                    connection.bodyOptions().bodyHighWaterBytes(),
-                    connection.bodyOptions().eagerBodyBytes(),
-                    connection.callbacks());
-            source = body;
-        }
-        Response r = new Response(request, status, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
-        if (body != null) {
-            body.watchAbandonment(r.body());
-        }
+    void headReceived(Response r, boolean endStream) {
         response = r;
-        headersArrived = true;
-        if (events != null) {
-            events.responseHeadersStart();
-            events.responseHeadersEnd(r.status(), connection.session().lastReceivedHeaderBytes());
-        }
         if (endStream) {
-            if (events != null) events.responseBodyEnd(0);
             end();
         }
         changed.signalAll();
     }
 
     @Override
-    public void onData(ByteBuf in, int index, int length, boolean endStream) {
-        lastActivity = System.nanoTime();
+    void bodyEnded(HttpHeaders trailers) {
         BodyBuffer b = body;
-        received += length;
-        if (b != null && length > 0) {
-            b.onData(in, index, length);
-        }
-        if (paused) {
-            withheld += length;
-        } else {
-            connection.session().consumed(id, length);
-        }
-        if (endStream) {
-            if (b != null) b.onEnd();
-            if (events != null) events.responseBodyEnd(received);
-            end();
-        }
+        if (b != null) b.onEnd(trailers);
+        end();
     }
 
     @Override
-    public void onClosed(Throwable cause, boolean refused) {
-        if (ended) {
-            return;
-        }
-        if (events != null) events.attemptFailed(cause);
-        if (!headersArrived) {
-            failure = cause;
-            retry = refused
-                    ? Retry.UNPROCESSED
-                    : cause instanceof ConnectionClosedException && !responseStarted
-                            ? Retry.IF_IDEMPOTENT
-                            : Retry.NEVER;
-        } else if (body != null) {
-            body.onError(cause);
-        }
+    void failed(Throwable cause, Retry retry) {
+        failure = cause;
+        this.retry = retry;
+        end();
+        changed.signalAll();
+    }
+
+    @Override
+    void bodyFailed(Throwable cause) {
+        BodyBuffer b = body;
+        if (b != null) b.onError(cause);
         end();
         changed.signalAll();
     }
@@ -482,11 +395,6 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
         }
     }
 
-    /** Whether the caller got the response, so the exchange's completion is this stream's to run. */
-    boolean delivered() {
-        return headersArrived;
-    }
-
     /** Holds the lock. */
     private void end() {
         if (!ended) {
@@ -495,51 +403,11 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
         }
     }
 
-    // ---- timeouts: checked by the connection's watch thread ----
-
-    /** When this stream next needs attention; {@code <= now} means a timeout fired. Holds the lock. */
-    long deadline(long now) {
-        if (ended) {
-            return Long.MAX_VALUE;
-        }
-        long next = Long.MAX_VALUE;
-        if (spec.totalDeadlineNanos() != 0) {
-            next = spec.totalDeadlineNanos();
-        }
-        if (!responseStarted && spec.responseTimeoutNanos() > 0) {
-            next = Math.min(next, startedAt + spec.responseTimeoutNanos());
-        }
-        if (spec.readTimeoutNanos() > 0 && !paused) {
-            next = Math.min(next, lastActivity + spec.readTimeoutNanos());
-        }
-        return next;
-    }
-
-    /** A timeout fired: reset the stream and fail the exchange with the kind that fired. */
+    /** A timeout may have fired (the watch thread saw its deadline pass): if so, reset the stream and fail. */
     void timeout() {
         connection.lock.lock();
         try {
-            if (ended) {
-                return;
-            }
-            long now = System.nanoTime();
-            TimedOutException.Kind kind;
-            long nanos;
-            if (spec.totalDeadlineNanos() != 0 && now - spec.totalDeadlineNanos() >= 0) {
-                kind = TimedOutException.Kind.TOTAL;
-                nanos = spec.totalTimeoutNanos();
-            } else if (!responseStarted
-                    && spec.responseTimeoutNanos() > 0
-                    && now - (startedAt + spec.responseTimeoutNanos()) >= 0) {
-                kind = TimedOutException.Kind.RESPONSE;
-                nanos = spec.responseTimeoutNanos();
-            } else {
-                kind = TimedOutException.Kind.READ;
-                nanos = spec.readTimeoutNanos();
-            }
-            String phase = responseStarted ? "reading the response body" : "waiting for the response head";
-            connection.session().reset(id, Frames.CANCEL);
-            onClosed(new TimedOutException(kind, Duration.ofNanos(nanos), phase + " of " + spec.request()), false);
+            expire(connection.ticker.nanoTime());
         } finally {
             connection.lock.unlock();
         }
@@ -549,10 +417,7 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
     private void abort(Throwable cause) {
         connection.lock.lock();
         try {
-            if (!ended) {
-                connection.session().reset(id, Frames.CANCEL);
-                onClosed(cause, false);
-            }
+            reset(cause);
         } finally {
             connection.lock.unlock();
         }
@@ -563,21 +428,10 @@ final class H2BlockingStream implements io.aioduct.http2.StreamHandler, BodyBuff
     // ---- BodyBuffer.Control ----
 
     @Override
-    public void pauseReading() {
-        // Called from onData, on the reader thread under the lock: stop giving the window back.
-        paused = true;
-    }
-
-    @Override
     public void resumeReading() {
         connection.lock.lock();
         try {
-            paused = false;
-            lastActivity = System.nanoTime();
-            if (withheld > 0 && !ended) {
-                connection.session().consumed(id, withheld);
-                withheld = 0;
-            }
+            readingResumed();
         } finally {
             connection.lock.unlock();
         }

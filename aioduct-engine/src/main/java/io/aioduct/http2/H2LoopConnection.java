@@ -3,7 +3,6 @@ package io.aioduct.http2;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Ticker;
-import io.aioduct.TimedOutException;
 import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
@@ -25,41 +24,27 @@ import org.jspecify.annotations.Nullable;
  * One HTTP/2 connection on a Netty channel: the {@link Http2Session} driven on the channel's event
  * loop, carrying many exchanges ({@link H2LoopStream}) at once. It is shared through the pool up to
  * the server's stream limit, tells the pool when that capacity changes (SETTINGS, GOAWAY, close), keeps
- * one lazily re-armed timer for every stream's timeouts, and PINGs the server when it has been silent.
+ * one lazily re-armed timer for every stream's timeouts, and PINGs the server when it has been silent
+ * (the rules it shares with the blocking driver live in {@link H2Connection}).
  *
  * <p>Threading: all state is confined to the loop; {@link #cancel} and {@link #abortForShutdown} hop
  * onto it. The capacity the pool reads is published through a volatile field.
  */
-public final class H2LoopConnection extends ChannelInboundHandlerAdapter
-        implements LoopConnection, Http2Session.Listener {
+public final class H2LoopConnection extends H2Connection implements LoopConnection {
     private final Channel channel;
     private final EventLoop loop;
     private final ConnectionOwner<LoopConnection> owner;
-    private final Http2Options options;
-    private final Http1Options bodyOptions;
-    private final Http2Session session;
-    /** The engine\'s clock: every time this connection measures comes from it. */
-    private final Ticker ticker;
 
     private final long createdNanos;
     private final List<H2LoopStream> streams = new ArrayList<>();
     private final Runnable timerTask = this::onTimer;
 
-    private volatile int capacity;
-    /** Whether the server's first SETTINGS arrived; written after {@link #capacity}, read by the pool. */
-    private volatile boolean settled;
-
-    private volatile boolean alive = true;
     private volatile long idleSince;
     private @Nullable ByteBuf cumulation;
     private boolean receiving;
-    private boolean capacityDirty;
-    private long lastReadAt;
-    private long pingSentAt;
     private @Nullable ScheduledFuture<?> timer;
     private long timerAt;
     private @Nullable Throwable closeCause;
-    private final ConnectionTag tag;
     private @Nullable String closeReason;
 
     /** Takes over {@code channel} (connected, TLS done if any), sends the preface. On the channel's loop. */
@@ -70,37 +55,17 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
             Http1Options bodyOptions,
             Ticker ticker,
             ConnectionTag tag) {
+        super(options, bodyOptions, channel.alloc(), null, ticker, tag, channel.remoteAddress());
         this.channel = channel;
-        this.tag = tag;
         this.loop = channel.eventLoop();
         this.owner = owner;
-        this.options = options;
-        this.bodyOptions = bodyOptions;
-        this.ticker = ticker;
         this.createdNanos = ticker.nanoTime();
-        this.session = new Http2Session(options, channel.alloc(), this);
-        // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
-        this.capacity = session.capacity();
-        this.lastReadAt = System.nanoTime();
         session.start(); // the preface goes first, before anything read can queue a reply
-        channel.pipeline().addLast("aioduct-h2", this);
+        channel.pipeline().addLast("aioduct-h2", new Inbound());
         flush();
-        armPing();
+        armTimer(nextPing());
         // The connector left reading off until now (see LoopDialer): the server's SETTINGS reach us.
         channel.config().setAutoRead(true);
-    }
-
-    Http2Session session() {
-        return session;
-    }
-
-    Http1Options bodyOptions() {
-        return bodyOptions;
-    }
-
-    @Override
-    public ConnectionTag tag() {
-        return tag;
     }
 
     @Override
@@ -109,26 +74,6 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     }
 
     // ---- PooledConnection ----
-
-    @Override
-    public boolean multiplexed() {
-        return true;
-    }
-
-    @Override
-    public int capacity() {
-        return alive ? capacity : 0;
-    }
-
-    @Override
-    public boolean capacitySettled() {
-        return settled || !alive;
-    }
-
-    @Override
-    public boolean isReusable() {
-        return alive && capacity > 0 && channel.isActive();
-    }
 
     @Override
     public long createdNanos() {
@@ -173,9 +118,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     /** A stream is done: forget it, and its exchange gives its lease back. On the loop. */
     void streamDone(H2LoopStream stream) {
         streams.remove(stream);
-        // One stream ending says nothing about the connection: it stays unless the connection itself died
-        // (a GOAWAY already dropped its capacity to 0, which the pool sees).
-        stream.call().release(alive && !session.closed());
+        stream.call().release(keepsStreams());
     }
 
     @Override
@@ -183,7 +126,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         onLoop(() -> {
             for (H2LoopStream s : new ArrayList<>(streams)) {
                 if (s.call() == call) {
-                    s.abort(new RequestCancelledException(reason));
+                    s.reset(new RequestCancelledException(reason));
                 }
             }
             flush();
@@ -199,6 +142,11 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
             flush();
             channel.close();
         });
+    }
+
+    @Override
+    boolean transportOpen() {
+        return channel.isActive();
     }
 
     void onLoop(Runnable r) {
@@ -219,11 +167,30 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
 
     // ---- receiving ----
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        lastReadAt = System.nanoTime();
-        pingSentAt = 0;
+    /** The channel's events, on the loop. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            read((ByteBuf) msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            inactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (closeCause == null) {
+                closeCause = cause;
+            }
+            alive = false;
+            channel.close();
+        }
+    }
+
+    private void read(ByteBuf msg) {
+        ByteBuf in = msg;
         if (cumulation != null) {
             ByteBuf merged = channel.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
             merged.writeBytes(cumulation).writeBytes(in);
@@ -234,14 +201,9 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         }
         receiving = true;
         try {
-            session.receive(in);
+            cumulation = feed(in);
         } finally {
             receiving = false;
-            if (in.isReadable() && !session.closed()) {
-                cumulation = in;
-            } else {
-                in.release();
-            }
         }
         flush();
         notifyCapacity();
@@ -252,9 +214,8 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        alive = false;
+    private void inactive() {
+        alive = false; // before the streams hear of it: a retry must not come back here
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -263,7 +224,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
                 "HTTP/2 connection to " + channel.remoteAddress() + " closed"
                         + (closeCause != null ? ": " + closeCause : " by the server"),
                 closeCause));
-        capacity = 0;
+        transportGone();
         owner.closed(this);
         if (tag.observed()) {
             tag.closed(
@@ -273,35 +234,21 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closeCause == null) {
-            closeCause = cause;
-        }
-        alive = false;
-        channel.close();
-    }
-
     // ---- Http2Session.Listener ----
 
     @Override
     public void onCapacityChanged() {
-        capacity = session.capacity();
-        settled = session.settingsReceived();
-        capacityDirty = true;
+        super.onCapacityChanged();
+        // While a read is fed to the session, the pool hears once, after it (see read).
         if (!receiving) {
             notifyCapacity();
         }
     }
 
     @Override
-    public void onPingAcknowledged() {
-        pingSentAt = 0;
-        long interval = options.pingInterval().toNanos();
-        if (interval > 0) {
-            // The next PING is due an interval after this answer, not when the answer's timeout would be.
-            armTimer(lastReadAt + interval);
-        }
+    void pingAnswered() {
+        // The next PING is due an interval after this answer, not when the answer's timeout would be.
+        armTimer(nextPing());
     }
 
     private void notifyCapacity() {
@@ -322,14 +269,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
             timer.cancel(false);
         }
         timerAt = deadline;
-        timer = loop.schedule(timerTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void armPing() {
-        long interval = options.pingInterval().toNanos();
-        if (interval > 0) {
-            armTimer(lastReadAt + interval);
-        }
+        timer = loop.schedule(timerTask, Math.max(0, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void onTimer() {
@@ -337,7 +277,7 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         if (!alive || session.closed()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long next = Long.MAX_VALUE;
         for (H2LoopStream s : new ArrayList<>(streams)) {
             next = Math.min(next, s.checkDeadlines(now));
@@ -346,40 +286,13 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         flush();
         if (alive) {
             armTimer(next);
+        } else {
+            channel.close(); // a PING went unanswered: its GOAWAY is flushed
         }
-    }
-
-    /** Sends a keep-alive PING after silence; closes the connection if one goes unanswered. */
-    private long checkPing(long now) {
-        long interval = options.pingInterval().toNanos();
-        if (interval == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (pingSentAt != 0) {
-            long deadline = pingSentAt + options.pingTimeout().toNanos();
-            if (now - deadline >= 0) {
-                TimedOutException e = new TimedOutException(
-                        TimedOutException.Kind.READ,
-                        options.pingTimeout(),
-                        "the HTTP/2 server " + channel.remoteAddress() + " did not answer a keep-alive PING");
-                alive = false;
-                session.goAway(Frames.NO_ERROR, "PING timeout", e);
-                flush();
-                channel.close();
-                return Long.MAX_VALUE;
-            }
-            return deadline;
-        }
-        if (now - lastReadAt >= interval) {
-            pingSentAt = now;
-            session.ping(now);
-            return now + options.pingTimeout().toNanos();
-        }
-        return lastReadAt + interval;
     }
 
     @Override
     public String toString() {
-        return "H2LoopConnection[" + channel + ", streams=" + streams.size() + ", capacity=" + capacity + "]";
+        return "H2LoopConnection[" + channel + ", streams=" + streams.size() + ", capacity=" + capacity() + "]";
     }
 }

@@ -34,8 +34,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: none of its own. The driver calls it from one thread at a time (an event loop, or
  * under a lock); handlers are called on that thread.
  *
- * <p>File size: one class on purpose, because the frame handlers share the connection state; it reads
- * top to bottom as the RFC's sections do.
+ * <p>File size (over 500 lines): one class on purpose. Every frame handler reads and writes the same
+ * connection state (the stream table, both flow-control windows, the HPACK encoder and decoder, the
+ * GOAWAY bound), so splitting inbound from outbound would only move that state behind accessors both
+ * halves call; it reads top to bottom as the RFC's sections do (starting, sending, receiving each frame
+ * type, errors). The parts with no share in that state already live apart: {@link Frames} (wire
+ * constants and frame headers), {@link ResponseHeaderBlock} (decoded header checks), {@link
+ * Http2Messages} (requests and responses as HTTP messages).
  */
 public final class Http2Session {
 
