@@ -51,7 +51,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
-    private final long createdNanos;
     private final List<H2BlockingStream> streams = new ArrayList<>();
     private final List<H2BlockingStream> finished = new ArrayList<>();
 
@@ -61,7 +60,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     private volatile boolean settled;
 
     private volatile boolean alive = true;
-    private volatile long idleSince;
     private boolean capacityDirty;
     private long lastReadAt;
     private long pingSentAt;
@@ -90,7 +88,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
         this.bodyOptions = bodyOptions;
         this.callbacks = callbacks;
         this.ticker = ticker;
-        this.createdNanos = ticker.nanoTime();
         this.session = new Http2Session(options, PooledByteBufAllocator.DEFAULT, this);
         // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
         this.capacity = session.capacity();
@@ -143,21 +140,6 @@ public final class H2BlockingConnection implements BlockingConnection, Http2Sess
     @Override
     public boolean isReusable() {
         return alive && capacity > 0 && transport.isOpen();
-    }
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
     }
 
     @Override

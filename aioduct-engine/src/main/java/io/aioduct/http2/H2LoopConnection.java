@@ -41,7 +41,6 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
-    private final long createdNanos;
     private final List<H2LoopStream> streams = new ArrayList<>();
     private final Runnable timerTask = this::onTimer;
 
@@ -50,7 +49,6 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     private volatile boolean settled;
 
     private volatile boolean alive = true;
-    private volatile long idleSince;
     private @Nullable ByteBuf cumulation;
     private boolean receiving;
     private boolean capacityDirty;
@@ -77,7 +75,6 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
         this.options = options;
         this.bodyOptions = bodyOptions;
         this.ticker = ticker;
-        this.createdNanos = ticker.nanoTime();
         this.session = new Http2Session(options, channel.alloc(), this);
         // One stream until the server's SETTINGS tell its limit (see Http2Session.capacity()).
         this.capacity = session.capacity();
@@ -128,21 +125,6 @@ public final class H2LoopConnection extends ChannelInboundHandlerAdapter
     @Override
     public boolean isReusable() {
         return alive && capacity > 0 && channel.isActive();
-    }
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
     }
 
     @Override
