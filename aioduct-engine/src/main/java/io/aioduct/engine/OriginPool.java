@@ -38,6 +38,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Every connection the pool counts is either idle here, leased to callers, or being opened by a
  * caller that was told {@link PoolWaiter#mayConnect()}; callers report back with {@link #connected},
  * {@link #connectFailed()}, {@link #release} (once per lease) or {@link #closed}.
+ *
+ * <p>Why one file over 500 lines: every count here ({@code total}, {@code active}, {@code connecting},
+ * {@code validating}, the multiplexed leases and the waiter queue) changes under one lock in the same
+ * step as the others, and the HTTP/1.1 and HTTP/2 rules read and write the same counts (a multiplexed
+ * connection is also idle, active and counted against the limit). Split across classes, each step would
+ * either cross that lock boundary or pass all the counts along; the model-based tests
+ * ({@code MuxPoolHarness}) check the invariants of the whole.
  */
 final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C> {
 
