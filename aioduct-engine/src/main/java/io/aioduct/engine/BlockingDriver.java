@@ -41,7 +41,7 @@ final class BlockingDriver implements ExchangeDriver {
         }
         engine.begin();
         BlockingExchange exchange = new BlockingExchange(engine, this, request, settings);
-        BlockingFuture future = new BlockingFuture(exchange);
+        ExchangeFuture future = new ExchangeFuture(exchange);
         try {
             runtime.spawnSend(() -> {
                 try {
@@ -105,21 +105,5 @@ final class BlockingDriver implements ExchangeDriver {
     /** The connection for a freshly connected socket: HTTP/2 if ALPN or prior knowledge says so. */
     BlockingConnection newConnection(BlockingTransport transport, Origin origin, OriginPool<BlockingConnection> pool) {
         return Connections.onSocket(engine, transport, origin, pool, callbacks);
-    }
-
-    /** The send future of a blocking exchange: cancelling closes its connection. */
-    private static final class BlockingFuture extends CompletableFuture<Response> {
-        private final BlockingExchange exchange;
-
-        BlockingFuture(BlockingExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) exchange.abort();
-            return cancelled;
-        }
     }
 }

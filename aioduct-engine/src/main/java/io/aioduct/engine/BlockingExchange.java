@@ -132,6 +132,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
      * connection leaves the queue, one on a connection has it closed under it, one connecting gives
      * its connection back unused.
      */
+    @Override
     void abort() {
         aborted = true;
         BlockingConnection c = connection;

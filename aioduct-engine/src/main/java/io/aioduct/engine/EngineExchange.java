@@ -32,6 +32,12 @@ abstract class EngineExchange implements ExchangeCall {
         this.maxBuffered = settings.maxBufferedBody();
     }
 
+    /**
+     * The caller cancelled the exchange's future (any thread): stop waiting for a connection, or abort
+     * on the connection, releasing it.
+     */
+    abstract void abort();
+
     /** What is left of the total timeout at {@code now}: 0 for none, else at least 1. */
     final long remainingTotal(long now) {
         if (totalDeadline == 0) return 0;

@@ -263,7 +263,8 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     }
 
     /** The caller cancelled its future: stop waiting, or abort on the connection. */
-    private void cancelled() {
+    @Override
+    void abort() {
         future = null;
         host.onHome(() -> {
             OriginPool<LoopConnection> p = pool;
@@ -276,24 +277,6 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
                 c.cancel(this, "the request was cancelled: " + request);
             }
         });
-    }
-
-    /** The future the caller holds; cancelling it aborts the exchange. */
-    private static final class ExchangeFuture extends CompletableFuture<Response> {
-        private final LoopExchange exchange;
-
-        ExchangeFuture(LoopExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                exchange.cancelled();
-            }
-            return cancelled;
-        }
     }
 
     // ---- timers ----
