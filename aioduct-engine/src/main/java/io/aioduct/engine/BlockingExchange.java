@@ -1,19 +1,14 @@
 package io.aioduct.engine;
 
 import io.aioduct.AioductException;
-import io.aioduct.ConnectFailedException;
 import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
-import io.aioduct.TimedOutException;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
-import io.aioduct.connect.Transport;
 import io.aioduct.exchange.BlockingConnection;
-import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,19 +20,12 @@ import org.jspecify.annotations.Nullable;
  * checkout (waiting if the pool is full), connect, write, read the head. On the virtual runtime that
  * thread is the request's virtual thread and every wait only parks it.
  */
-final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnection> {
+final class BlockingExchange extends EngineExchange implements PoolWaiter<BlockingConnection> {
     /** Marks "you may connect" in {@link #handoff}. */
     private static final Object CONNECT = new Object();
 
-    private final HttpEngineSend<?, ?> engine;
-    private final Request request;
-    private final @Nullable String userAgent;
-    private final long connectNanos;
-    private final long responseNanos;
-    private final long readNanos;
-    private final long totalNanos;
-    private final long totalDeadline;
-    private final long maxBuffered;
+    private final EngineCore engine;
+    private final BlockingDriver driver;
     private final @Nullable ExchangeEvents events;
     private boolean opened;
     private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
@@ -50,16 +38,10 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
     /** How the connection judged the last failed attempt ({@link #onFailure}); NEVER until it says otherwise. */
     private Retry lastRetry = Retry.NEVER;
 
-    BlockingExchange(HttpEngineSend<?, ?> engine, Request request, ExchangeSettings settings) {
+    BlockingExchange(EngineCore engine, BlockingDriver driver, Request request, ExchangeSettings settings) {
+        super(request, settings, engine.config.ticker().nanoTime());
         this.engine = engine;
-        this.request = request;
-        this.userAgent = settings.userAgent();
-        this.connectNanos = Deadlines.connect(request, settings);
-        this.responseNanos = Deadlines.response(request, settings);
-        this.readNanos = Deadlines.read(request, settings);
-        this.totalNanos = Deadlines.total(request, settings);
-        this.totalDeadline = Deadlines.deadline(System.nanoTime(), totalNanos);
-        this.maxBuffered = settings.maxBufferedBody();
+        this.driver = driver;
         this.events = ExchangeEvents.start(engine.events, request, engine.config.ticker());
     }
 
@@ -72,7 +54,7 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
     Response run() {
         try {
             if (totalNanos > 0) {
-                watchdog = engine.scheduleWatchdog(this::expire, totalNanos);
+                watchdog = driver.schedule(this::expire, totalNanos);
             }
             boolean fresh = false;
             for (int attempt = 0; ; attempt++) {
@@ -81,13 +63,13 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
                 if (aborted) {
                     // Cancelled while waiting or connecting: the connection goes back unused.
                     connection = null;
-                    engine.socketPool(request.origin()).release(c, true);
+                    driver.pool(request.origin()).release(c, true);
                     throw cancelled();
                 }
                 if (events != null) events.acquired(c.tag(), !opened);
                 lastRetry = Retry.NEVER;
                 try {
-                    return c.exchange(this, engine.blockingExecutor());
+                    return c.exchange(this, driver.callbacks());
                 } catch (AioductException e) {
                     connection = null;
                     if (events != null) {
@@ -150,6 +132,7 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
      * connection leaves the queue, one on a connection has it closed under it, one connecting gives
      * its connection back unused.
      */
+    @Override
     void abort() {
         aborted = true;
         BlockingConnection c = connection;
@@ -168,7 +151,7 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
     }
 
     private BlockingConnection acquire(boolean fresh) {
-        OriginPool<BlockingConnection> pool = engine.socketPool(request.origin());
+        OriginPool<BlockingConnection> pool = driver.pool(request.origin());
         opened = false;
         if (events != null) events.acquireStart(request.origin());
         if (handoff.isDone()) {
@@ -197,29 +180,19 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
 
     private Object await(OriginPool<BlockingConnection> pool) {
         long acquire = engine.config.pool().acquireTimeout().toNanos();
-        long total = totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime());
-        long limit = Deadlines.min(acquire, total);
+        long total = remainingTotal(now());
+        long limit = CheckoutFailures.waitLimit(acquire, total);
         try {
             return limit == 0 ? handoff.get() : handoff.get(limit, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (pool.cancel(this)) {
-                boolean byTotal = acquire == 0 || (total != 0 && total < acquire);
-                throw byTotal
-                        ? new TimedOutException(
-                                TimedOutException.Kind.TOTAL,
-                                Duration.ofNanos(totalNanos),
-                                "waiting for a connection to " + request.origin() + " for " + request)
-                        : new TimedOutException(
-                                TimedOutException.Kind.ACQUIRE,
-                                Duration.ofNanos(acquire),
-                                "waiting for a free connection to " + request.origin() + " (pool at its limit) for "
-                                        + request);
+                throw CheckoutFailures.waitTimedOut(request, acquire, total, totalNanos);
             }
             return handoff.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (pool.cancel(this)) {
-                throw new RequestCancelledException("interrupted while waiting for a connection", e);
+                throw CheckoutFailures.waitInterrupted(e);
             }
             return handoff.join();
         } catch (ExecutionException e) {
@@ -230,34 +203,15 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
     private BlockingConnection connect(OriginPool<BlockingConnection> pool) {
         BlockingTransport transport;
         try {
-            long limit = Deadlines.min(
-                    connectNanos, totalDeadline == 0 ? 0 : Math.max(1, totalDeadline - System.nanoTime()));
-            var addresses = resolve();
-            Transport t = Completions.await(engine.connectorFor(request.origin())
-                    .connect(engine.socketConfig(request.origin(), addresses, limit, events)));
-            if (!(t instanceof BlockingTransport st)) {
-                t.close();
-                throw new IllegalStateException(
-                        "connector " + engine.connector() + " declared BLOCKING but returned " + t);
-            }
-            transport = st;
+            transport = driver.dial(request.origin(), connectLimit(now()), events);
         } catch (RuntimeException e) {
             pool.connectFailed();
-            if (Thread.currentThread().isInterrupted()) {
-                throw new RequestCancelledException("interrupted while connecting to " + request.origin(), e);
-            }
-            if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
-                throw new TimedOutException(
-                        TimedOutException.Kind.TOTAL,
-                        Duration.ofNanos(totalNanos),
-                        "connecting to " + request.origin() + " for " + request);
-            }
-            if (e instanceof AioductException) throw e;
-            throw new ConnectFailedException("cannot connect to " + request.origin() + ": " + e, e);
+            throw CheckoutFailures.connectFailed(
+                    request, e, Thread.currentThread().isInterrupted(), totalDeadline, totalNanos, now());
         }
         BlockingConnection c;
         try {
-            c = Connections.onSocket(engine, transport, request.origin(), pool, engine.blockingExecutor());
+            c = driver.newConnection(transport, request.origin(), pool);
         } catch (RuntimeException e) {
             transport.close();
             pool.connectFailed();
@@ -268,20 +222,8 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
         return c;
     }
 
-    private java.util.List<java.net.InetAddress> resolve() {
-        String host = request.origin().host();
-        if (events == null) {
-            return Completions.await(engine.config.resolver().resolve(host));
-        }
-        events.dnsStart(host);
-        try {
-            var addresses = Completions.await(engine.config.resolver().resolve(host));
-            events.dnsEnd(addresses);
-            return addresses;
-        } catch (RuntimeException e) {
-            events.dnsFailed(e);
-            throw e;
-        }
+    private long now() {
+        return engine.config.ticker().nanoTime();
     }
 
     // ---- PoolWaiter: hand the result to the waiting thread ----
@@ -319,48 +261,11 @@ final class BlockingExchange implements ExchangeCall, PoolWaiter<BlockingConnect
         if (c == null) {
             throw new IllegalStateException("release without a connection: " + this);
         }
-        engine.socketPool(request.origin()).release(c, reusable);
+        driver.pool(request.origin()).release(c, reusable);
     }
 
     @Override
     public void onComplete() {
         complete();
-    }
-
-    // ---- ExchangeSpec ----
-
-    @Override
-    public Request request() {
-        return request;
-    }
-
-    @Override
-    public @Nullable String userAgent() {
-        return userAgent;
-    }
-
-    @Override
-    public long responseTimeoutNanos() {
-        return responseNanos;
-    }
-
-    @Override
-    public long readTimeoutNanos() {
-        return readNanos;
-    }
-
-    @Override
-    public long totalDeadlineNanos() {
-        return totalDeadline;
-    }
-
-    @Override
-    public long totalTimeoutNanos() {
-        return totalNanos;
-    }
-
-    @Override
-    public long maxBufferedBody() {
-        return maxBuffered;
     }
 }

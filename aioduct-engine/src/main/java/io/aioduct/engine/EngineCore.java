@@ -1,24 +1,27 @@
 package io.aioduct.engine;
 
-import io.aioduct.Origin;
 import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
-import io.aioduct.connect.SocketConfig;
 import io.aioduct.event.EventListener;
 import io.aioduct.exchange.CoreCounters;
-import io.aioduct.observe.ExchangeEvents;
+import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeCompletion;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What both engines share: configuration, the in-flight count, and the shutdown sequence. */
+/**
+ * The engine core both public faces share, composed of two strategies: a {@link PoolTopology} (shared
+ * or per core: where connections live) and an {@link ExchangeDriver} (loop or blocking: how exchanges
+ * run), which the face picks. Here: configuration, the open/closed state, the in-flight count, and the
+ * shutdown sequence.
+ */
 abstract class EngineCore implements HttpEngine {
     static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
 
@@ -27,7 +30,7 @@ abstract class EngineCore implements HttpEngine {
     /** The guarded listener, or {@link EventListener#NONE}: then no exchange does any event bookkeeping. */
     final EventListener events;
 
-    private final java.util.concurrent.atomic.AtomicLong connectionIds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean closed;
 
@@ -37,10 +40,35 @@ abstract class EngineCore implements HttpEngine {
         this.events = EventListener.guarded(config.eventListener());
     }
 
+    /** The exchange driver the face chose, over its pool topology. */
+    abstract ExchangeDriver driver();
+
     /** Where connections of a thread-per-core runtime report opening and closing, or null. */
     @Nullable
     CoreCounters coreCounters() {
-        return null;
+        return driver().topology().counters();
+    }
+
+    @Override
+    public CompletableFuture<Response> send(Request request, ExchangeSettings settings) {
+        return driver().send(request, settings);
+    }
+
+    @Override
+    public Response execute(Request request, ExchangeSettings settings) {
+        // Before anything is sent: a refused blocking call must not leave a request on the wire.
+        runtime().checkMayBlock("execute()");
+        return driver().execute(request, settings);
+    }
+
+    @Override
+    public List<PoolStats> poolStats() {
+        return driver().topology().stats();
+    }
+
+    @Override
+    public void evictIdle() {
+        driver().topology().evictIdle();
     }
 
     /** The next connection id: unique in this engine, in the order connections open. */
@@ -101,17 +129,6 @@ abstract class EngineCore implements HttpEngine {
         return new RequestCancelledException("the engine on " + runtime().name() + " is shut down; request refused");
     }
 
-    SocketConfig socketConfig(
-            Origin origin, List<InetAddress> addresses, long connectNanos, @Nullable ExchangeEvents ev) {
-        SocketConfig.Builder b = config.socket().toBuilder()
-                .host(origin.host())
-                .port(origin.port())
-                .addresses(addresses)
-                .connectTimeout(Duration.ofNanos(connectNanos));
-        if (ev != null) b.observer(ev);
-        return b.build();
-    }
-
     @Override
     public final void close(Duration grace) {
         RuntimeCompletion runtime = runtime();
@@ -120,9 +137,9 @@ abstract class EngineCore implements HttpEngine {
             return;
         }
         closed = true;
-        long deadline = System.nanoTime() + grace.toNanos();
-        stopBackgroundWork();
-        awaitDrained(deadline);
+        long graceNanos = grace.toNanos();
+        driver().topology().stopEviction();
+        long waited = awaitDrained(graceNanos);
         long left = inFlight.sum();
         if (left > 0) {
             log.warn(
@@ -131,27 +148,30 @@ abstract class EngineCore implements HttpEngine {
                     left,
                     grace);
         }
-        closePools("the engine shut down");
-        awaitDrained(System.nanoTime() + Duration.ofSeconds(1).toNanos());
+        driver().closePools("the engine shut down");
+        awaitDrained(Duration.ofSeconds(1).toNanos());
         if (ownsRuntime) {
-            runtime.close(Duration.ofNanos(Math.max(Duration.ofMillis(200).toNanos(), deadline - System.nanoTime())));
+            runtime.close(Duration.ofNanos(Math.max(Duration.ofMillis(200).toNanos(), graceNanos - waited)));
         }
     }
 
-    private void awaitDrained(long deadline) {
-        while (inFlight.sum() > 0 && deadline - System.nanoTime() > 0) {
+    /**
+     * Waits up to {@code limitNanos} for the in-flight count to reach zero; returns about how long it
+     * waited. It counts its sleeps instead of reading a clock: the grace period is real time the caller
+     * spends, and an injected {@link io.aioduct.Ticker} that a test holds still must not stretch it forever.
+     */
+    private long awaitDrained(long limitNanos) {
+        long slice = Duration.ofMillis(5).toNanos();
+        long waited = 0;
+        while (inFlight.sum() > 0 && waited < limitNanos) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
+            waited += slice;
         }
+        return waited;
     }
-
-    /** Stops the evictor. */
-    abstract void stopBackgroundWork();
-
-    /** Closes every pool, failing waiters and aborting active exchanges with {@code reason}. */
-    abstract void closePools(String reason);
 }

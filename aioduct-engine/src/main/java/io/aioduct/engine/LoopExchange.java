@@ -1,20 +1,15 @@
 package io.aioduct.engine;
 
 import io.aioduct.AioductException;
-import io.aioduct.ConnectFailedException;
 import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
-import io.aioduct.TimedOutException;
-import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.LoopTransport;
-import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.LoopConnection;
 import io.aioduct.exchange.Retry;
 import io.aioduct.observe.ExchangeEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * connection callbacks arrive on loop threads; cancellation from anywhere. Every path ends in {@link
  * #finish()} exactly once.
  */
-final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Runnable {
+final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnection>, Runnable {
     private static final VarHandle FINISHED;
 
     static {
@@ -40,16 +35,11 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
         }
     }
 
-    private final LoopHost host;
-    private final Request request;
-    private final @Nullable String userAgent;
-    private final long connectNanos;
-    private final long responseNanos;
-    private final long readNanos;
-    private final long totalNanos;
-    private final long totalDeadline;
+    private final LoopDriver driver;
+    /** Where this exchange's pool lives: every pool call runs there. */
+    private final PoolHome<LoopConnection> host;
+
     private final long acquireNanos;
-    private final long maxBuffered;
     private final @Nullable ExchangeEvents events;
     private @Nullable OriginPool<LoopConnection> pool;
     private volatile @Nullable LoopConnection connection;
@@ -62,17 +52,17 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
     private volatile @Nullable CompletableFuture<?> acquireTimer;
     private volatile @Nullable ExchangeFuture future;
 
-    LoopExchange(LoopHost host, Request request, ExchangeSettings settings, long acquireNanos, long now) {
+    LoopExchange(
+            LoopDriver driver,
+            PoolHome<LoopConnection> host,
+            Request request,
+            ExchangeSettings settings,
+            long acquireNanos,
+            long now) {
+        super(request, settings, now);
+        this.driver = driver;
         this.host = host;
-        this.request = request;
-        this.userAgent = settings.userAgent();
-        this.connectNanos = Deadlines.connect(request, settings);
-        this.responseNanos = Deadlines.response(request, settings);
-        this.readNanos = Deadlines.read(request, settings);
-        this.totalNanos = Deadlines.total(request, settings);
-        this.totalDeadline = Deadlines.deadline(now, totalNanos);
         this.acquireNanos = acquireNanos;
-        this.maxBuffered = settings.maxBufferedBody();
         this.future = new ExchangeFuture(this);
         this.events = ExchangeEvents.start(host.events(), request, host.ticker());
     }
@@ -167,8 +157,7 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
             finish();
             return;
         }
-        long limit = Deadlines.min(connectNanos, remainingTotal());
-        host.connect(request.origin(), limit, this);
+        driver.connect(request.origin(), connectLimit(now()), this, host);
     }
 
     @Override
@@ -180,7 +169,7 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
     void connected(LoopTransport transport) {
         LoopConnection c;
         try {
-            c = host.newConnection(transport, request.origin(), pool);
+            c = driver.newConnection(transport, request.origin(), pool, host);
         } catch (RuntimeException e) {
             transport.close();
             connectFailed(e);
@@ -200,54 +189,10 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
     /** The connect failed; on some loop or resolver thread. */
     void connectFailed(Throwable cause) {
         pool.connectFailed();
-        Throwable t = Completions.unwrap(cause);
-        if (totalDeadline != 0 && System.nanoTime() - totalDeadline >= 0) {
-            t = new TimedOutException(
-                    TimedOutException.Kind.TOTAL,
-                    Duration.ofNanos(totalNanos),
-                    "connecting to " + request.origin() + " for " + request);
-        } else if (!(t instanceof AioductException)) {
-            t = new ConnectFailedException("cannot connect to " + request.origin() + ": " + t, t);
-        }
-        fail(t);
+        fail(CheckoutFailures.connectFailed(request, cause, false, totalDeadline, totalNanos, now()));
     }
 
     // ---- ExchangeCall ----
-
-    @Override
-    public Request request() {
-        return request;
-    }
-
-    @Override
-    public @Nullable String userAgent() {
-        return userAgent;
-    }
-
-    @Override
-    public long responseTimeoutNanos() {
-        return responseNanos;
-    }
-
-    @Override
-    public long readTimeoutNanos() {
-        return readNanos;
-    }
-
-    @Override
-    public long totalDeadlineNanos() {
-        return totalDeadline;
-    }
-
-    @Override
-    public long totalTimeoutNanos() {
-        return totalNanos;
-    }
-
-    @Override
-    public long maxBufferedBody() {
-        return maxBuffered;
-    }
 
     @Override
     public void onResponse(Response response) {
@@ -318,7 +263,8 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
     }
 
     /** The caller cancelled its future: stop waiting, or abort on the connection. */
-    private void cancelled() {
+    @Override
+    void abort() {
         future = null;
         host.onHome(() -> {
             OriginPool<LoopConnection> p = pool;
@@ -333,52 +279,22 @@ final class LoopExchange implements ExchangeCall, PoolWaiter<LoopConnection>, Ru
         });
     }
 
-    /** The future the caller holds; cancelling it aborts the exchange. */
-    private static final class ExchangeFuture extends CompletableFuture<Response> {
-        private final LoopExchange exchange;
-
-        ExchangeFuture(LoopExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                exchange.cancelled();
-            }
-            return cancelled;
-        }
-    }
-
     // ---- timers ----
 
-    private long remainingTotal() {
-        if (totalDeadline == 0) return 0;
-        return Math.max(1, totalDeadline - System.nanoTime());
+    private long now() {
+        return host.engine().config.ticker().nanoTime();
     }
 
     private void armAcquireTimer() {
-        long total = remainingTotal();
-        long limit = Deadlines.min(acquireNanos, total);
+        long total = remainingTotal(now());
+        long limit = CheckoutFailures.waitLimit(acquireNanos, total);
         if (limit == 0) {
             return;
         }
-        boolean byTotal = acquireNanos == 0 || (total != 0 && total < acquireNanos);
         acquireTimer = host.schedule(
                 () -> {
                     if (pool.cancel(this)) {
-                        fail(
-                                byTotal
-                                        ? new TimedOutException(
-                                                TimedOutException.Kind.TOTAL,
-                                                Duration.ofNanos(totalNanos),
-                                                "waiting for a connection to " + request.origin() + " for " + request)
-                                        : new TimedOutException(
-                                                TimedOutException.Kind.ACQUIRE,
-                                                Duration.ofNanos(acquireNanos),
-                                                "waiting for a free connection to " + request.origin()
-                                                        + " (pool at its limit) for " + request));
+                        fail(CheckoutFailures.waitTimedOut(request, acquireNanos, total, totalNanos));
                     }
                 },
                 limit);

@@ -10,11 +10,9 @@ import io.aioduct.pool.PoolConfig;
 import io.aioduct.pool.PoolStats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +38,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Every connection the pool counts is either idle here, leased to callers, or being opened by a
  * caller that was told {@link PoolWaiter#mayConnect()}; callers report back with {@link #connected},
  * {@link #connectFailed()}, {@link #release} (once per lease) or {@link #closed}.
+ *
+ * <p>Why one file over 500 lines: every count here ({@code total}, {@code active}, {@code connecting},
+ * {@code validating}, the multiplexed leases and the waiter queue) changes under one lock in the same
+ * step as the others, and the HTTP/1.1 and HTTP/2 rules read and write the same counts (a multiplexed
+ * connection is also idle, active and counted against the limit). Split across classes, each step would
+ * either cross that lock boundary or pass all the counts along; the model-based tests
+ * ({@code MuxPoolHarness}) check the invariants of the whole.
  */
-public final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C> {
+final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C> {
 
     /**
      * How the pool treats HTTP/2.
@@ -57,6 +62,20 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
             }
+        }
+    }
+
+    /**
+     * What the pool records about a connection, on its own {@link Ticker}: when it joined (the max-lifetime
+     * rule) and when it last went idle (the idle-timeout rule). One per connection, never per request.
+     */
+    private static final class Held {
+        final long createdNanos;
+        long idleSinceNanos;
+
+        Held(long createdNanos) {
+            this.createdNanos = createdNanos;
+            this.idleSinceNanos = createdNanos;
         }
     }
 
@@ -80,7 +99,9 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
     private final @Nullable ReentrantLock lock;
     private final ArrayDeque<C> idle = new ArrayDeque<>();
     private final ArrayDeque<PoolWaiter<C>> waiters = new ArrayDeque<>();
-    private final Set<C> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Every connection the pool counts or still has leased, with the times it recorded for it. */
+    private final IdentityHashMap<C, Held> all = new IdentityHashMap<>();
+
     private final IdentityHashMap<C, Mux> muxes = new IdentityHashMap<>();
     private final ArrayList<C> withSpare = new ArrayList<>(2);
     private int total;
@@ -157,6 +178,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
             C evicted = null;
             boolean connect = false;
             boolean muxCandidate = false;
+            boolean fit = false;
             lock();
             try {
                 if (closed) {
@@ -170,6 +192,10 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
                 }
                 if (!fresh && !idle.isEmpty()) {
                     candidate = idle.pollFirst();
+                    // Also checked here, not only by the sweep: between sweeps an idle connection may already
+                    // be past the idle timeout, and the server has probably dropped it.
+                    long now = ticker.nanoTime();
+                    fit = isUsable(candidate, now) && !idleTooLong(candidate, now);
                     lease(candidate);
                     muxCandidate = muxes.containsKey(candidate);
                     if (muxCandidate) validating++;
@@ -201,10 +227,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
                 waiter.mayConnect();
                 return null;
             }
-            long now = ticker.nanoTime();
-            // Also checked here, not only by the sweep: between sweeps an idle connection may already be
-            // past the idle timeout, and the server has probably dropped it.
-            if (isUsable(candidate, now) && !idleTooLong(candidate, now) && candidate.validate()) {
+            if (fit && candidate.validate()) {
                 shareAfterValidation(candidate, muxCandidate);
                 return candidate;
             }
@@ -348,6 +371,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
      * the caller. A multiplexed connection is also offered at once to requests waiting for capacity.
      */
     public void connected(C connection) {
+        long now = ticker.nanoTime();
         boolean reject;
         List<PoolWaiter<C>> served = null;
         List<PoolWaiter<C>> permits = null;
@@ -359,7 +383,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
                 total--;
             } else {
                 active++;
-                all.add(connection);
+                all.put(connection, new Held(now));
                 if (connection.multiplexed()) {
                     multiplexedOrigin = Boolean.TRUE;
                     Mux m = new Mux();
@@ -455,7 +479,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
      */
     public void release(C connection, boolean reusable) {
         long now = ticker.nanoTime();
-        boolean keep = reusable && isUsable(connection, now);
+        boolean keep;
         PoolWaiter<C> handTo = null;
         List<PoolWaiter<C>> served = null;
         List<PoolWaiter<C>> permits = null;
@@ -464,6 +488,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
         lock();
         try {
             poolClosed = closed;
+            keep = reusable && isUsable(connection, now);
             Mux m = muxes.get(connection);
             if (m != null) {
                 close = releaseMultiplexed(connection, m, keep, now);
@@ -478,7 +503,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
                     if (handTo != null) {
                         active++;
                     } else if (idle.size() < config.maxIdlePerOrigin()) {
-                        connection.idleSinceNanos(now);
+                        wentIdle(connection, now);
                         idle.addFirst(connection);
                     } else {
                         close = true;
@@ -524,7 +549,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
             active--;
             // Idle now; queued waiters (served right after) take it out of the idle list again.
             if (!waiters.isEmpty() || idle.size() < config.maxIdlePerOrigin()) {
-                c.idleSinceNanos(now);
+                wentIdle(c, now);
                 idle.addFirst(c);
                 return false;
             }
@@ -641,14 +666,35 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
         return expired.size();
     }
 
-    private boolean idleTooLong(C c, long now) {
-        long timeout = config.idleTimeout().toNanos();
-        return timeout > 0 && now - c.idleSinceNanos() >= timeout;
+    /** Records that {@code c} went idle at {@code now}. Holds the lock. */
+    private void wentIdle(C c, long now) {
+        Held h = all.get(c);
+        if (h != null) h.idleSinceNanos = now;
     }
 
+    /** Whether idle {@code c} has been idle for the idle timeout. Holds the lock. */
+    private boolean idleTooLong(C c, long now) {
+        long timeout = config.idleTimeout().toNanos();
+        Held h = all.get(c);
+        return timeout > 0 && h != null && now - h.idleSinceNanos >= timeout;
+    }
+
+    /** Whether {@code c} may take another exchange: reusable and within its max lifetime. Holds the lock. */
     private boolean isUsable(C c, long now) {
         long lifetime = config.maxLifetime().toNanos();
-        return c.isReusable() && (lifetime == 0 || now - c.createdNanos() < lifetime);
+        Held h = all.get(c);
+        return c.isReusable() && (lifetime == 0 || h == null || now - h.createdNanos < lifetime);
+    }
+
+    /** When {@code c} last went idle, as this pool recorded it; {@link Long#MIN_VALUE} if it holds no such connection. */
+    long idleSinceNanos(C c) {
+        lock();
+        try {
+            Held h = all.get(c);
+            return h == null ? Long.MIN_VALUE : h.idleSinceNanos;
+        } finally {
+            unlock();
+        }
     }
 
     /** Whether the pool holds no connection and no waiter (so it can be dropped). */
@@ -704,7 +750,7 @@ public final class OriginPool<C extends PooledConnection> implements ConnectionO
             idle.clear();
             waiting = new ArrayList<>(waiters);
             waiters.clear();
-            busy = new ArrayList<>(all);
+            busy = new ArrayList<>(all.keySet());
         } finally {
             unlock();
         }

@@ -7,7 +7,7 @@ import io.aioduct.exchange.PooledConnection;
  * A request waiting for a connection. Exactly one method is called, once, outside the pool's lock, on
  * whichever thread freed the capacity.
  */
-public interface PoolWaiter<C extends PooledConnection> {
+interface PoolWaiter<C extends PooledConnection> {
 
     /** An idle connection is now this waiter's (it counts as active). */
     void acquired(C connection);

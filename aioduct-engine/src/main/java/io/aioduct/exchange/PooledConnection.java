@@ -1,7 +1,5 @@
 package io.aioduct.exchange;
 
-import io.aioduct.engine.OriginPool;
-
 /**
  * What the pool needs from a connection. Implemented by the protocol connections; the pool calls
  * these only to decide reuse and to close.
@@ -30,7 +28,7 @@ public interface PooledConnection {
     /**
      * How many exchanges it can carry at once right now: 1 for HTTP/1.1; for HTTP/2 the server's
      * concurrent-stream limit (capped), and 0 once it takes no more (GOAWAY, closing). A multiplexed
-     * connection tells its pool through {@link OriginPool#capacityChanged} when this changes.
+     * connection tells its pool through {@link ConnectionOwner#capacityChanged} when this changes.
      */
     default int capacity() {
         return 1;
@@ -40,19 +38,11 @@ public interface PooledConnection {
      * Whether {@link #capacity()} is final rather than provisional: false for an HTTP/2 connection whose
      * server has not sent its first SETTINGS yet (its stream limit is unknown, so it takes one exchange).
      * While such a connection is in the pool, further requests wait for its SETTINGS rather than open
-     * connections of their own. The connection calls {@link OriginPool#capacityChanged} once it settles.
+     * connections of their own. The connection calls {@link ConnectionOwner#capacityChanged} once it settles.
      */
     default boolean capacitySettled() {
         return true;
     }
-
-    /** When the connection was established, for the max-lifetime rule. */
-    long createdNanos();
-
-    /** When it last became idle (set by the pool). */
-    long idleSinceNanos();
-
-    void idleSinceNanos(long nanos);
 
     /** Closes the connection; idempotent. {@code reason} is for logs and events. */
     void close(String reason);

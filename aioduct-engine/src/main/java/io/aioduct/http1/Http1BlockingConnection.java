@@ -62,11 +62,9 @@ public final class Http1BlockingConnection implements BlockingConnection {
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
-    private final long createdNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConnectionTag tag;
 
-    private volatile long idleSince;
     private volatile boolean reusable = true;
     private volatile boolean totalExpired;
     private volatile @org.jspecify.annotations.Nullable String abortReason;
@@ -100,7 +98,6 @@ public final class Http1BlockingConnection implements BlockingConnection {
         this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_MIN, Integer.MAX_VALUE);
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
         this.ticker = ticker;
-        this.createdNanos = ticker.nanoTime();
         this.peer = String.valueOf(transport.remoteAddress());
     }
 
@@ -120,21 +117,6 @@ public final class Http1BlockingConnection implements BlockingConnection {
     @Override
     public boolean validate() {
         return isReusable() && !transport.probeUnusable();
-    }
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
     }
 
     @Override

@@ -60,11 +60,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
-    private final long createdNanos;
     private final Runnable timerTask = this::onTimer;
 
     private volatile boolean reusable = true;
-    private volatile long idleSince;
     private volatile boolean paused;
     private State state = State.IDLE;
     private @Nullable ExchangeCall call;
@@ -100,7 +98,6 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         this.parser = new ResponseParser(options.maxHeadBytes());
         this.decoder = new BodyDecoder(options.maxHeadBytes());
         this.ticker = ticker;
-        this.createdNanos = ticker.nanoTime();
         channel.pipeline().addLast("aioduct-http1", this);
         // The connector left reading off until the handler was in place (see LoopDialer).
         channel.config().setAutoRead(true);
@@ -134,21 +131,6 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     @Override
     public boolean isReusable() {
         return reusable && channel.isActive();
-    }
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
     }
 
     @Override

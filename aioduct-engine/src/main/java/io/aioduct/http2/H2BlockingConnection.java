@@ -48,12 +48,10 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
     private final BlockingTransport transport;
     private final ConnectionOwner<BlockingConnection> owner;
 
-    private final long createdNanos;
     private final List<H2BlockingStream> streams = new ArrayList<>();
     private final List<H2BlockingStream> finished = new ArrayList<>();
 
     private final AtomicBoolean failed = new AtomicBoolean();
-    private volatile long idleSince;
     private @Nullable Throwable closeCause;
 
     /**
@@ -73,7 +71,6 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
         super(options, bodyOptions, PooledByteBufAllocator.DEFAULT, callbacks, ticker, tag, transport.remoteAddress());
         this.transport = transport;
         this.owner = owner;
-        this.createdNanos = ticker.nanoTime();
         lock.lock();
         try {
             session.start();
@@ -86,21 +83,6 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
     }
 
     // ---- PooledConnection ----
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
-    }
 
     @Override
     public void close(String reason) {

@@ -35,11 +35,9 @@ public final class H2LoopConnection extends H2Connection implements LoopConnecti
     private final EventLoop loop;
     private final ConnectionOwner<LoopConnection> owner;
 
-    private final long createdNanos;
     private final List<H2LoopStream> streams = new ArrayList<>();
     private final Runnable timerTask = this::onTimer;
 
-    private volatile long idleSince;
     private @Nullable ByteBuf cumulation;
     private boolean receiving;
     private @Nullable ScheduledFuture<?> timer;
@@ -59,7 +57,6 @@ public final class H2LoopConnection extends H2Connection implements LoopConnecti
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.owner = owner;
-        this.createdNanos = ticker.nanoTime();
         session.start(); // the preface goes first, before anything read can queue a reply
         channel.pipeline().addLast("aioduct-h2", new Inbound());
         flush();
@@ -74,21 +71,6 @@ public final class H2LoopConnection extends H2Connection implements LoopConnecti
     }
 
     // ---- PooledConnection ----
-
-    @Override
-    public long createdNanos() {
-        return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSince;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSince = nanos;
-    }
 
     @Override
     public void close(String reason) {

@@ -1,5 +1,5 @@
 /**
- * Connection pooling: one {@link io.aioduct.engine.OriginPool} per origin, LIFO reuse, limits, a bounded
+ * Connection pooling: one pool per origin (in the engine), LIFO reuse, limits, a bounded
  * queue of waiting acquires and eviction driven by an injectable {@link io.aioduct.Ticker}.
  */
 @NullMarked

@@ -17,7 +17,6 @@ final class FakeConnection implements PooledConnection {
     private final AtomicInteger validateCalls = new AtomicInteger();
     private volatile boolean reusable = true;
     private volatile boolean valid = true;
-    private volatile long idleSinceNanos = Long.MIN_VALUE;
     private volatile @Nullable List<String> closeLog;
     private volatile boolean multiplexed;
     private volatile int capacity = 1;
@@ -113,19 +112,9 @@ final class FakeConnection implements PooledConnection {
         return validateCalls.get();
     }
 
-    @Override
-    public long createdNanos() {
+    /** When the test opened it (the pool keeps its own record). */
+    long createdNanos() {
         return createdNanos;
-    }
-
-    @Override
-    public long idleSinceNanos() {
-        return idleSinceNanos;
-    }
-
-    @Override
-    public void idleSinceNanos(long nanos) {
-        idleSinceNanos = nanos;
     }
 
     @Override

@@ -309,7 +309,7 @@ class OriginPoolMultiplexTest {
         h.release(c, true);
 
         assertThat(h.stats()).isEqualTo(h2(0, 1, 0, 0, 2, 0));
-        assertThat(c.idleSinceNanos()).isEqualTo(h.ticker.nanoTime());
+        assertThat(h.pool.idleSinceNanos(c)).isEqualTo(h.ticker.nanoTime());
 
         acquireExpecting(h, c);
         assertThat(h.stats()).as("leased again: active, no longer idle").isEqualTo(h2(1, 0, 0, 0, 2, 1));

@@ -126,7 +126,7 @@ class OriginPoolTest {
 
         pool.release(a, true);
 
-        assertThat(a.idleSinceNanos()).isEqualTo(ticker.nanoTime());
+        assertThat(pool.idleSinceNanos(a)).isEqualTo(ticker.nanoTime());
     }
 
     // ---- the connection limit and the queue of waiters ----

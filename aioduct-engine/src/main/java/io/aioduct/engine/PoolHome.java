@@ -1,0 +1,173 @@
+package io.aioduct.engine;
+
+import io.aioduct.Origin;
+import io.aioduct.Ticker;
+import io.aioduct.event.EventListener;
+import io.aioduct.exchange.CoreCounters;
+import io.aioduct.exchange.PooledConnection;
+import io.aioduct.pool.PoolStats;
+import io.aioduct.runtime.RuntimeLocal;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One home of an engine's pools ({@link PoolTopology}): the shared home, whose locked pools any thread
+ * may touch, or one core's home, whose lock-free pools only that core's thread may touch. Whatever
+ * touches a pool runs through {@link #onHome}; timers and the eviction loop come back through it too.
+ *
+ * <p>Threading: {@link #poolFor}, {@link #onHome}, {@link #schedule} from any thread; the pools
+ * themselves only where {@link #onHome} runs its task.
+ */
+final class PoolHome<C extends PooledConnection> {
+    private final EngineCore engine;
+    /** The core this home belongs to; -1 for the shared home. */
+    final int core;
+    /** The thread-per-core runtime for a core's home; null for the shared home. */
+    private final @Nullable RuntimeLocal cores;
+
+    private final Function<Duration, CompletionStage<Void>> sleep;
+    private final @Nullable CoreCounters counters;
+    private final ConcurrentHashMap<Origin, OriginPool<C>> pools = new ConcurrentHashMap<>();
+    private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
+
+    PoolHome(
+            EngineCore engine,
+            int core,
+            @Nullable RuntimeLocal cores,
+            Function<Duration, CompletionStage<Void>> sleep,
+            @Nullable CoreCounters counters) {
+        this.engine = engine;
+        this.core = core;
+        this.cores = cores;
+        this.sleep = sleep;
+        this.counters = counters;
+    }
+
+    /** The pool for {@code origin}, made on first use: locked in the shared home, lock-free in a core's. */
+    OriginPool<C> poolFor(Origin origin) {
+        OriginPool<C> p = pools.get(origin);
+        return p != null ? p : pools.computeIfAbsent(origin, this::newPool);
+    }
+
+    private OriginPool<C> newPool(Origin o) {
+        EngineConfig config = engine.config;
+        OriginPool.Multiplexing mux = Connections.multiplexing(config, o);
+        return cores == null
+                ? OriginPool.shared(o, config.pool(), config.ticker(), mux)
+                : OriginPool.local(o, config.pool(), config.ticker(), mux);
+    }
+
+    /** Runs {@code task} where this home's pools may be touched: inline when shared or already on the core. */
+    void onHome(Runnable task) {
+        if (cores == null || cores.currentCore() == core) {
+            task.run();
+        } else {
+            cores.spawnOn(core, task);
+        }
+    }
+
+    /**
+     * Runs a new channel's first task: on its own event loop for the shared home (the connector may complete
+     * on another thread, a TLS connector or a loop other than the channel's, and a release racing the
+     * set-up would see a half-built connection), on the core for a core's home (its channels live there).
+     */
+    void handOver(EventLoop channelLoop, Runnable task) {
+        if (cores != null) {
+            onHome(task);
+        } else if (channelLoop.inEventLoop()) {
+            task.run();
+        } else {
+            channelLoop.execute(task);
+        }
+    }
+
+    /** Runs {@code task} after {@code nanos} where the pools may be touched; cancel the result to stop it. */
+    CompletableFuture<?> schedule(Runnable task, long nanos) {
+        if (cores == null) {
+            CompletableFuture<Void> timer = sleep.apply(Duration.ofNanos(nanos)).toCompletableFuture();
+            timer.thenRun(task);
+            return timer;
+        }
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        onHome(() -> {
+            CompletableFuture<Void> sleeping =
+                    sleep.apply(Duration.ofNanos(nanos)).toCompletableFuture();
+            sleeping.thenRun(() -> onHome(task));
+            timer.whenComplete((v, e) -> sleeping.cancel(false));
+        });
+        return timer;
+    }
+
+    // ---- eviction, close, stats ----
+
+    /** Starts the eviction loop; on the home (the sleep of a core's home is that core's timer). */
+    void scheduleEviction() {
+        if (engine.closed()) return;
+        CompletableFuture<Void> next =
+                sleep.apply(engine.config.pool().evictionInterval()).toCompletableFuture();
+        eviction = next;
+        next.thenRun(() -> onHome(() -> {
+            evict();
+            scheduleEviction();
+        }));
+    }
+
+    void stopEviction() {
+        eviction.cancel(false);
+    }
+
+    /** Closes idle connections past the idle timeout or max lifetime. On the home. */
+    void evict() {
+        pools.values().forEach(OriginPool::evict);
+    }
+
+    /** Closes every pool, handing each connection still leased to {@code abort}. On the home. */
+    void close(String reason, Consumer<C> abort) {
+        for (OriginPool<C> p : pools.values()) {
+            for (C c : p.close(reason)) abort.accept(c);
+        }
+    }
+
+    /** Adds a snapshot of each pool; read off-core without locking, each number current. */
+    void stats(List<PoolStats> out) {
+        pools.values().forEach(p -> out.add(p.stats()));
+    }
+
+    // ---- what the exchanges of this home report ----
+
+    void connectionOpened() {
+        if (counters != null) counters.connectionOpened(core);
+    }
+
+    /** An exchange of this home finished: the in-flight count goes down. */
+    void finished() {
+        if (counters != null) counters.requestServed(core);
+        engine.finished();
+    }
+
+    boolean closed() {
+        return engine.closed();
+    }
+
+    /** The guarded event listener, or null when none is set. */
+    @Nullable
+    EventListener events() {
+        return engine.events;
+    }
+
+    EngineCore engine() {
+        return engine;
+    }
+
+    /** The engine's clock. */
+    Ticker ticker() {
+        return engine.config.ticker();
+    }
+}
