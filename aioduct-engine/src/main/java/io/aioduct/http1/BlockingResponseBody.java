@@ -2,6 +2,7 @@ package io.aioduct.http1;
 
 import io.aioduct.BodyTooLargeException;
 import io.aioduct.ConnectionClosedException;
+import io.aioduct.HttpHeaders;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.body.AbandonWatch;
 import io.aioduct.body.BodySource;
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * collector's cleanup) can touch the newer exchange. State changes are atomic; reads are for one
  * consumer thread at a time.
  */
-final class BlockingResponseBody implements BodySource, io.aioduct.body.AbandonWatch.Target {
+final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
     private static final int CHUNK = 16 * 1024;
     private static final int FIRST_UNKNOWN = 1024;
     private static final int OPEN = 0;
@@ -51,7 +52,7 @@ final class BlockingResponseBody implements BodySource, io.aioduct.body.AbandonW
     private final Executor executor;
     private volatile int state = OPEN;
     private volatile @Nullable RuntimeException failure;
-    private final CompletableFuture<io.aioduct.HttpHeaders> trailers = new CompletableFuture<>();
+    private final CompletableFuture<HttpHeaders> trailers = new CompletableFuture<>();
     private volatile @Nullable AbandonWatch watch;
 
     BlockingResponseBody(Http1BlockingConnection connection, int generation, long contentLength, Executor executor) {
@@ -104,18 +105,18 @@ final class BlockingResponseBody implements BodySource, io.aioduct.body.AbandonW
     }
 
     /** The body ended on the wire with these trailers (called by the connection as it finishes). */
-    void ended(io.aioduct.HttpHeaders fields) {
+    void ended(HttpHeaders fields) {
         disarm();
         trailers.complete(fields);
     }
 
-    /** Closes this body if {@code responseBody} is dropped before the end (see {@link io.aioduct.body.AbandonWatch}). */
+    /** Closes this body if {@code responseBody} is dropped before the end (see {@link AbandonWatch}). */
     void watchAbandonment(Object responseBody) {
-        watch = io.aioduct.body.AbandonWatch.watch(responseBody, this);
+        watch = AbandonWatch.watch(responseBody, this);
     }
 
     private void disarm() {
-        io.aioduct.body.AbandonWatch w = watch;
+        AbandonWatch w = watch;
         if (w != null) {
             watch = null;
             w.disarm();
@@ -123,7 +124,7 @@ final class BlockingResponseBody implements BodySource, io.aioduct.body.AbandonW
     }
 
     @Override
-    public CompletionStage<io.aioduct.HttpHeaders> trailers() {
+    public CompletionStage<HttpHeaders> trailers() {
         return trailers;
     }
 

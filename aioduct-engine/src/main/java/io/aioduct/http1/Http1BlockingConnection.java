@@ -3,7 +3,6 @@ package io.aioduct.http1;
 import io.aioduct.AioductException;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
-import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
@@ -11,33 +10,32 @@ import io.aioduct.Response;
 import io.aioduct.Ticker;
 import io.aioduct.TimedOutException;
 import io.aioduct.body.BodySource;
-import io.aioduct.body.ByteSink;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeSpec;
 import io.aioduct.exchange.Retry;
+import io.aioduct.exchange.Timeouts;
 import io.aioduct.observe.ExchangeEvents;
 import io.aioduct.protocol.Http1Options;
-import io.aioduct.syntax.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/1.1 connection over a blocking socket. The thread that runs an exchange (on the virtual
  * runtime, the request's own virtual thread) writes the request and reads the response itself; the
- * body is read from the socket as the consumer asks for it. Uses the same parser and decoder as the
- * event-loop connection.
+ * body is read from the socket as the consumer asks for it. Parses, frames and decides reuse with the
+ * same {@link ResponseCodec} as the event-loop connection; {@link BlockingSocketReader} does the reading.
  *
  * <p>Timeouts: the response, read and total limits become the socket's read timeout before each read;
  * writes are bounded by the total timeout, whose watchdog closes the socket ({@link #expire()}).
@@ -46,18 +44,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #close(String)} may be called from any thread to abort it.
  */
 public final class Http1BlockingConnection implements BlockingConnection {
-    /** First read size, and the read buffer's first capacity: what small responses need. */
-    private static final int READ_MIN = 4 * 1024;
-    /** Largest read: reached by doubling while reads fill the buffer (bulk bodies). */
-    private static final int READ_MAX = 16 * 1024;
-
     private final BlockingTransport transport;
-    private final InputStream in;
     private final OutputStream out;
     private final Http1Options options;
-    private final ResponseParser parser;
-    private final BodyDecoder decoder;
+    private final ResponseCodec codec;
+    private final BlockingSocketReader socket;
+    /** The read buffer ({@link BlockingSocketReader#buffer()}): head and body bytes not yet parsed. */
     private final ByteBuf readBuf;
+
     private final ByteBuf writeBuf;
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
@@ -67,35 +61,32 @@ public final class Http1BlockingConnection implements BlockingConnection {
 
     private volatile boolean reusable = true;
     private volatile boolean totalExpired;
-    private volatile @org.jspecify.annotations.Nullable String abortReason;
+    private volatile @Nullable String abortReason;
     private final String peer;
     private boolean reused;
     private boolean responseStarted;
     // The running exchange; null once it finished, so an idle pooled connection does not keep its last
-    // request (and that request's body) reachable.
-    private volatile @org.jspecify.annotations.Nullable ExchangeCall spec;
+    // request (and that request's body) reachable. Cleared before the release (after which a new exchange
+    // may start) and only by the reading thread, the one that reads it: a connection closed from another
+    // thread (abort, total timeout) leaves the pool anyway.
+    private volatile @Nullable ExchangeCall spec;
     private long startedAt;
     private boolean awaitingHead;
-    private TimedOutException.Kind pendingKind = TimedOutException.Kind.READ;
-    private long pendingNanos;
     private final AtomicBoolean exchangeOpen = new AtomicBoolean();
-    private final CopySink sink = new CopySink();
-    private int readChunk = READ_MIN;
     private volatile int generation;
-    private volatile @org.jspecify.annotations.Nullable BlockingResponseBody currentBody;
+    private volatile @Nullable BlockingResponseBody currentBody;
 
     public Http1BlockingConnection(
             BlockingTransport transport, Http1Options options, Ticker ticker, ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
-        this.in = transport.input();
         this.out = transport.output();
         this.options = options;
-        this.parser = new ResponseParser(options.maxHeadBytes());
-        this.decoder = new BodyDecoder(options.maxHeadBytes());
-        // Plain heap buffers, not leak-tracked: another thread may close the connection while its owner
-        // is still reading, so they are left to the garbage collector rather than released.
-        this.readBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_MIN, Integer.MAX_VALUE);
+        this.codec = new ResponseCodec(options.maxHeadBytes());
+        this.socket = new BlockingSocketReader(transport, ticker);
+        this.readBuf = socket.buffer();
+        // A plain heap buffer, not leak-tracked: another thread may close the connection while its owner
+        // is still writing, so it is left to the garbage collector rather than released.
         this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
         this.ticker = ticker;
         this.peer = String.valueOf(transport.remoteAddress());
@@ -146,10 +137,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         ExchangeCall s = spec;
         if (body != null && s != null && !awaitingHead && exchangeOpen.get()) {
             // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
-            body.fail(new TimedOutException(
-                    TimedOutException.Kind.TOTAL,
-                    Duration.ofNanos(s.totalTimeoutNanos()),
-                    "reading the response body of " + s.request()));
+            body.fail(Timeouts.timedOut(s, TimedOutException.Kind.TOTAL, s.totalTimeoutNanos(), false));
             if (exchangeOpen.compareAndSet(true, false)) {
                 s.release(false);
                 s.onComplete();
@@ -169,7 +157,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
     @Override
     public Response exchange(ExchangeCall exchange, Executor blockingExecutor) {
         this.spec = exchange;
-        this.startedAt = System.nanoTime();
+        this.startedAt = ticker.nanoTime();
         this.responseStarted = false;
         this.awaitingHead = true;
         this.currentBody = null;
@@ -186,6 +174,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             // Only a connection that broke may have been stale: a timeout or an interrupt is no sign of it.
             throw failed(failure, staleRetry(failure instanceof ConnectionClosedException));
         } catch (ConnectionClosedException e) {
+            // Thrown by readHead when the peer closed; after the total timeout closed it, that is no sign.
             throw failed(e, staleRetry(!totalExpired));
         } catch (HttpProtocolException | TimedOutException e) {
             throw failed(e);
@@ -248,61 +237,37 @@ public final class Http1BlockingConnection implements BlockingConnection {
     }
 
     private void readHead() throws IOException {
-        parser.reset();
+        codec.reset();
         while (true) {
             if (readBuf.isReadable()) {
                 responseStarted = true;
                 ExchangeEvents ev = spec.events();
                 if (ev != null) ev.responseHeadersStart();
             }
-            if (parser.parse(readBuf)) {
-                int status = parser.status;
-                if (status == 101) {
-                    throw new HttpProtocolException("unexpected 101 Switching Protocols: no upgrade was requested");
-                }
-                if (status >= 200) {
-                    return;
-                }
-                continue;
+            if (codec.readHead(readBuf)) {
+                return;
             }
             if (fill() < 0) {
-                throw new ConnectionClosedException(
-                        "connection to " + peer + " closed by the server "
-                                + (responseStarted ? "in the middle of the response head" : "before any response"),
-                        null);
+                throw ResponseCodec.closedDuringHead(peer, responseStarted, null);
             }
         }
     }
 
     private Response buildResponse(Request request, Executor blockingExecutor) throws IOException {
-        int status = parser.status;
-        boolean noBody = request.method().equals("HEAD") || status == 204 || status == 304;
-        BodyDecoder.Framing framing = noBody
-                ? BodyDecoder.Framing.NONE
-                : parser.chunked
-                        ? BodyDecoder.Framing.CHUNKED
-                        : parser.contentLength >= 0 ? BodyDecoder.Framing.LENGTH : BodyDecoder.Framing.UNTIL_CLOSE;
-        boolean keepAlive =
-                parser.version == io.aioduct.HttpVersion.HTTP_1_1 ? !parser.connectionClose : parser.keepAlive;
-        String connection = request.headers().first("Connection");
-        if (!keepAlive
-                || framing == BodyDecoder.Framing.UNTIL_CLOSE
-                || (connection != null
-                        && connection.toLowerCase(java.util.Locale.ROOT).contains("close"))) {
+        ExchangeCall exchange = spec;
+        BodyDecoder.Framing framing = codec.startBody(request);
+        if (!codec.keepsConnection(request, framing)) {
             reusable = false;
         }
-        decoder.start(framing, parser.contentLength);
-        // Read now: finishing below releases the connection, which forgets this exchange's spec (and may
-        // start the next exchange on another thread at once, which parses its own head into the parser).
-        long maxBuffered = spec.maxBufferedBody();
-        HttpVersion version = parser.version;
-        ReasonPhrase reason = parser.reason();
-        RawHeaders headers = parser.headers;
-        ExchangeEvents ev = spec.events();
-        if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
-        if (decoder.complete()) {
+        ResponseParser parser = codec.parser;
+        ExchangeEvents ev = exchange.events();
+        if (ev != null) ev.responseHeadersEnd(parser.status, parser.headBytes);
+        // Each response is built before its exchange can finish: finishing releases the connection, which
+        // may start the next exchange on another thread at once, parsing its own head into the parser.
+        if (codec.decoder.complete()) {
+            Response response = codec.response(request, BodySource.EMPTY, exchange.maxBufferedBody());
             finish();
-            return new Response(request, status, reason, version, headers, BodySource.EMPTY, maxBuffered);
+            return response;
         }
         long length = parser.contentLength;
         if (framing == BodyDecoder.Framing.LENGTH
@@ -310,13 +275,14 @@ public final class Http1BlockingConnection implements BlockingConnection {
                 && readBuf.readableBytes() >= length) {
             // The whole (small) body arrived with the head: take it and free the connection at once.
             byte[] bytes = new byte[(int) length];
+            Response response = codec.response(request, new ArrayBody(bytes), exchange.maxBufferedBody());
             readBody(generation, bytes, 0, bytes.length);
-            return new Response(request, status, reason, version, headers, new ArrayBody(bytes), maxBuffered);
+            return response;
         }
         BlockingResponseBody body = new BlockingResponseBody(
                 this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
         currentBody = body;
-        Response response = new Response(request, status, reason, version, headers, body, maxBuffered);
+        Response response = codec.response(request, body, exchange.maxBufferedBody());
         body.watchAbandonment(response.body());
         return response;
     }
@@ -333,26 +299,18 @@ public final class Http1BlockingConnection implements BlockingConnection {
         }
         try {
             while (true) {
-                CopySink sink = this.sink;
-                sink.reset(b, off);
-                boolean done;
-                try {
-                    done = decoder.decode(readBuf, sink, len);
-                } finally {
-                    // The caller's array is not ours to keep: a pooled connection holding the last one
-                    // pinned a whole body (or publisher chunk) until its next exchange.
-                    sink.forget();
-                }
-                if (sink.copied > 0 || done) {
+                boolean done = socket.decode(codec.decoder, b, off, len);
+                int copied = socket.copied();
+                if (copied > 0 || done) {
                     if (done) {
                         finish();
                     }
-                    return sink.copied > 0 ? sink.copied : -1;
+                    return copied > 0 ? copied : -1;
                 }
                 if (fill() < 0) {
-                    String missing = decoder.endOfInput();
+                    String missing = codec.decoder.endOfInput();
                     if (missing != null) {
-                        throw new ConnectionClosedException(missing + " (" + peer + ")", null);
+                        throw ResponseCodec.closedDuringBody(missing, peer, null);
                     }
                     finish();
                     return -1;
@@ -387,7 +345,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             ExchangeCall done = spec;
             BlockingResponseBody body = currentBody;
             if (body != null) {
-                body.ended(decoder.trailers());
+                body.ended(codec.decoder.trailers());
             }
             reused = true;
             if (readBuf.isReadable()) {
@@ -396,26 +354,17 @@ public final class Http1BlockingConnection implements BlockingConnection {
             }
             readBuf.discardReadBytes();
             ExchangeEvents ev = done.events();
-            if (ev != null) ev.responseBodyEnd(decoder.received());
+            if (ev != null) ev.responseBodyEnd(codec.decoder.received());
             boolean keep = isReusable();
-            forgetExchange();
+            spec = null;
             done.release(keep);
             done.onComplete();
         }
     }
 
-    /**
-     * The exchange ended on its reading thread: drop what it referenced, before the release (after which
-     * a new exchange may start). Only the reading thread clears these: it is the one that reads them.
-     * A connection closed from another thread (abort, total timeout) leaves the pool anyway.
-     */
-    private void forgetExchange() {
-        spec = null;
-    }
-
     /** Whether a failure before any response byte on a reused connection may be sent again. */
     private Retry staleRetry(boolean brokeConnection) {
-        return reused && !responseStarted && brokeConnection ? Retry.IF_IDEMPOTENT : Retry.NEVER;
+        return brokeConnection ? ResponseCodec.staleRetry(reused, responseStarted) : Retry.NEVER;
     }
 
     private RuntimeException failed(RuntimeException e) {
@@ -434,7 +383,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             ExchangeCall done = spec;
             ExchangeEvents ev = done.events();
             if (ev != null) ev.attemptFailed(e);
-            forgetExchange();
+            spec = null;
             done.release(false);
             if (awaitingHead) {
                 done.onFailure(e, retry);
@@ -461,88 +410,23 @@ public final class Http1BlockingConnection implements BlockingConnection {
                     phase + " of " + spec.request());
         }
         if (e instanceof SocketTimeoutException) {
-            return new TimedOutException(pendingKind, Duration.ofNanos(pendingNanos), phase + " of " + spec.request());
+            TimedOutException fired = socket.timedOut(spec, startedAt, awaitingHead);
+            return new TimedOutException(fired.kind(), fired.timeout(), phase + " of " + spec.request());
         }
         return new ConnectionClosedException("I/O error " + phase + " on " + peer + ": " + e, e);
     }
 
     /** Reads more bytes from the socket into the buffer, honouring the timeouts; -1 at end of stream. */
     private int fill() throws IOException {
-        if (readBuf.readerIndex() > 0 && readBuf.writableBytes() < readChunk) {
-            readBuf.discardReadBytes();
-        }
-        readBuf.ensureWritable(readChunk);
-        transport.readTimeoutMillis(readTimeoutMillis());
-        int room = readBuf.writableBytes();
-        int n = readBuf.writeBytes(in, room);
-        if (n == room && readChunk < READ_MAX) {
-            // The socket had more than we asked for: a bulk body. Read more at a time from now on.
-            readChunk = Math.min(READ_MAX, readChunk << 1);
-        }
+        int n = socket.fill(spec, startedAt, awaitingHead);
         if (n > 0 && awaitingHead) {
             responseStarted = true;
         }
         return n;
     }
 
-    /** The socket read timeout for the next read: the nearest of the response, read and total limits. */
-    private int readTimeoutMillis() {
-        long now = System.nanoTime();
-        long limit = Long.MAX_VALUE;
-        if (awaitingHead && spec.responseTimeoutNanos() > 0) {
-            limit = startedAt + spec.responseTimeoutNanos() - now;
-            pendingKind = TimedOutException.Kind.RESPONSE;
-            pendingNanos = spec.responseTimeoutNanos();
-        }
-        if (spec.readTimeoutNanos() > 0 && spec.readTimeoutNanos() < limit) {
-            limit = spec.readTimeoutNanos();
-            pendingKind = TimedOutException.Kind.READ;
-            pendingNanos = spec.readTimeoutNanos();
-        }
-        if (spec.totalDeadlineNanos() != 0 && spec.totalDeadlineNanos() - now < limit) {
-            limit = spec.totalDeadlineNanos() - now;
-            pendingKind = TimedOutException.Kind.TOTAL;
-            pendingNanos = spec.totalTimeoutNanos();
-        }
-        if (limit == Long.MAX_VALUE) {
-            return 0;
-        }
-        if (limit <= 0) {
-            throw new TimedOutException(
-                    pendingKind,
-                    Duration.ofNanos(pendingNanos),
-                    (awaitingHead ? "waiting for the response head" : "reading the response body") + " of "
-                            + spec.request());
-        }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (limit + 999_999) / 1_000_000));
-    }
-
     @Override
     public String toString() {
         return "Http1BlockingConnection[" + transport + "]";
-    }
-
-    /** Copies decoded payload into the caller's array. */
-    private static final class CopySink implements ByteSink {
-        private static final byte[] NOTHING = new byte[0];
-        private byte[] target = NOTHING;
-        private int offset;
-        int copied;
-
-        void reset(byte[] into, int at) {
-            this.target = into;
-            this.offset = at;
-            this.copied = 0;
-        }
-
-        void forget() {
-            this.target = NOTHING;
-        }
-
-        @Override
-        public void onData(ByteBuf in, int index, int length) {
-            in.getBytes(index, target, offset + copied, length);
-            copied += length;
-        }
     }
 }

@@ -1,15 +1,13 @@
 package io.aioduct.http1;
 
 import io.aioduct.ConnectionClosedException;
-import io.aioduct.HttpProtocolException;
+import io.aioduct.HttpHeaders;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.Ticker;
-import io.aioduct.TimedOutException;
 import io.aioduct.body.BodyBuffer;
-import io.aioduct.body.BodySource;
 import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
@@ -22,16 +20,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/1.1 connection on a Netty channel (epoll, io_uring or NIO), carrying one exchange at a time.
- * It writes the request, parses the response with the shared codec, streams the body into a {@link
- * BodyBuffer}, enforces the response, read and total timeouts with a single lazily re-armed timer, and
- * returns itself to its pool when the message ends.
+ * This class is the exchange's lifecycle: it writes the request, enforces the response, read and total
+ * timeouts with a single lazily re-armed timer, ends the exchange when the message ends or fails, and
+ * gives the connection back through the exchange. Its {@link LoopResponseReader} is the inbound side:
+ * it parses the response with the shared codec and streams the body into a {@link BodyBuffer}.
  *
  * <p>Threading: all state is confined to the channel's event loop; {@link #start} must run there.
  * The only cross-thread entry points are {@link #cancel} and the body's pause/resume/abort, which hop
@@ -41,10 +37,10 @@ import org.jspecify.annotations.Nullable;
  * decoded, so a body that fits in one read is complete, and the connection already back in the pool,
  * by the time the caller sees the response.
  */
-public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
-        implements LoopConnection, BodyBuffer.Control {
+public final class Http1LoopConnection extends ChannelInboundHandlerAdapter implements LoopConnection {
 
-    private enum State {
+    /** Where the connection is in its exchange; {@link LoopResponseReader} moves it from head to body. */
+    enum State {
         IDLE,
         AWAITING_HEAD,
         BODY,
@@ -54,35 +50,27 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     private final Channel channel;
     private final EventLoop loop;
     private final ConnectionOwner<LoopConnection> owner;
-    private final Http1Options options;
-    private final ResponseParser parser;
-    private final BodyDecoder decoder;
+    private final LoopResponseReader reader;
+    /** The exchange's timeouts; its reader re-arms it when reading resumes. */
+    final LoopExchangeTimer timer;
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
-    private final Runnable timerTask = this::onTimer;
-
     private volatile boolean reusable = true;
-    private volatile boolean paused;
     private State state = State.IDLE;
-    private @Nullable ExchangeCall call;
-    private @Nullable BodyBuffer body;
-    private @Nullable ByteBuf cumulation;
+    /** The running exchange, null between exchanges. */
+    @Nullable
+    ExchangeCall call;
+
     private @Nullable LoopRequestPump pump;
-    private boolean headRequest;
     private boolean reused;
-    private boolean responseStarted;
     private boolean requestComplete;
-    private boolean delivered;
-    private long startedAt;
-    private long lastReadAt;
-    private @Nullable ScheduledFuture<?> timer;
-    private long timerAt;
     private @Nullable Throwable closeCause;
     private final ConnectionTag tag;
     private @Nullable String closeReason;
     /** The running exchange's event bookkeeping, looked up once per exchange; null without a listener. */
-    private @Nullable ExchangeEvents events;
+    @Nullable
+    ExchangeEvents events;
 
     public Http1LoopConnection(
             Channel channel,
@@ -94,9 +82,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         this.tag = tag;
         this.loop = channel.eventLoop();
         this.owner = owner;
-        this.options = options;
-        this.parser = new ResponseParser(options.maxHeadBytes());
-        this.decoder = new BodyDecoder(options.maxHeadBytes());
+        this.reader = new LoopResponseReader(this, channel, options, ticker);
+        this.timer = new LoopExchangeTimer(this, reader, loop, ticker);
         this.ticker = ticker;
         channel.pipeline().addLast("aioduct-http1", this);
         // The connector left reading off until the handler was in place (see LoopDialer).
@@ -160,18 +147,15 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         Request request = c.request();
         call = c;
         state = State.AWAITING_HEAD;
-        headRequest = request.method().equals("HEAD");
-        responseStarted = false;
         requestComplete = false;
-        delivered = false;
-        startedAt = System.nanoTime();
-        lastReadAt = startedAt;
-        parser.reset();
+        long now = ticker.nanoTime();
+        timer.exchangeStarted(now);
+        reader.begin(now);
         ExchangeEvents ev = c.events();
         events = ev;
         if (ev != null) ev.requestHeadersStart();
         writeRequest(c, request);
-        armTimer(startedAt);
+        timer.arm(now);
     }
 
     private void writeRequest(ExchangeCall c, Request request) {
@@ -241,7 +225,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     void requestBodyFailed(LoopRequestPump p, Throwable cause) {
         if (pump == p) {
             pump = null;
-            fail(cause, false);
+            fail(cause, Retry.NEVER);
         }
     }
 
@@ -250,131 +234,43 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        if (state != State.AWAITING_HEAD && state != State.BODY) {
-            in.release();
-            if (state == State.IDLE) {
-                // An idle HTTP/1.1 connection must be silent; bytes here mean it is out of step.
-                reusable = false;
-                if (closeReason == null) closeReason = "unexpected bytes while idle";
-                channel.close();
-            }
+        if (state == State.AWAITING_HEAD || state == State.BODY) {
+            reader.read(in);
             return;
         }
-        lastReadAt = System.nanoTime();
-        if (cumulation != null) {
-            ByteBuf merged = channel.alloc().heapBuffer(cumulation.readableBytes() + in.readableBytes());
-            merged.writeBytes(cumulation).writeBytes(in);
-            cumulation.release();
-            in.release();
-            cumulation = null;
-            in = merged;
-        }
-        try {
-            process(in);
-        } catch (HttpProtocolException e) {
-            fail(e, false);
-        } finally {
-            if (state == State.AWAITING_HEAD && in.isReadable() && cumulation == null) {
-                cumulation = in;
-            } else {
-                in.release();
-            }
-        }
-    }
-
-    private void process(ByteBuf in) {
-        ExchangeCall c = call;
-        Response response = null;
-        if (state == State.AWAITING_HEAD) {
-            ExchangeEvents ev = events;
-            if (ev != null) ev.responseHeadersStart();
-            if (!readHead(in)) {
-                return;
-            }
-            response = onHead(c);
-        }
-        boolean done;
-        try {
-            done = state == State.BODY && decoder.decode(in, body, Integer.MAX_VALUE);
-        } catch (HttpProtocolException e) {
-            if (response != null) {
-                // The head was sound and arrived with the bad body bytes: hand the caller its response
-                // first, so the failure below ends its body instead of leaving the call unanswered.
-                deliver(c, response);
-            }
-            throw e;
-        }
-        if (done || decoder.complete()) {
-            finishMessage(c, in.isReadable(), response);
-        } else if (response != null) {
-            deliver(c, response);
-        }
-    }
-
-    /** Parses heads until a final (non-1xx) one; false when more bytes are needed. */
-    private boolean readHead(ByteBuf in) {
-        while (true) {
-            responseStarted = true;
-            if (!parser.parse(in)) {
-                return false;
-            }
-            int status = parser.status;
-            if (status == 101) {
-                throw new HttpProtocolException("unexpected 101 Switching Protocols: no upgrade was requested");
-            }
-            if (status >= 200) {
-                return true;
-            }
-            // 1xx interim responses (100 Continue, 103 Early Hints) precede the real one.
-        }
-    }
-
-    private Response onHead(ExchangeCall c) {
-        int status = parser.status;
-        boolean noBody = headRequest || status == 204 || status == 304;
-        BodyDecoder.Framing framing = noBody
-                ? BodyDecoder.Framing.NONE
-                : parser.chunked
-                        ? BodyDecoder.Framing.CHUNKED
-                        : parser.contentLength >= 0 ? BodyDecoder.Framing.LENGTH : BodyDecoder.Framing.UNTIL_CLOSE;
-        boolean keepAlive =
-                parser.version == io.aioduct.HttpVersion.HTTP_1_1 ? !parser.connectionClose : parser.keepAlive;
-        if (!keepAlive || framing == BodyDecoder.Framing.UNTIL_CLOSE || closeRequested(c.request())) {
+        in.release();
+        if (state == State.IDLE) {
+            // An idle HTTP/1.1 connection must be silent; bytes here mean it is out of step.
             reusable = false;
+            if (closeReason == null) closeReason = "unexpected bytes while idle";
+            channel.close();
         }
-        decoder.start(framing, parser.contentLength);
-        BodySource source;
-        if (framing == BodyDecoder.Framing.NONE
-                || (framing == BodyDecoder.Framing.LENGTH && parser.contentLength == 0)) {
-            source = BodySource.EMPTY;
-            body = null;
-        } else {
-            BodyBuffer b = new BodyBuffer(
-                    this,
-                    framing == BodyDecoder.Framing.LENGTH ? parser.contentLength : -1,
-                    options.bodyHighWaterBytes(),
-                    options.eagerBodyBytes());
-            body = b;
-            source = b;
-        }
-        state = State.BODY;
-        ExchangeEvents ev = events;
-        if (ev != null) ev.responseHeadersEnd(status, parser.headBytes);
-        return new Response(
-                c.request(), status, parser.reason(), parser.version, parser.headers, source, c.maxBufferedBody());
     }
 
-    private static boolean closeRequested(Request request) {
-        String connection = request.headers().first("Connection");
-        return connection != null
-                && connection.toLowerCase(java.util.Locale.ROOT).contains("close");
+    boolean awaitingHead() {
+        return state == State.AWAITING_HEAD;
+    }
+
+    boolean inBody() {
+        return state == State.BODY;
+    }
+
+    /** The final head arrived: the body follows. */
+    void bodyStarted() {
+        state = State.BODY;
+    }
+
+    /** The response says this connection ends with its exchange. */
+    void closeAfterExchange() {
+        reusable = false;
     }
 
     /** The response message ended. Releases the connection before anyone is told, so it can be reused at once. */
-    private void finishMessage(ExchangeCall c, boolean trailingBytes, @Nullable Response undelivered) {
-        BodyBuffer b = body;
+    void finishMessage(ExchangeCall c, boolean trailingBytes, @Nullable Response undelivered) {
+        BodyBuffer b = reader.takeBody();
+        BodyDecoder decoder = reader.codec.decoder;
         // Taken now: once released, the connection may start the next exchange and reset the decoder.
-        io.aioduct.HttpHeaders trailers = decoder.trailers();
+        HttpHeaders trailers = decoder.trailers();
         if (trailingBytes || !requestComplete) {
             // Bytes beyond the response, or a request body still being sent: out of step, do not reuse.
             reusable = false;
@@ -386,11 +282,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         ExchangeEvents ev = events;
         if (ev != null) ev.responseBodyEnd(decoder.received());
         resetExchange();
-        if (paused) {
-            // The body ended while its reader lagged behind: reading now belongs to the next exchange.
-            paused = false;
-            channel.config().setAutoRead(true);
-        }
+        reader.resumeAfterMessage();
         c.release(reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {
@@ -399,20 +291,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         c.onComplete();
     }
 
-    private void deliver(ExchangeCall c, Response response) {
-        delivered = true;
-        BodyBuffer b = body;
-        if (b != null) {
-            // Closes the connection if the caller drops the response without reading or closing it.
-            b.watchAbandonment(response.body());
-        }
-        c.onResponse(response);
-    }
-
     private void resetExchange() {
         call = null;
         events = null;
-        body = null;
         state = reusable ? State.IDLE : State.CLOSED;
         reused = true;
         if (state == State.CLOSED) {
@@ -427,22 +308,20 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
      * Ends the current exchange with {@code cause} and closes the connection. Before the response was
      * delivered the call fails; after, the body does.
      */
-    private void fail(Throwable cause, boolean retryable) {
+    void fail(Throwable cause, Retry retry) {
         ExchangeCall c = call;
-        BodyBuffer b = body;
-        State was = state;
         if (c == null) {
             return;
         }
+        BodyBuffer b = reader.takeBody();
         if (pump != null) {
             pump.cancel();
             pump = null;
         }
         reusable = false;
         call = null;
-        body = null;
         state = State.CLOSED;
-        releaseCumulation();
+        reader.releaseCumulation();
         if (closeReason == null && tag.observed()) closeReason = "the exchange failed: " + cause;
         channel.close();
         c.release(false);
@@ -452,9 +331,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         if (b != null) {
             b.onError(cause);
         }
-        if (was == State.AWAITING_HEAD || !delivered) {
+        if (!reader.delivered()) {
             // The head may have been parsed, but the caller never saw it: the exchange itself fails.
-            c.onFailure(cause, retryable ? Retry.IF_IDEMPOTENT : Retry.NEVER);
+            c.onFailure(cause, retry);
         } else {
             c.onComplete();
         }
@@ -463,7 +342,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         reusable = false;
-        releaseCumulation();
+        reader.releaseCumulation();
         if (tag.observed()) tag.closed(closeReasonOr(closeCause));
         if (call == null) {
             state = State.CLOSED;
@@ -471,21 +350,18 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (state == State.BODY) {
-            String missing = decoder.endOfInput();
+            String missing = reader.codec.decoder.endOfInput();
             if (missing == null) {
                 finishMessage(call, false, null);
                 return;
             }
-            fail(new ConnectionClosedException(missing + " (" + channel.remoteAddress() + ")", closeCause), false);
+            fail(ResponseCodec.closedDuringBody(missing, channel.remoteAddress(), closeCause), Retry.NEVER);
             return;
         }
-        boolean retryable = reused && !responseStarted;
+        boolean started = reader.responseStarted();
         fail(
-                new ConnectionClosedException(
-                        "connection to " + channel.remoteAddress() + " closed by the server "
-                                + (responseStarted ? "in the middle of the response head" : "before any response"),
-                        closeCause),
-                retryable);
+                ResponseCodec.closedDuringHead(channel.remoteAddress(), started, closeCause),
+                ResponseCodec.staleRetry(reused, started));
     }
 
     @Override
@@ -503,19 +379,12 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
         return error != null ? "error: " + error : "closed by the peer";
     }
 
-    private void releaseCumulation() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
-    }
-
     /** Aborts the exchange of {@code c} if it is still running here: its future was cancelled. Any thread. */
     @Override
     public void cancel(ExchangeCall c, String reason) {
         onLoop(() -> {
             if (call == c) {
-                fail(new RequestCancelledException(reason), false);
+                fail(new RequestCancelledException(reason), Retry.NEVER);
             }
         });
     }
@@ -525,109 +394,19 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
     public void abortForShutdown(String reason) {
         onLoop(() -> {
             if (call != null) {
-                fail(new RequestCancelledException(reason), false);
+                fail(new RequestCancelledException(reason), Retry.NEVER);
             } else {
                 close(reason);
             }
         });
     }
 
-    private void onLoop(Runnable r) {
+    void onLoop(Runnable r) {
         if (loop.inEventLoop()) {
             r.run();
         } else {
             loop.execute(r);
         }
-    }
-
-    // ---- BodyBuffer.Control ----
-
-    @Override
-    public void pauseReading() {
-        paused = true;
-        channel.config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        onLoop(() -> {
-            paused = false;
-            long now = System.nanoTime();
-            lastReadAt = now;
-            channel.config().setAutoRead(true);
-            armTimer(now);
-        });
-    }
-
-    @Override
-    public void abort(BodyBuffer b, String reason) {
-        onLoop(() -> {
-            if (body == b) {
-                fail(new RequestCancelledException(reason), false);
-            }
-        });
-    }
-
-    @Override
-    public boolean onLoop() {
-        return loop.inEventLoop();
-    }
-
-    // ---- timeouts: one timer per connection, re-armed lazily ----
-
-    private void armTimer(long now) {
-        ExchangeCall c = call;
-        if (c == null) {
-            return;
-        }
-        long next = nextDeadline(c);
-        if (next == Long.MAX_VALUE || (timer != null && timerAt <= next)) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerAt = next;
-        timer = loop.schedule(timerTask, Math.max(0, next - now), TimeUnit.NANOSECONDS);
-    }
-
-    private long nextDeadline(ExchangeCall c) {
-        long next = Long.MAX_VALUE;
-        if (state == State.AWAITING_HEAD && c.responseTimeoutNanos() > 0) {
-            next = startedAt + c.responseTimeoutNanos();
-        }
-        if (c.readTimeoutNanos() > 0 && !paused) {
-            next = Math.min(next, lastReadAt + c.readTimeoutNanos());
-        }
-        if (c.totalDeadlineNanos() != 0) {
-            next = Math.min(next, c.totalDeadlineNanos());
-        }
-        return next;
-    }
-
-    private void onTimer() {
-        timer = null;
-        ExchangeCall c = call;
-        if (c == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (c.totalDeadlineNanos() != 0 && now - c.totalDeadlineNanos() >= 0) {
-            timeout(TimedOutException.Kind.TOTAL, c.totalTimeoutNanos(), c);
-        } else if (state == State.AWAITING_HEAD
-                && c.responseTimeoutNanos() > 0
-                && now - (startedAt + c.responseTimeoutNanos()) >= 0) {
-            timeout(TimedOutException.Kind.RESPONSE, c.responseTimeoutNanos(), c);
-        } else if (c.readTimeoutNanos() > 0 && !paused && now - (lastReadAt + c.readTimeoutNanos()) >= 0) {
-            timeout(TimedOutException.Kind.READ, c.readTimeoutNanos(), c);
-        } else {
-            armTimer(now);
-        }
-    }
-
-    private void timeout(TimedOutException.Kind kind, long nanos, ExchangeCall c) {
-        String phase = state == State.AWAITING_HEAD ? "waiting for the response head" : "reading the response body";
-        fail(new TimedOutException(kind, Duration.ofNanos(nanos), phase + " of " + c.request()), false);
     }
 
     @Override

@@ -1,0 +1,149 @@
+package io.aioduct.http1;
+
+import io.aioduct.Ticker;
+import io.aioduct.TimedOutException;
+import io.aioduct.body.ByteSink;
+import io.aioduct.connect.BlockingTransport;
+import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.Timeouts;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The reading side of an {@link Http1BlockingConnection}: its read buffer, how much it asks the socket
+ * for at a time, the socket read timeout each read gets from the exchange's timeouts (and which of them a
+ * {@link java.net.SocketTimeoutException} stands for), and the copy of decoded body bytes into the
+ * caller's array.
+ *
+ * <p>Not thread-safe: used by the thread that drives the connection's exchange. The buffer is a plain
+ * heap buffer, not leak-tracked: another thread may close the connection while its owner is still
+ * reading, so it is left to the garbage collector rather than released.
+ */
+final class BlockingSocketReader {
+    /** First read size, and the read buffer's first capacity: what small responses need. */
+    private static final int READ_MIN = 4 * 1024;
+    /** Largest read: reached by doubling while reads fill the buffer (bulk bodies). */
+    private static final int READ_MAX = 16 * 1024;
+
+    private final BlockingTransport transport;
+    private final InputStream in;
+    private final Ticker ticker;
+    private final ByteBuf buffer;
+    private final CopySink sink = new CopySink();
+    private int readChunk = READ_MIN;
+    /** When the last read started: its read timeout's start. */
+    private long readStartedAt;
+    /** The instant the last read's socket timeout stood for. */
+    private long readDeadline = Long.MAX_VALUE;
+
+    BlockingSocketReader(BlockingTransport transport, Ticker ticker) {
+        this.transport = transport;
+        this.in = transport.input();
+        this.ticker = ticker;
+        this.buffer = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, READ_MIN, Integer.MAX_VALUE);
+    }
+
+    /** The bytes read from the socket and not yet parsed or decoded. */
+    ByteBuf buffer() {
+        return buffer;
+    }
+
+    /**
+     * Reads more bytes from the socket into the buffer, within the next of {@code spec}'s timeouts; -1 at
+     * end of stream.
+     *
+     * @param startedAt when the request was sent (the response timeout's start)
+     * @param awaitingHead whether the response head is still to come
+     * @throws TimedOutException if a timeout already passed before the read
+     */
+    int fill(ExchangeSpec spec, long startedAt, boolean awaitingHead) throws IOException {
+        if (buffer.readerIndex() > 0 && buffer.writableBytes() < readChunk) {
+            buffer.discardReadBytes();
+        }
+        buffer.ensureWritable(readChunk);
+        transport.readTimeoutMillis(readTimeoutMillis(spec, startedAt, awaitingHead));
+        int room = buffer.writableBytes();
+        int n = buffer.writeBytes(in, room);
+        if (n == room && readChunk < READ_MAX) {
+            // The socket had more than we asked for: a bulk body. Read more at a time from now on.
+            readChunk = Math.min(READ_MAX, readChunk << 1);
+        }
+        return n;
+    }
+
+    /** The socket read timeout for the next read: until the nearest of the response, read and total limits. */
+    private int readTimeoutMillis(ExchangeSpec spec, long startedAt, boolean awaitingHead) {
+        long now = ticker.nanoTime();
+        // The read timeout is per read: each read starts its own wait for the next byte.
+        readStartedAt = now;
+        readDeadline = Timeouts.nextDeadline(spec, startedAt, now, awaitingHead, false);
+        if (readDeadline == Long.MAX_VALUE) {
+            return 0;
+        }
+        long limit = readDeadline - now;
+        if (limit <= 0) {
+            throw timedOut(spec, startedAt, awaitingHead);
+        }
+        // Rounded up: a socket timeout that fires early would report a limit that has not passed yet.
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (limit + 999_999) / 1_000_000));
+    }
+
+    /**
+     * Which timeout the last read's socket timeout stood for: the one that fires at the deadline it was
+     * given, as the exception the exchange fails with.
+     */
+    TimedOutException timedOut(ExchangeSpec spec, long startedAt, boolean awaitingHead) {
+        TimedOutException fired = Timeouts.fired(spec, readDeadline, startedAt, readStartedAt, awaitingHead, false);
+        return fired != null
+                ? fired
+                : Timeouts.timedOut(spec, TimedOutException.Kind.READ, spec.readTimeoutNanos(), awaitingHead);
+    }
+
+    /**
+     * Decodes buffered body bytes into {@code b} (at most {@code len}); {@link #copied()} says how many.
+     * Returns whether the body ended.
+     */
+    boolean decode(BodyDecoder decoder, byte[] b, int off, int len) {
+        CopySink sink = this.sink;
+        sink.reset(b, off);
+        try {
+            return decoder.decode(buffer, sink, len);
+        } finally {
+            // The caller's array is not ours to keep: a pooled connection holding the last one
+            // pinned a whole body (or publisher chunk) until its next exchange.
+            sink.forget();
+        }
+    }
+
+    /** How many bytes the last {@link #decode} copied. */
+    int copied() {
+        return sink.copied;
+    }
+
+    /** Copies decoded payload into the caller's array. */
+    private static final class CopySink implements ByteSink {
+        private static final byte[] NOTHING = new byte[0];
+        private byte[] target = NOTHING;
+        private int offset;
+        int copied;
+
+        void reset(byte[] into, int at) {
+            this.target = into;
+            this.offset = at;
+            this.copied = 0;
+        }
+
+        void forget() {
+            this.target = NOTHING;
+        }
+
+        @Override
+        public void onData(ByteBuf in, int index, int length) {
+            in.getBytes(index, target, offset + copied, length);
+            copied += length;
+        }
+    }
+}
