@@ -11,7 +11,6 @@ import io.aioduct.runtime.RuntimePoll;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking exchange driver: each exchange is a {@link BlockingExchange} run start to finish on one
@@ -98,7 +97,7 @@ final class BlockingDriver implements ExchangeDriver {
     }
 
     /** Resolves and connects on the calling thread; see {@link Dialer#dialBlocking}. */
-    BlockingTransport dial(Origin origin, long connectTimeoutNanos, @Nullable ExchangeEvents events) {
+    BlockingTransport dial(Origin origin, long connectTimeoutNanos, ExchangeEvents events) {
         return dialer.dialBlocking(origin, connectTimeoutNanos, events);
     }
 

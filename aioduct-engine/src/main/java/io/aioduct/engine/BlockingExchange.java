@@ -26,7 +26,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
 
     private final EngineCore engine;
     private final BlockingDriver driver;
-    private final @Nullable ExchangeEvents events;
+    private final ExchangeEvents events;
     private boolean opened;
     private volatile CompletableFuture<Object> handoff = new CompletableFuture<>();
     private volatile @Nullable BlockingConnection connection;
@@ -46,7 +46,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     }
 
     @Override
-    public @Nullable ExchangeEvents events() {
+    public ExchangeEvents events() {
         return events;
     }
 
@@ -66,16 +66,14 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
                     driver.pool(request.origin()).release(c, true);
                     throw cancelled();
                 }
-                if (events != null) events.acquired(c.tag(), !opened);
+                events.acquired(c.tag(), !opened);
                 lastRetry = Retry.NEVER;
                 try {
                     return c.exchange(this, driver.callbacks());
                 } catch (AioductException e) {
                     connection = null;
-                    if (events != null) {
-                        events.attemptFailed(e);
-                        events.released();
-                    }
+                    events.attemptFailed(e);
+                    events.released();
                     Retry retry = lastRetry;
                     // An interrupt is the caller giving up, like a cancelled future.
                     boolean gaveUp = aborted || Thread.currentThread().isInterrupted();
@@ -88,7 +86,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
                         }
                         case RETRY -> {
                             fresh = NextAttempt.freshConnection(retry);
-                            if (events != null) events.retry(1, e);
+                            events.retry(1, e);
                             continue;
                         }
                         case FAIL -> {}
@@ -100,10 +98,8 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
                 }
             }
         } catch (RuntimeException e) {
-            if (events != null) {
-                events.failed(e);
-                events.end();
-            }
+            events.failed(e);
+            events.end();
             complete();
             throw e;
         }
@@ -111,7 +107,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
 
     /** The exchange is over (body ended, aborted or failed): stop the watchdog, count it done. */
     private void complete() {
-        if (events != null) events.endUnlessRetrying(); // once-only by itself
+        events.endUnlessRetrying(); // once-only by itself
         synchronized (this) {
             if (done) return;
             done = true;
@@ -153,7 +149,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     private BlockingConnection acquire(boolean fresh) {
         OriginPool<BlockingConnection> pool = driver.pool(request.origin());
         opened = false;
-        if (events != null) events.acquireStart(request.origin());
+        events.acquireStart(request.origin());
         if (handoff.isDone()) {
             handoff = new CompletableFuture<>();
         }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Resolving an origin and connecting to it, for both drivers and both pool topologies: the resolver
@@ -51,16 +50,16 @@ final class Dialer {
      */
     void dial(Origin origin, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
         ExchangeEvents ev = exchange.events();
-        if (ev != null) ev.dnsStart(origin.host());
+        ev.dnsStart(origin.host());
         config.resolver()
                 .resolve(origin.host())
                 .whenComplete((addresses, failure) -> home.onHome(() -> {
                     if (failure != null) {
-                        if (ev != null) ev.dnsFailed(failure);
+                        ev.dnsFailed(failure);
                         exchange.connectFailed(failure);
                         return;
                     }
-                    if (ev != null) ev.dnsEnd(addresses);
+                    ev.dnsEnd(addresses);
                     // On the home: a per-core connector opens the channel on the calling core.
                     CompletionStage<Transport> connecting;
                     try {
@@ -84,7 +83,7 @@ final class Dialer {
     }
 
     /** Resolves and connects on the calling thread, for a blocking exchange. */
-    BlockingTransport dialBlocking(Origin origin, long connectTimeoutNanos, @Nullable ExchangeEvents ev) {
+    BlockingTransport dialBlocking(Origin origin, long connectTimeoutNanos, ExchangeEvents ev) {
         List<InetAddress> addresses = resolve(origin.host(), ev);
         Transport t = Completions.await(connect(origin, addresses, connectTimeoutNanos, ev));
         if (!(t instanceof BlockingTransport bt)) {
@@ -94,10 +93,7 @@ final class Dialer {
         return bt;
     }
 
-    private List<InetAddress> resolve(String host, @Nullable ExchangeEvents events) {
-        if (events == null) {
-            return Completions.await(config.resolver().resolve(host));
-        }
+    private List<InetAddress> resolve(String host, ExchangeEvents events) {
         events.dnsStart(host);
         try {
             List<InetAddress> addresses = Completions.await(config.resolver().resolve(host));
@@ -110,13 +106,13 @@ final class Dialer {
     }
 
     private CompletionStage<Transport> connect(
-            Origin origin, List<InetAddress> addresses, long connectNanos, @Nullable ExchangeEvents ev) {
+            Origin origin, List<InetAddress> addresses, long connectNanos, ExchangeEvents ev) {
         SocketConfig.Builder b = config.socket().toBuilder()
                 .host(origin.host())
                 .port(origin.port())
                 .addresses(addresses)
                 .connectTimeout(Duration.ofNanos(connectNanos));
-        if (ev != null) b.observer(ev);
+        b.observer(ev);
         return (origin.secure() ? tls : plain).apply(b.build());
     }
 }

@@ -40,7 +40,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     private final PoolHome<LoopConnection> host;
 
     private final long acquireNanos;
-    private final @Nullable ExchangeEvents events;
+    private final ExchangeEvents events;
     private @Nullable OriginPool<LoopConnection> pool;
     private volatile @Nullable LoopConnection connection;
     private volatile boolean connecting;
@@ -68,7 +68,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     }
 
     @Override
-    public @Nullable ExchangeEvents events() {
+    public ExchangeEvents events() {
         return events;
     }
 
@@ -99,7 +99,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     private void acquire() {
         connecting = false;
         opened = false;
-        if (events != null) events.acquireStart(request.origin());
+        events.acquireStart(request.origin());
         LoopConnection c;
         try {
             c = pool.acquire(this, fresh);
@@ -144,7 +144,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
             finish();
             return;
         }
-        if (events != null) events.acquired(c.tag(), !opened);
+        events.acquired(c.tag(), !opened);
         c.start(this);
     }
 
@@ -207,10 +207,8 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     @Override
     public void onFailure(Throwable failure, Retry retry) {
         connection = null;
-        if (events != null) {
-            events.attemptFailed(failure);
-            events.released();
-        }
+        events.attemptFailed(failure);
+        events.released();
         switch (NextAttempt.after(failure, retry, request, requeues, attempts, isDone(), host.closed())) {
             case REQUEUE -> {
                 requeues++;
@@ -219,7 +217,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
             case RETRY -> {
                 attempts++;
                 fresh = NextAttempt.freshConnection(retry);
-                if (events != null) events.retry(attempts, failure);
+                events.retry(attempts, failure);
                 acquire();
             }
             case FAIL -> fail(failure);
@@ -237,7 +235,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
 
     @Override
     public void onComplete() {
-        if (events != null) events.released();
+        events.released();
         finish();
     }
 
@@ -245,7 +243,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
 
     /** Ends the exchange with {@code cause} before a response was delivered. */
     void fail(Throwable cause) {
-        if (events != null) events.failed(cause);
+        events.failed(cause);
         ExchangeFuture f = future;
         future = null;
         if (f != null) {
@@ -257,7 +255,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     private void finish() {
         if (FINISHED.compareAndSet(this, 0, 1)) {
             cancelAcquireTimer();
-            if (events != null) events.end();
+            events.end();
             host.finished();
         }
     }

@@ -156,8 +156,7 @@ final class PoolHome<C extends PooledConnection> {
         return engine.closed();
     }
 
-    /** The guarded event listener, or null when none is set. */
-    @Nullable
+    /** The guarded event listener, {@link EventListener#NONE} when none is set. */
     EventListener events() {
         return engine.events;
     }

@@ -190,13 +190,11 @@ public final class Http1BlockingConnection implements BlockingConnection {
         long framing = RequestWriter.framing(request);
         writeBuf.clear();
         ExchangeEvents ev = exchange.events();
-        if (ev != null) ev.requestHeadersStart();
+        ev.requestHeadersStart();
         RequestWriter.writeHead(request, framing, exchange.userAgent(), writeBuf);
         RequestBody body = request.body();
-        if (ev != null) {
-            ev.requestHeadersEnd(writeBuf.readableBytes());
-            if (body != null) ev.requestBodyStart();
-        }
+        ev.requestHeadersEnd(writeBuf.readableBytes());
+        if (body != null) ev.requestBodyStart();
         long bodyBytes = body instanceof RequestBody.Bytes b ? b.length() : 0;
         boolean chunked = framing == RequestWriter.CHUNKED_BODY;
         if ((body == null || body instanceof RequestBody.Bytes) && chunked) {
@@ -223,12 +221,10 @@ public final class Http1BlockingConnection implements BlockingConnection {
             }
         }
         out.flush();
-        if (ev != null) {
-            if (body != null) {
-                ev.requestBodyEnd(bodyBytes);
-            } else {
-                ev.requestSent();
-            }
+        if (body != null) {
+            ev.requestBodyEnd(bodyBytes);
+        } else {
+            ev.requestSent();
         }
     }
 
@@ -242,7 +238,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             if (readBuf.isReadable()) {
                 responseStarted = true;
                 ExchangeEvents ev = spec.events();
-                if (ev != null) ev.responseHeadersStart();
+                ev.responseHeadersStart();
             }
             if (codec.readHead(readBuf)) {
                 return;
@@ -261,7 +257,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         }
         ResponseParser parser = codec.parser;
         ExchangeEvents ev = exchange.events();
-        if (ev != null) ev.responseHeadersEnd(parser.status, parser.headBytes);
+        ev.responseHeadersEnd(parser.status, parser.headBytes);
         // Each response is built before its exchange can finish: finishing releases the connection, which
         // may start the next exchange on another thread at once, parsing its own head into the parser.
         if (codec.decoder.complete()) {
@@ -354,7 +350,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             }
             readBuf.discardReadBytes();
             ExchangeEvents ev = done.events();
-            if (ev != null) ev.responseBodyEnd(codec.decoder.received());
+            ev.responseBodyEnd(codec.decoder.received());
             boolean keep = isReusable();
             spec = null;
             done.release(keep);
@@ -382,7 +378,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         if (exchangeOpen.compareAndSet(true, false)) {
             ExchangeCall done = spec;
             ExchangeEvents ev = done.events();
-            if (ev != null) ev.attemptFailed(e);
+            ev.attemptFailed(e);
             spec = null;
             done.release(false);
             if (awaitingHead) {

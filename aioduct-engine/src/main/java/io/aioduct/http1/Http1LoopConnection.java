@@ -153,7 +153,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         reader.begin(now);
         ExchangeEvents ev = c.events();
         events = ev;
-        if (ev != null) ev.requestHeadersStart();
+        ev.requestHeadersStart();
         writeRequest(c, request);
         timer.arm(now);
     }
@@ -165,10 +165,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(request, framing, c.userAgent(), head);
         ExchangeEvents ev = events;
-        if (ev != null) {
-            ev.requestHeadersEnd(head.readableBytes());
-            if (body != null) ev.requestBodyStart();
-        }
+        ev.requestHeadersEnd(head.readableBytes());
+        if (body != null) ev.requestBodyStart();
         if (body == null || body instanceof RequestBody.Bytes) {
             RequestBody.Bytes bytes = (RequestBody.Bytes) body;
             if (framing == RequestWriter.CHUNKED_BODY) {
@@ -190,11 +188,11 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
                         channel.voidPromise());
             }
             requestComplete = true;
-            if (ev != null) requestWritten(ev, bytes == null ? -1 : bytes.length());
+            requestWritten(ev, bytes == null ? -1 : bytes.length());
         } else if (framing == 0) {
             channel.writeAndFlush(head, channel.voidPromise());
             requestComplete = true;
-            if (ev != null) requestWritten(ev, 0);
+            requestWritten(ev, 0);
         } else {
             channel.writeAndFlush(head, channel.voidPromise());
             LoopRequestPump p = LoopRequestPump.create(this, body, framing == RequestWriter.CHUNKED_BODY);
@@ -217,7 +215,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             pump = null;
             requestComplete = true;
             ExchangeEvents ev = events;
-            if (ev != null) ev.requestBodyEnd(p.sent);
+            ev.requestBodyEnd(p.sent);
         }
     }
 
@@ -280,7 +278,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             }
         }
         ExchangeEvents ev = events;
-        if (ev != null) ev.responseBodyEnd(decoder.received());
+        ev.responseBodyEnd(decoder.received());
         resetExchange();
         reader.resumeAfterMessage();
         c.release(reusable && channel.isActive());
@@ -327,7 +325,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         c.release(false);
         ExchangeEvents ev = events;
         events = null;
-        if (ev != null) ev.attemptFailed(cause);
+        ev.attemptFailed(cause);
         if (b != null) {
             b.onError(cause);
         }

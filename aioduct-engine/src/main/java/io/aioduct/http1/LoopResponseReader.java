@@ -116,7 +116,7 @@ final class LoopResponseReader implements BodyBuffer.Control {
         Response response = null;
         if (connection.awaitingHead()) {
             ExchangeEvents ev = connection.events;
-            if (ev != null) ev.responseHeadersStart();
+            ev.responseHeadersStart();
             responseStarted = true;
             if (!codec.readHead(in)) {
                 return;
@@ -164,7 +164,7 @@ final class LoopResponseReader implements BodyBuffer.Control {
         }
         connection.bodyStarted();
         ExchangeEvents ev = connection.events;
-        if (ev != null) ev.responseHeadersEnd(parser.status, parser.headBytes);
+        ev.responseHeadersEnd(parser.status, parser.headBytes);
         return codec.response(request, source, c.maxBufferedBody());
     }
 

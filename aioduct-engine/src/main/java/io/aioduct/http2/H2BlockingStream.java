@@ -90,7 +90,7 @@ final class H2BlockingStream extends H2Stream {
             try {
                 if (hasBody) {
                     sendBody(request.body());
-                    if (events != null) events.requestBodyEnd(bodyBytes);
+                    events.requestBodyEnd(bodyBytes);
                 }
                 sendTrailers(request);
             } catch (RuntimeException e) {

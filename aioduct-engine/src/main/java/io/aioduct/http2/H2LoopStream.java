@@ -114,7 +114,7 @@ final class H2LoopStream extends H2Stream {
                 return;
             }
             outgoing.pollFirst().release();
-            if (last && events != null) {
+            if (last) {
                 events.requestBodyEnd(bodyBytes);
             }
             if (last && trailers) {

@@ -30,7 +30,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     /** The exchange this stream carries. */
     final ExchangeCall spec;
 
-    final @Nullable ExchangeEvents events;
+    final ExchangeEvents events;
     int id = -1;
     /** Whether the stream is over for this exchange: response ended, reset, failed, or never opened. */
     boolean ended;
@@ -83,20 +83,18 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
      */
     final boolean open(Http2Headers headers, boolean hasBody, boolean endStream) {
         H2Connection connection = connection();
-        if (events != null) events.requestHeadersStart();
+        events.requestHeadersStart();
         id = connection.session.openStream(this, headers, endStream);
         if (id < 0) {
             return false;
         }
         startedAt = connection.ticker.nanoTime();
         lastActivity = startedAt;
-        if (events != null) {
-            events.requestHeadersEnd(connection.session.lastSentHeaderBytes());
-            if (hasBody) {
-                events.requestBodyStart();
-            } else {
-                events.requestSent();
-            }
+        events.requestHeadersEnd(connection.session.lastSentHeaderBytes());
+        if (hasBody) {
+            events.requestBodyStart();
+        } else {
+            events.requestSent();
         }
         return true;
     }
@@ -130,11 +128,9 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
         Response response = new Response(request, status, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
         if (body != null) body.watchAbandonment(response.body());
         delivered = true;
-        if (events != null) {
-            events.responseHeadersStart();
-            events.responseHeadersEnd(response.status(), connection.session.lastReceivedHeaderBytes());
-            if (endStream) events.responseBodyEnd(0);
-        }
+        events.responseHeadersStart();
+        events.responseHeadersEnd(response.status(), connection.session.lastReceivedHeaderBytes());
+        if (endStream) events.responseBodyEnd(0);
         headReceived(response, endStream);
     }
 
@@ -152,7 +148,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
             connection().session.consumed(id, length);
         }
         if (endStream) {
-            if (events != null) events.responseBodyEnd(received);
+            events.responseBodyEnd(received);
             bodyEnded(HttpHeaders.empty());
         }
     }
@@ -161,7 +157,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     public final void onTrailers(Http2Headers trailers) {
         lastActivity = connection().ticker.nanoTime();
         HttpHeaders fields = Http2Messages.responseHeaders(trailers);
-        if (events != null) events.responseBodyEnd(received);
+        events.responseBodyEnd(received);
         bodyEnded(fields);
     }
 
@@ -170,7 +166,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
         if (ended) {
             return;
         }
-        if (events != null) events.attemptFailed(cause);
+        events.attemptFailed(cause);
         if (delivered) {
             bodyFailed(cause);
             return;
