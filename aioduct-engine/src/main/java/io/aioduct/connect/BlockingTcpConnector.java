@@ -17,6 +17,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class BlockingTcpConnector implements ConnectorSend {
 
+    /** A connector with no state of its own: every setting comes with each {@link SocketConfig}. */
+    public BlockingTcpConnector() {}
+
     @Override
     public TransportKind kind() {
         return TransportKind.BLOCKING;

@@ -32,6 +32,8 @@ import org.springframework.web.client.RestClient;
 @AutoConfiguration
 @EnableConfigurationProperties(AioductProperties.class)
 @Import(NamedClientsRegistrar.class)
+// The registrar is package-private on purpose: Spring reads @Import reflectively; users never name it.
+@SuppressWarnings("exports")
 public final class AioductAutoConfiguration {
 
     /** Binds {@code aioduct.runtime.kind}, failing with the allowed values on anything else. */
