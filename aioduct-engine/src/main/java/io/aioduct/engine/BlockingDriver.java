@@ -6,7 +6,7 @@ import io.aioduct.Response;
 import io.aioduct.body.BodySourceFailure;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
-import io.aioduct.observe.ExchangeEvents;
+import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.runtime.RuntimePoll;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

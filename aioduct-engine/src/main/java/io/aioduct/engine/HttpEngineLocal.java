@@ -3,7 +3,6 @@ package io.aioduct.engine;
 import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeLocal;
-import io.aioduct.tls.TlsConnectorLocal;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,7 +38,7 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
         ConnectorLocal tls =
-                new TlsConnectorLocal(connector, config.tls(), config.http2().enabled());
+                config.tls().layeredOverLocal(connector, config.http2().enabled());
         Dialer dialer = new Dialer(config, connector, connector::connect, tls::connect);
         this.driver = new LoopDriver(this, PoolTopology.perCore(this, runtime), dialer);
     }

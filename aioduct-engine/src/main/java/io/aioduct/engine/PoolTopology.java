@@ -1,9 +1,9 @@
 package io.aioduct.engine;
 
 import io.aioduct.concurrent.Completions;
-import io.aioduct.exchange.CoreCounters;
 import io.aioduct.exchange.PooledConnection;
 import io.aioduct.pool.PoolStats;
+import io.aioduct.runtime.CoreCounters;
 import io.aioduct.runtime.RuntimeLocal;
 import io.aioduct.runtime.RuntimePoll;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.aioduct.exchange;
 import io.aioduct.Origin;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.runtime.CoreCounters;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;

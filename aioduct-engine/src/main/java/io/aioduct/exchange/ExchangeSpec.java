@@ -1,7 +1,6 @@
 package io.aioduct.exchange;
 
 import io.aioduct.Request;
-import io.aioduct.observe.ExchangeEvents;
 import org.jspecify.annotations.Nullable;
 
 /** What one exchange sends and how long it may take; resolved by the engine from client and request settings. */

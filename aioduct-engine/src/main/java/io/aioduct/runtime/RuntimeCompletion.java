@@ -1,5 +1,6 @@
 package io.aioduct.runtime;
 
+import io.aioduct.concurrent.Completions;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
@@ -33,6 +34,17 @@ public interface RuntimeCompletion extends AutoCloseable {
      *     flag stays set)
      */
     <T> T blockOn(CompletionStage<T> stage);
+
+    /**
+     * The wait a runtime's {@link #blockOn} performs once it has checked that the calling thread may block:
+     * waits for {@code stage} and reports its outcome as the engine does everywhere (a failure's
+     * {@code CompletionException} wrapper removed, a checked cause wrapped in an {@link
+     * io.aioduct.AioductException}, an interrupt or a cancellation as {@link
+     * io.aioduct.RequestCancelledException} with the interrupt flag kept). For runtime authors.
+     */
+    static <T> T await(CompletionStage<T> stage) {
+        return Completions.await(stage);
+    }
 
     /** Whether the calling thread is one of this runtime's event-loop threads, where blocking is forbidden. */
     boolean inEventLoop();

@@ -1,5 +1,7 @@
 package io.aioduct.tls;
 
+import io.aioduct.connect.ConnectorLocal;
+import io.aioduct.connect.ConnectorSend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -282,5 +284,20 @@ public final class TlsConfig {
 
     static UncheckedIOException unchecked(IOException e) {
         return new UncheckedIOException(e);
+    }
+
+    /**
+     * A connector that opens TLS over {@code plain}'s connections with these settings, for {@code https}
+     * origins: the handshake runs on the connection's own thread, and ALPN offers {@code h2} (before
+     * {@code http/1.1}) when {@code offerHttp2}. The engine layers one over its connector by itself; a
+     * custom runtime or connector gets TLS the same way. Thread-safe, like {@code plain}.
+     */
+    public ConnectorSend layeredOver(ConnectorSend plain, boolean offerHttp2) {
+        return new TlsConnector(plain, this, offerHttp2);
+    }
+
+    /** {@link #layeredOver(ConnectorSend, boolean)} for a thread-per-core runtime's {@link ConnectorLocal}. */
+    public ConnectorLocal layeredOverLocal(ConnectorLocal plain, boolean offerHttp2) {
+        return new TlsConnectorLocal(plain, this, offerHttp2);
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * SslHandler does the work on the channel's loop; on a blocking socket the JDK's SSLSocket does it on
  * the calling thread (the request's virtual thread, on the virtual runtime). Thread-safe.
  */
-public final class TlsConnector implements ConnectorSend {
+final class TlsConnector implements ConnectorSend {
     private final ConnectorSend plain;
     private final TlsContexts contexts;
     private final TlsConfig config;
@@ -24,7 +24,7 @@ public final class TlsConnector implements ConnectorSend {
      * @param offerHttp2 whether ALPN offers {@code h2} before {@code http/1.1}
      * @throws IllegalArgumentException if the TLS settings cannot be set up (naming why)
      */
-    public TlsConnector(ConnectorSend plain, TlsConfig config, boolean offerHttp2) {
+    TlsConnector(ConnectorSend plain, TlsConfig config, boolean offerHttp2) {
         this.plain = Objects.requireNonNull(plain, "plain");
         this.config = Objects.requireNonNull(config, "config");
         this.contexts = new TlsContexts(config, TlsContexts.alpn(offerHttp2));

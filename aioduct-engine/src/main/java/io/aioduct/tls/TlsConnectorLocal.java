@@ -10,12 +10,12 @@ import java.util.concurrent.CompletionStage;
  * Layers TLS over a thread-per-core connector: the handshake runs on the core that opened the
  * connection, which keeps it. See {@link TlsConnector}.
  */
-public final class TlsConnectorLocal implements ConnectorLocal {
+final class TlsConnectorLocal implements ConnectorLocal {
     private final ConnectorLocal plain;
     private final TlsContexts contexts;
     private final TlsConfig config;
 
-    public TlsConnectorLocal(ConnectorLocal plain, TlsConfig config, boolean offerHttp2) {
+    TlsConnectorLocal(ConnectorLocal plain, TlsConfig config, boolean offerHttp2) {
         this.plain = Objects.requireNonNull(plain, "plain");
         this.config = Objects.requireNonNull(config, "config");
         this.contexts = new TlsContexts(config, TlsContexts.alpn(offerHttp2));

@@ -27,7 +27,6 @@ final class EnginePackages {
     static final Set<String> INTERNAL = Set.of(
             "io.aioduct.exchange",
             "io.aioduct.body",
-            "io.aioduct.observe",
             "io.aioduct.syntax",
             "io.aioduct.concurrent",
             "io.aioduct.http1",

@@ -13,7 +13,9 @@ class LayeringTest {
 
     /**
      * No cycles among the packages below the root API ({@code io.aioduct.runtime}, {@code engine},
-     * {@code http1}, ...; a package and its sub-packages form one slice). The root package {@code io.aioduct}
+     * {@code http1}, ...; every package is its own slice: {@code runtime} is the SPI below the engine, while
+     * {@code runtime.compat} is a runtime built on top of the engine, so lumping them together would draw a
+     * cycle that the code does not have). The root package {@code io.aioduct}
      * is left out by the pattern on purpose: it is the API and the model ({@code Request}, {@code Response},
      * {@code HttpHeaders}, the exception hierarchy, {@code Ticker}) that every layer speaks, and it builds
      * clients from the engine faces ({@code Aioduct.pooled()}), so it depends on them and they on it. Moving
@@ -22,7 +24,7 @@ class LayeringTest {
      */
     @Test
     void thePackagesBelowTheRootApiFormNoCycle() {
-        slices().matching("io.aioduct.(*)..").should().beFreeOfCycles().check(EnginePackages.mainClasses());
+        slices().matching("io.aioduct.(**)").should().beFreeOfCycles().check(EnginePackages.mainClasses());
     }
 
     /**

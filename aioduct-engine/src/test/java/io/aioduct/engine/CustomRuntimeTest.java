@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
-import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTcpConnector;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.TcpConnector;
 import io.aioduct.connect.Transport;
 import io.aioduct.connect.TransportKind;
+import io.aioduct.runtime.RuntimeCompletion;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.testing.EngineTest;
@@ -55,7 +55,7 @@ class CustomRuntimeTest extends EngineTest {
 
         @Override
         public <T> T blockOn(CompletionStage<T> stage) {
-            return Completions.await(stage);
+            return RuntimeCompletion.await(stage);
         }
 
         @Override

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@code aioduct-uring-core-N}. Never block on them. Thread-safe. Whoever creates it
  * closes it.
  */
-public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.aioduct.exchange.CoreCounters {
+public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.aioduct.runtime.CoreCounters {
     private static final Logger log = LoggerFactory.getLogger(IoUringRuntime.class);
 
     private final MultiThreadIoEventLoopGroup[] groups;

@@ -1,4 +1,4 @@
-package io.aioduct.observe;
+package io.aioduct.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import io.aioduct.Request;
 import io.aioduct.Ticker;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
-import io.aioduct.exchange.ConnectionTag;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

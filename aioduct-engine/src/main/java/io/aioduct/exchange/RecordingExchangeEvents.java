@@ -1,4 +1,4 @@
-package io.aioduct.observe;
+package io.aioduct.exchange;
 
 import io.aioduct.Origin;
 import io.aioduct.Request;
@@ -7,7 +7,6 @@ import io.aioduct.Ticker;
 import io.aioduct.body.BodySourceFailure;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
-import io.aioduct.exchange.ConnectionTag;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.aioduct.observe;
+package io.aioduct.exchange;
 
 import io.aioduct.Origin;
 import io.aioduct.Request;
