@@ -251,7 +251,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter
             pump = null;
             requestComplete = true;
             ExchangeEvents ev = events;
-            if (ev != null) ev.requestBodyEnd(p.sent);
+            if (ev != null) ev.requestBodyEnd(p.sent());
         }
     }
 

@@ -112,7 +112,7 @@ final class H2LoopStream implements StreamHandler, BodyBuffer.Control {
             } else {
                 H2LoopBodyPump p = H2LoopBodyPump.create(this, requestBody);
                 pump = p;
-                p.start(requestBody);
+                p.start();
             }
         }
         connection.armTimer(nextDeadline());
