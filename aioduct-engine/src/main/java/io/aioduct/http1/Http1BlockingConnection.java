@@ -215,8 +215,8 @@ public final class Http1BlockingConnection implements BlockingConnection {
             if (body instanceof RequestBody.Bytes bytes) {
                 out.write(bytes.array(), bytes.offset(), bytes.length());
             } else if (body != null && framing != 0) {
-                BlockingRequestBody writer = new BlockingRequestBody(out, chunked, body.contentLength(), request);
-                writer.write(body);
+                BlockingRequestBody writer = new BlockingRequestBody(out, chunked, request);
+                writer.write();
                 bodyBytes = writer.sent();
             }
         }

@@ -215,7 +215,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             pump = null;
             requestComplete = true;
             ExchangeEvents ev = events;
-            ev.requestBodyEnd(p.sent);
+            ev.requestBodyEnd(p.sent());
         }
     }
 

@@ -7,6 +7,7 @@ import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySourceFailure;
+import io.aioduct.body.RequestBodySource;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
@@ -14,11 +15,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.locks.Condition;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  * timeout rules it shares with the event-loop driver live in {@link H2Stream}.
  */
 final class H2BlockingStream extends H2Stream {
-    private static final int CHUNK = 16 * 1024;
-
     private final H2BlockingConnection connection;
     private final Condition changed;
     private @Nullable Response response;
@@ -40,8 +34,6 @@ final class H2BlockingStream extends H2Stream {
     private Retry retry = Retry.NEVER;
     private boolean writable = true;
     private long bodyBytes;
-    /** What failed on our side while sending the body (the first), told apart from its source's failures. */
-    private @Nullable RuntimeException sendFailure;
 
     H2BlockingStream(H2BlockingConnection connection, ExchangeCall spec, Condition changed) {
         super(spec);
@@ -157,61 +149,27 @@ final class H2BlockingStream extends H2Stream {
     // ---- the request body ----
 
     /**
-     * Sends the body, ending the stream unless trailers follow. Throws a {@link BodySourceFailure} when
-     * the body's source fails; a failure of ours (the stream ended, the body broke its declared length)
-     * as itself, even if the source caught it and threw something else.
+     * Sends the body, ending the stream unless trailers follow: an array at once, a streamed body pulled
+     * from its {@link RequestBodySource} on this thread, each chunk written as the window allows. Throws
+     * a {@link BodySourceFailure} when the body's source fails; a failure of ours (the stream ended, the
+     * body broke its declared length) as itself, even if the source caught it and threw something else.
      */
     private void sendBody(RequestBody requestBody) {
-        long declared = requestBody.contentLength();
         boolean end = spec.request().trailers() == null;
-        try {
-            switch (requestBody) {
-                case RequestBody.Bytes b -> write(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), end);
-                case RequestBody.Stream s -> {
-                    long sent = 0;
-                    try (InputStream in = s.open()) {
-                        byte[] buf = new byte[CHUNK];
-                        int n;
-                        while ((n = in.read(buf)) >= 0) {
-                            sent = checkLength(sent + n, declared, false);
-                            if (n > 0) write(Unpooled.wrappedBuffer(buf, 0, n), false);
-                        }
-                    }
-                    checkLength(sent, declared, true);
-                    write(Unpooled.EMPTY_BUFFER, end);
-                }
-                case RequestBody.Writer w -> {
-                    long[] sent = {0};
-                    OutputStream out = new java.io.BufferedOutputStream(
-                            new OutputStream() {
-                                @Override
-                                public void write(int b) {
-                                    write(new byte[] {(byte) b}, 0, 1);
-                                }
-
-                                @Override
-                                public void write(byte[] data, int off, int len) {
-                                    sent[0] = checkLength(sent[0] + len, declared, false);
-                                    if (len > 0) {
-                                        H2BlockingStream.this.write(Unpooled.wrappedBuffer(data, off, len), false);
-                                    }
-                                }
-                            },
-                            CHUNK);
-                    w.writer().writeTo(out);
-                    out.flush();
-                    checkLength(sent[0], declared, true);
-                    write(Unpooled.EMPTY_BUFFER, end);
-                }
-                case RequestBody.Publisher p -> sendPublisher(p, declared, end);
-            }
-        } catch (IOException | RuntimeException e) {
-            RuntimeException ours = sendFailure;
-            if (ours != null) throw ours;
-            throw e instanceof BodySourceFailure f ? f : new BodySourceFailure(e);
+        if (requestBody instanceof RequestBody.Bytes b) {
+            writeData(Unpooled.wrappedBuffer(b.array(), b.offset(), b.length()), end);
+            return;
         }
-        RuntimeException ours = sendFailure;
-        if (ours != null) throw ours; // a writer caught and swallowed it
+        try {
+            RequestBodySource.of(requestBody).pull(chunk -> {
+                writeData(Unpooled.wrappedBuffer(chunk), false);
+                return true;
+            });
+        } catch (IOException e) {
+            // Our sink throws nothing checked: the pull was interrupted while a publisher was to produce.
+            throw new RequestCancelledException("interrupted while sending the request body of " + spec.request(), e);
+        }
+        writeData(Unpooled.EMPTY_BUFFER, end);
     }
 
     /** Ends the request with its trailers, if it has any (otherwise the last DATA frame ended it). */
@@ -229,76 +187,6 @@ final class H2BlockingStream extends H2Stream {
             connection.lock.unlock();
         }
         connection.flush();
-    }
-
-    private long checkLength(long sent, long declared, boolean atEnd) {
-        if (declared >= 0 && (sent > declared || (atEnd && sent != declared))) {
-            throw ours(new IllegalStateException(
-                    sent > declared
-                            ? "request body is longer than its declared length of " + declared + " bytes"
-                            : "request body ended after " + sent + " of its declared " + declared + " bytes"));
-        }
-        return sent;
-    }
-
-    private void sendPublisher(RequestBody.Publisher p, long declared, boolean end) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        long[] sent = {0};
-        p.publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
-            private Flow.Subscription subscription;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(ByteBuffer item) {
-                if (done.isDone()) return;
-                try {
-                    sent[0] = checkLength(sent[0] + item.remaining(), declared, false);
-                    write(Unpooled.wrappedBuffer(item), false);
-                    subscription.request(1);
-                } catch (RuntimeException e) {
-                    subscription.cancel();
-                    done.completeExceptionally(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(new BodySourceFailure(t));
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        try {
-            done.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            // Ours (recorded in sendFailure), the source's (carried), or the subscription's: sendBody sorts them.
-            throw e.getCause() instanceof RuntimeException re ? re : new BodySourceFailure(e.getCause());
-        }
-        checkLength(sent[0], declared, true);
-        write(Unpooled.EMPTY_BUFFER, end);
-    }
-
-    /** Records a failure of ours while sending the body, so it is never taken for the source's. */
-    private RuntimeException ours(RuntimeException e) {
-        if (sendFailure == null) sendFailure = e;
-        return e;
-    }
-
-    /** Writes {@code data}, waiting while the flow-control window is shut. */
-    private void write(ByteBuf data, boolean endStream) {
-        try {
-            writeData(data, endStream);
-        } catch (RuntimeException e) {
-            throw ours(e);
-        }
     }
 
     private void writeData(ByteBuf data, boolean endStream) {

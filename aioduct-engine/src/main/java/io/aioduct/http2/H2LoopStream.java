@@ -76,7 +76,7 @@ final class H2LoopStream extends H2Stream {
             } else {
                 H2LoopBodyPump p = H2LoopBodyPump.create(this, requestBody);
                 pump = p;
-                p.start(requestBody);
+                p.start();
             }
         }
         connection.armTimer(nextDeadline());
