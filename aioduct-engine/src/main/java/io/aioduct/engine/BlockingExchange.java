@@ -8,6 +8,7 @@ import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ExchangeEvents;
+import io.aioduct.exchange.PooledConnection;
 import io.aioduct.exchange.Retry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -252,12 +253,10 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     }
 
     @Override
-    public void release(boolean reusable) {
-        BlockingConnection c = connection;
-        if (c == null) {
-            throw new IllegalStateException("release without a connection: " + this);
-        }
-        driver.pool(request.origin()).release(c, reusable);
+    public void release(PooledConnection released, boolean reusable) {
+        // Possibly on an HTTP/2 reader thread, after this exchange's own thread moved on: only the argument
+        // says which connection this was (the field may already hold the next attempt's, or nothing).
+        driver.pool(request.origin()).release((BlockingConnection) released, reusable);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.aioduct.Response;
 import io.aioduct.connect.LoopTransport;
 import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.exchange.LoopConnection;
+import io.aioduct.exchange.PooledConnection;
 import io.aioduct.exchange.Retry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -225,12 +226,8 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     }
 
     @Override
-    public void release(boolean reusable) {
-        LoopConnection c = connection;
-        if (c == null) {
-            throw new IllegalStateException("release without a connection: " + this);
-        }
-        pool.release(c, reusable);
+    public void release(PooledConnection released, boolean reusable) {
+        pool.release((LoopConnection) released, reusable);
     }
 
     @Override

@@ -27,11 +27,14 @@ public interface ExchangeCall extends ExchangeSpec {
     void onFailure(Throwable failure, Retry retry);
 
     /**
-     * The wire is done with this exchange: the exchange gives its connection back to the pool, for reuse
-     * if {@code reusable}, else to be retired. Exactly once per exchange started on a connection, before
-     * {@link #onComplete} (or {@link #onFailure}) and before the response body's end is signalled.
+     * The wire is done with this exchange on {@code connection}: the exchange gives that connection back
+     * to its pool, for reuse if {@code reusable}, else to be retired. Exactly once per attempt started on a
+     * connection, before {@link #onComplete} and before the response body's end is signalled; before
+     * {@link #onFailure} on a loop connection. A blocking HTTP/2 connection may release from its reader
+     * thread after the failed attempt's own thread has already moved on (to a retry on another connection),
+     * which is why the connection names itself rather than the exchange remembering which one it held.
      */
-    void release(boolean reusable);
+    void release(PooledConnection connection, boolean reusable);
 
     /** The response message ended on the wire (or was aborted); the connection is already released. */
     void onComplete();

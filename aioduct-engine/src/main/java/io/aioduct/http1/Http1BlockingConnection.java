@@ -139,7 +139,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             // Fail the body before ending the exchange, so a reader never mistakes the end for a clean one.
             body.fail(Timeouts.timedOut(s, TimedOutException.Kind.TOTAL, s.totalTimeoutNanos(), false));
             if (exchangeOpen.compareAndSet(true, false)) {
-                s.release(false);
+                s.release(this, false);
                 s.onComplete();
             }
         }
@@ -330,7 +330,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             ExchangeCall done = spec;
             reusable = false;
             close("response body closed before it was fully read");
-            done.release(false);
+            done.release(this, false);
             done.onComplete();
         }
     }
@@ -353,7 +353,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             ev.responseBodyEnd(codec.decoder.received());
             boolean keep = isReusable();
             spec = null;
-            done.release(keep);
+            done.release(this, keep);
             done.onComplete();
         }
     }
@@ -380,7 +380,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
             ExchangeEvents ev = done.events();
             ev.attemptFailed(e);
             spec = null;
-            done.release(false);
+            done.release(this, false);
             if (awaitingHead) {
                 done.onFailure(e, retry);
             } else {

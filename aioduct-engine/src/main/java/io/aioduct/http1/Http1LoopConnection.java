@@ -135,7 +135,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         if (state != State.IDLE || !channel.isActive()) {
             state = State.CLOSED;
             reusable = false;
-            c.release(false);
+            c.release(this, false);
             // Nothing of this request was written, so it may go out again on another connection.
             c.onFailure(
                     new ConnectionClosedException(
@@ -281,7 +281,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         ev.responseBodyEnd(decoder.received());
         resetExchange();
         reader.resumeAfterMessage();
-        c.release(reusable && channel.isActive());
+        c.release(this, reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {
             c.onResponse(undelivered);
@@ -322,7 +322,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         reader.releaseCumulation();
         if (closeReason == null && tag.observed()) closeReason = "the exchange failed: " + cause;
         channel.close();
-        c.release(false);
+        c.release(this, false);
         ExchangeEvents ev = events;
         events = null;
         ev.attemptFailed(cause);

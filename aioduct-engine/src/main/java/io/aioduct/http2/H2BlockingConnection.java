@@ -187,7 +187,7 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
             lock.unlock();
         }
         for (H2BlockingStream s : done) {
-            s.spec.release(keepsStreams());
+            s.spec.release(this, keepsStreams());
             // A stream that failed before its response: the exchange fails (or retries) and completes itself.
             if (s.delivered) s.spec.onComplete();
         }

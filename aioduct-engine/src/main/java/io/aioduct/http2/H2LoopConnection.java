@@ -100,7 +100,7 @@ public final class H2LoopConnection extends H2Connection implements LoopConnecti
     /** A stream is done: forget it, and its exchange gives its lease back. On the loop. */
     void streamDone(H2LoopStream stream) {
         streams.remove(stream);
-        stream.call().release(keepsStreams());
+        stream.call().release(this, keepsStreams());
     }
 
     @Override
