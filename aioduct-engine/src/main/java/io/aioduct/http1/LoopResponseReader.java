@@ -7,6 +7,7 @@ import io.aioduct.Response;
 import io.aioduct.Ticker;
 import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
+import io.aioduct.body.Cumulation;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.exchange.Retry;
@@ -91,12 +92,9 @@ final class LoopResponseReader implements BodyBuffer.Control {
     void read(ByteBuf in) {
         lastReadAt = ticker.nanoTime();
         if (cumulation != null) {
-            ByteBuf merged = channel.alloc().heapBuffer(cumulation.readableBytes() + in.readableBytes());
-            merged.writeBytes(cumulation).writeBytes(in);
-            cumulation.release();
-            in.release();
+            in = Cumulation.join(
+                    cumulation, in, channel.alloc().heapBuffer(cumulation.readableBytes() + in.readableBytes()));
             cumulation = null;
-            in = merged;
         }
         try {
             process(in);

@@ -3,6 +3,7 @@ package io.aioduct.http2;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Ticker;
+import io.aioduct.body.Cumulation;
 import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
@@ -174,12 +175,9 @@ public final class H2LoopConnection extends H2Connection implements LoopConnecti
     private void read(ByteBuf msg) {
         ByteBuf in = msg;
         if (cumulation != null) {
-            ByteBuf merged = channel.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
-            merged.writeBytes(cumulation).writeBytes(in);
-            cumulation.release();
-            in.release();
+            in = Cumulation.join(
+                    cumulation, in, channel.alloc().buffer(cumulation.readableBytes() + in.readableBytes()));
             cumulation = null;
-            in = merged;
         }
         receiving = true;
         try {
