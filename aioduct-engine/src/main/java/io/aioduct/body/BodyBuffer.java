@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
+ *
+ * <p>One file (about 700 lines) on purpose: the ways out (array, InputStream, publisher, future) all
+ * read and change the same guarded state under that one lock, and split into classes they would have
+ * to share it field by field.
  */
 public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Target {
 

@@ -18,7 +18,7 @@ public interface ExchangeSpec {
     /** Longest wait for the next byte; 0 = no limit. */
     long readTimeoutNanos();
 
-    /** Absolute deadline for the whole exchange ({@link System#nanoTime()} scale), or 0 for none. */
+    /** Absolute deadline for the whole exchange (on the engine's {@link io.aioduct.Ticker} scale), or 0 for none. */
     long totalDeadlineNanos();
 
     /** The total timeout, for messages. */
