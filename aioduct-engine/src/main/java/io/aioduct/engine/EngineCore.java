@@ -156,12 +156,13 @@ abstract class EngineCore implements HttpEngine {
     }
 
     /**
-     * Waits up to {@code limitNanos} for the in-flight count to reach zero; returns about how long it
-     * waited. It counts its sleeps instead of reading a clock: the grace period is real time the caller
-     * spends, and an injected {@link io.aioduct.Ticker} that a test holds still must not stretch it forever.
+     * Waits up to {@code limitNanos} for the in-flight count to reach zero; returns how long it waited. The
+     * grace period is real time the caller spends, so it reads the system clock, not the engine's {@link
+     * io.aioduct.Ticker}: a test's ticker held still must not stretch it, and sleeps that overshoot on a
+     * loaded machine must not stretch it either (counting them would).
      */
     private long awaitDrained(long limitNanos) {
-        long slice = Duration.ofMillis(5).toNanos();
+        long start = System.nanoTime();
         long waited = 0;
         while (inFlight.sum() > 0 && waited < limitNanos) {
             try {
@@ -170,7 +171,7 @@ abstract class EngineCore implements HttpEngine {
                 Thread.currentThread().interrupt();
                 break;
             }
-            waited += slice;
+            waited = System.nanoTime() - start;
         }
         return waited;
     }
