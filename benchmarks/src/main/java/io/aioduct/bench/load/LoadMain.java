@@ -29,7 +29,9 @@ import java.util.Properties;
  * <p>Arguments, {@code key=value}: {@code groups=h1,h2c,spring,idle}, {@code scenarios=substring,...},
  * {@code contenders=name,...}, {@code rounds=3}, {@code window=1.5} (s), {@code group-warm=10},
  * {@code scenario-warm=1.5}, {@code turn-warm=0.5} (s), {@code idle-n=10000}, {@code report=true}, {@code
- * note=text_with_underscores} (conditions, into the report). {@code quick} = 1 round, 1 s windows, 1 s
+ * note=text_with_underscores} (conditions, into the report), {@code baseline=/other/checkout} (every aioduct
+ * contender also runs from that build as {@code name@baseline}, taking turns with this one; see {@link
+ * Compare}). {@code quick} = 1 round, 1 s windows, 1 s
  * warm-ups, 500 idle connections, no report (for trying the harness).
  */
 public final class LoadMain {
@@ -59,6 +61,9 @@ public final class LoadMain {
             "-Xms2g",
             "-Xmx2g");
 
+    /** The name suffix of a contender run from the {@code baseline} build. */
+    static final String BASELINE_SUFFIX = "@baseline";
+
     private LoadMain() {}
 
     /** The run's settings, from the command line. */
@@ -73,7 +78,8 @@ public final class LoadMain {
             long turnWarmMs,
             int idleN,
             boolean report,
-            String note) {
+            String note,
+            String baseline) {
 
         static Settings parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -105,7 +111,8 @@ public final class LoadMain {
                     "turn-warm",
                     "idle-n",
                     "report",
-                    "note");
+                    "note",
+                    "baseline");
             for (String k : a.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown setting '" + k + "'; known: " + known);
@@ -122,7 +129,8 @@ public final class LoadMain {
                     seconds(a.getOrDefault("turn-warm", "0.5")),
                     Integer.parseInt(a.getOrDefault("idle-n", "10000")),
                     Boolean.parseBoolean(a.getOrDefault("report", "true")),
-                    a.getOrDefault("note", "").replace('_', ' '));
+                    a.getOrDefault("note", "").replace('_', ' '),
+                    a.getOrDefault("baseline", ""));
         }
 
         private static List<String> list(String s) {
@@ -146,14 +154,31 @@ public final class LoadMain {
 
         String describe() {
             return String.format(
-                    Locale.ROOT,
-                    "rounds=%d window=%.1fs group-warm=%.1fs scenario-warm=%.1fs turn-warm=%.1fs idle-n=%d",
-                    rounds,
-                    windowMs / 1e3,
-                    groupWarmMs / 1e3,
-                    scenarioWarmMs / 1e3,
-                    turnWarmMs / 1e3,
-                    idleN);
+                            Locale.ROOT,
+                            "rounds=%d window=%.1fs group-warm=%.1fs scenario-warm=%.1fs turn-warm=%.1fs idle-n=%d",
+                            rounds,
+                            windowMs / 1e3,
+                            groupWarmMs / 1e3,
+                            scenarioWarmMs / 1e3,
+                            turnWarmMs / 1e3,
+                            idleN)
+                    + (baseline.isEmpty() ? "" : " baseline=" + baseline);
+        }
+
+        /**
+         * The class path of the baseline build (a checkout whose benchmarks module was packaged with
+         * {@code dependency:build-classpath -Dmdep.outputFile=target/classpath.txt}, as this script does), or
+         * empty when the run compares no builds.
+         */
+        String baselineClassPath() throws IOException {
+            if (baseline.isEmpty()) return "";
+            Path dir = Path.of(baseline, "benchmarks", "target");
+            Path cp = dir.resolve("classpath.txt");
+            if (!Files.isRegularFile(cp)) {
+                throw new IllegalArgumentException("baseline=" + baseline + " has no " + cp
+                        + ": package its benchmarks module first (scripts/bench-load does, in that checkout)");
+            }
+            return dir.resolve("classes") + ":" + Files.readString(cp).trim();
         }
     }
 
@@ -243,12 +268,29 @@ public final class LoadMain {
                         .toList();
         List<Runner> runners = new ArrayList<>();
         try {
+            String baseline = st.baselineClassPath();
             for (String n : names) {
                 try {
                     runners.add(new WorkerProcess(
                             n, protocol, 512, CLIENT_CPU, WORKER_JVM, logs.resolve(group + "-" + n + ".log")));
                 } catch (IOException e) {
                     System.out.println("SKIP " + n + ": " + e.getMessage());
+                }
+                if (!baseline.isEmpty() && n.startsWith("aioduct-")) {
+                    String b = n + BASELINE_SUFFIX;
+                    try {
+                        runners.add(new WorkerProcess(
+                                b,
+                                n,
+                                baseline,
+                                protocol,
+                                512,
+                                CLIENT_CPU,
+                                WORKER_JVM,
+                                logs.resolve(group + "-" + b + ".log")));
+                    } catch (IOException e) {
+                        System.out.println("SKIP " + b + ": " + e.getMessage());
+                    }
                 }
             }
             if (!group.equals(Scenario.SPRING)) {

@@ -21,6 +21,23 @@ final class WorkerProcess implements Runner {
 
     WorkerProcess(String name, Protocol protocol, int maxConnections, int cpu, List<String> jvmArgs, Path log)
             throws IOException {
+        this(name, name, System.getProperty("java.class.path"), protocol, maxConnections, cpu, jvmArgs, log);
+    }
+
+    /**
+     * A worker that runs {@code contender} from another build's {@code classPath} and reports itself as
+     * {@code name}: how one run alternates a baseline build with the current one (the {@code baseline} setting).
+     */
+    WorkerProcess(
+            String name,
+            String contender,
+            String classPath,
+            Protocol protocol,
+            int maxConnections,
+            int cpu,
+            List<String> jvmArgs,
+            Path log)
+            throws IOException {
         this.name = name;
         this.log = log;
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
@@ -33,9 +50,9 @@ final class WorkerProcess implements Runner {
         }
         cmd.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path"),
+                classPath,
                 LoadWorker.class.getName(),
-                name,
+                contender,
                 protocol.name(),
                 Integer.toString(maxConnections)));
         process = new ProcessBuilder(cmd)
