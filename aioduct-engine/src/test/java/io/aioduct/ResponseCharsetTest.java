@@ -3,6 +3,7 @@ package io.aioduct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.body.BodySource;
+import io.aioduct.syntax.ReasonPhrase;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ class ResponseCharsetTest {
         return new Response(
                 Request.builder("GET", "http://charset.example/").build(),
                 200,
+                ReasonPhrase.NONE,
                 HttpVersion.HTTP_1_1,
                 headers,
                 BodySource.EMPTY,

@@ -6,6 +6,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.Response;
 import io.aioduct.body.BodySource;
+import io.aioduct.exchange.Responses;
 import io.aioduct.exchange.Retry;
 import io.netty.buffer.ByteBuf;
 import java.util.Locale;
@@ -85,7 +86,8 @@ final class ResponseCodec {
      * connection is released, the next exchange parses its own head into the parser.
      */
     Response response(Request request, BodySource body, long maxBuffered) {
-        return new Response(request, parser.status, parser.reason(), parser.version, parser.headers, body, maxBuffered);
+        return Responses.create(
+                request, parser.status, parser.reason(), parser.version, parser.headers, body, maxBuffered);
     }
 
     // ---- a peer's close, and whether the request may go out again ----

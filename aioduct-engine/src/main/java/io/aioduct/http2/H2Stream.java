@@ -10,8 +10,10 @@ import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeEvents;
+import io.aioduct.exchange.Responses;
 import io.aioduct.exchange.Retry;
 import io.aioduct.exchange.Timeouts;
+import io.aioduct.syntax.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
 import org.jspecify.annotations.Nullable;
@@ -125,7 +127,8 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
             body = b;
             source = b;
         }
-        Response response = new Response(request, status, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
+        Response response = Responses.create(
+                request, status, ReasonPhrase.NONE, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
         if (body != null) body.watchAbandonment(response.body());
         delivered = true;
         events.responseHeadersStart();

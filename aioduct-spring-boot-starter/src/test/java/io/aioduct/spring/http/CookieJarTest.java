@@ -3,11 +3,9 @@ package io.aioduct.spring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpVersion;
 import io.aioduct.Interceptor;
 import io.aioduct.Request;
 import io.aioduct.Response;
-import io.aioduct.body.BodySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +36,7 @@ class CookieJarTest {
                         HttpHeaders.Builder h = HttpHeaders.builder();
                         for (String c : setCookies) h.add("Set-Cookie", c);
                         return CompletableFuture.completedFuture(
-                                new Response(r, 200, HttpVersion.HTTP_1_1, h.build(), BodySource.EMPTY, 0));
+                                Response.builder(r, 200).headers(h.build()).build());
                     }
                 })
                 .toCompletableFuture()
@@ -121,7 +119,7 @@ class CookieJarTest {
             public CompletionStage<Response> proceed(Request r) {
                 sent.set(r.headers().first("Cookie"));
                 return CompletableFuture.completedFuture(
-                        new Response(r, 200, HttpVersion.HTTP_1_1, HttpHeaders.empty(), BodySource.EMPTY, 0));
+                        Response.builder(r, 200).headers(HttpHeaders.empty()).build());
             }
         });
         assertThat(sent.get()).isEqualTo("own=1; jar=1");

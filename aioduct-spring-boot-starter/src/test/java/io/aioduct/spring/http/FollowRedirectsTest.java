@@ -3,11 +3,9 @@ package io.aioduct.spring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.HttpHeaders;
-import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
-import io.aioduct.body.BodySource;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,7 @@ class FollowRedirectsTest {
 
     private static Response redirect(Request sent, int status, String location) {
         HttpHeaders headers = location == null ? HttpHeaders.empty() : HttpHeaders.of("Location", location);
-        return new Response(sent, status, HttpVersion.HTTP_1_1, headers, BodySource.EMPTY, 0);
+        return Response.builder(sent, status).headers(headers).build();
     }
 
     private static Request post(String url) {
