@@ -39,4 +39,6 @@ module io.aioduct {
     // Settings: PoolConfig/PoolStats, Http1Options/Http2Options.
     exports io.aioduct.pool;
     exports io.aioduct.protocol;
+    // The built-in policies' settings and SPIs: redirects, retries, cookies, authentication, decompression.
+    exports io.aioduct.policy;
 }

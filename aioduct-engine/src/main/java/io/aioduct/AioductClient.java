@@ -1,5 +1,9 @@
 package io.aioduct;
 
+import io.aioduct.chain.Bridge;
+import io.aioduct.chain.Delays;
+import io.aioduct.chain.FollowUp;
+import io.aioduct.chain.FollowUps;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +37,13 @@ public final class AioductClient {
     private final ExchangeSettings settings;
     private final HttpHeaders defaultHeaders;
     private final List<Interceptor> interceptors;
+    private final List<Interceptor> networkInterceptors;
+    private final FollowUps policies;
+    /** Sends without any interceptor or policy: the engine alone. */
+    private final boolean direct;
+
+    private final InterceptorChain.Terminal toPolicies = this::policies;
+    private final InterceptorChain.Terminal toEngine = this::engine;
 
     private AioductClient(Builder b) {
         this.engine = b.engine;
@@ -39,6 +51,23 @@ public final class AioductClient {
                 b.connectTimeout, b.responseTimeout, b.readTimeout, b.totalTimeout, b.maxBufferedBody, b.userAgent);
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
+        this.networkInterceptors = List.copyOf(b.networkInterceptors);
+        this.policies = policyChain(b);
+        this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
+    }
+
+    /**
+     * The built-in policies in their one order (docs/policies.md): after the user's interceptors, follow-ups
+     * are asked in this order: redirects, then authentication challenges, then retries; every request sent,
+     * follow-ups included, then passes the bridges (cookies) and the network interceptors to the engine.
+     */
+    private static FollowUps policyChain(Builder b) {
+        List<FollowUp> followUps = new ArrayList<>();
+        List<Bridge> bridges = new ArrayList<>();
+        if (followUps.isEmpty() && bridges.isEmpty()) {
+            return FollowUps.NONE;
+        }
+        return new FollowUps(followUps, bridges, b.delays != null ? b.delays : Delays.of(b.engine.runtime()));
     }
 
     /** A builder for a client on {@code engine}, with every setting at its default. */
@@ -65,6 +94,7 @@ public final class AioductClient {
         b.userAgent = settings.userAgent();
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
+        b.networkInterceptors.addAll(networkInterceptors);
         return b;
     }
 
@@ -125,11 +155,14 @@ public final class AioductClient {
      */
     public CompletableFuture<Response> send(Request request) {
         Request r = withDefaults(Objects.requireNonNull(request, "request"));
-        if (interceptors.isEmpty()) {
+        if (direct) {
             return engine.send(r, settings);
         }
         InterceptedSend send = new InterceptedSend();
-        return send.completeWith(new InterceptorChain(interceptors, 0, r, engine, settings, send).proceed(r));
+        return send.completeWith(
+                interceptors.isEmpty()
+                        ? policies(r, send)
+                        : new InterceptorChain(interceptors, 0, r, toPolicies, send).proceed(r));
     }
 
     /**
@@ -140,11 +173,41 @@ public final class AioductClient {
      */
     public Response execute(Request request) {
         Request r = withDefaults(Objects.requireNonNull(request, "request"));
-        if (interceptors.isEmpty()) {
+        if (direct) {
             return engine.execute(r, settings);
         }
         engine.runtime().checkMayBlock("execute()");
-        return Completions.await(new InterceptorChain(interceptors, 0, r, engine, settings, null).proceed(r));
+        return Completions.await(
+                interceptors.isEmpty()
+                        ? policies(r, null)
+                        : new InterceptorChain(interceptors, 0, r, toPolicies, null).proceed(r));
+    }
+
+    /** After the user's interceptors: the built-in policies, each request they send going to the network. */
+    private CompletionStage<Response> policies(Request request, @Nullable InterceptedSend send) {
+        if (policies.isEmpty()) {
+            return network(request, send);
+        }
+        return policies.run(request, r -> network(r, send), send == null);
+    }
+
+    /** One request on its way out: the network interceptors, then the engine. */
+    private CompletionStage<Response> network(Request request, @Nullable InterceptedSend send) {
+        if (networkInterceptors.isEmpty()) {
+            return engine(request, send);
+        }
+        return new InterceptorChain(networkInterceptors, 0, request, toEngine, send).proceed(request);
+    }
+
+    private CompletionStage<Response> engine(Request request, @Nullable InterceptedSend send) {
+        if (send != null) {
+            return send.track(engine.send(request, settings));
+        }
+        try {
+            return CompletableFuture.completedFuture(engine.execute(request, settings));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private Request withDefaults(Request request) {
@@ -178,6 +241,8 @@ public final class AioductClient {
         private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private @Nullable Delays delays;
 
         private Builder(HttpEngine engine) {
             this.engine = engine;
@@ -236,6 +301,22 @@ public final class AioductClient {
         /** Adds an interceptor after those already added. */
         public Builder interceptor(Interceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a network interceptor after those already added: it sees every request the client really
+         * sends (each redirect hop, retry and answered challenge, with its cookies), and every response as
+         * it arrived, just before the engine. Application interceptors ({@link #interceptor}) see one call.
+         */
+        public Builder networkInterceptor(Interceptor interceptor) {
+            networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** Tests: how the policies wait (retry back-off), instead of the runtime's timers and sleeping. */
+        Builder delays(Delays delays) {
+            this.delays = Objects.requireNonNull(delays, "delays");
             return this;
         }
 

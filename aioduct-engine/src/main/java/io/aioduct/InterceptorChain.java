@@ -1,37 +1,39 @@
 package io.aioduct;
 
-import io.aioduct.engine.ExchangeSettings;
-import io.aioduct.engine.HttpEngine;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Walks a client's interceptors, ending at its engine. In blocking mode (no {@code send}) the engine is
- * called with {@code execute}, so on the virtual runtime the whole chain stays on the caller's thread;
- * in async mode every exchange started is tracked by {@code send} so that cancelling it aborts them.
+ * Walks a list of interceptors (the user's, or the network ones), ending at a {@link Terminal}: the
+ * built-in policy chain after the user's interceptors, the engine after the network ones. In blocking mode
+ * (no {@code send}) the terminal executes on the calling thread, so on the virtual runtime the whole chain
+ * stays on the caller's thread; in async mode every exchange started is tracked by {@code send} so that
+ * cancelling it aborts them.
  */
 final class InterceptorChain implements Interceptor.Chain {
+    /** Where the last interceptor's {@code proceed} goes. */
+    interface Terminal {
+        CompletionStage<Response> proceed(Request request, @Nullable InterceptedSend send);
+    }
+
     private final List<Interceptor> interceptors;
     private final int index;
     private final Request request;
-    private final HttpEngine engine;
-    private final ExchangeSettings settings;
+    private final Terminal terminal;
     private final @Nullable InterceptedSend send;
 
     InterceptorChain(
             List<Interceptor> interceptors,
             int index,
             Request request,
-            HttpEngine engine,
-            ExchangeSettings settings,
+            Terminal terminal,
             @Nullable InterceptedSend send) {
         this.interceptors = interceptors;
         this.index = index;
         this.request = request;
-        this.engine = engine;
-        this.settings = settings;
+        this.terminal = terminal;
         this.send = send;
     }
 
@@ -44,7 +46,7 @@ final class InterceptorChain implements Interceptor.Chain {
     public CompletionStage<Response> proceed(Request next) {
         java.util.Objects.requireNonNull(next, "request");
         if (index < interceptors.size()) {
-            InterceptorChain rest = new InterceptorChain(interceptors, index + 1, next, engine, settings, send);
+            InterceptorChain rest = new InterceptorChain(interceptors, index + 1, next, terminal, send);
             CompletionStage<Response> stage = interceptors.get(index).intercept(rest);
             if (stage == null) {
                 return CompletableFuture.failedFuture(
@@ -52,13 +54,6 @@ final class InterceptorChain implements Interceptor.Chain {
             }
             return stage;
         }
-        if (send != null) {
-            return send.track(engine.send(next, settings));
-        }
-        try {
-            return CompletableFuture.completedFuture(engine.execute(next, settings));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return terminal.proceed(next, send);
     }
 }

@@ -21,7 +21,8 @@ final class EnginePackages {
             "io.aioduct.event",
             "io.aioduct.engine",
             "io.aioduct.pool",
-            "io.aioduct.protocol");
+            "io.aioduct.protocol",
+            "io.aioduct.policy");
 
     /** Inside the module only: the engine/driver contract, plumbing and the two protocol drivers. */
     static final Set<String> INTERNAL = Set.of(
@@ -30,7 +31,8 @@ final class EnginePackages {
             "io.aioduct.syntax",
             "io.aioduct.concurrent",
             "io.aioduct.http1",
-            "io.aioduct.http2");
+            "io.aioduct.http2",
+            "io.aioduct.chain");
 
     /** The compiled engine (target/classes), relative to the module directory surefire runs in. */
     static final Path MAIN_CLASSES = Path.of("target", "classes");
