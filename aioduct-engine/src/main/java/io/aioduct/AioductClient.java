@@ -44,6 +44,9 @@ public final class AioductClient {
 
     private final InterceptorChain.Terminal toPolicies = this::policies;
     private final InterceptorChain.Terminal toEngine = this::engine;
+    private final java.util.function.Function<Request, CompletableFuture<Response>> toEngineAsync =
+            r -> engine().send(r, settings());
+    private final FollowUps.BlockingAttempt toEngineBlocking = r -> engine().execute(r, settings());
 
     private AioductClient(Builder b) {
         this.engine = b.engine;
@@ -158,6 +161,9 @@ public final class AioductClient {
         if (direct) {
             return engine.send(r, settings);
         }
+        if (interceptors.isEmpty() && networkInterceptors.isEmpty()) {
+            return policies.send(r, toEngineAsync);
+        }
         InterceptedSend send = new InterceptedSend();
         return send.completeWith(
                 interceptors.isEmpty()
@@ -177,6 +183,9 @@ public final class AioductClient {
             return engine.execute(r, settings);
         }
         engine.runtime().checkMayBlock("execute()");
+        if (interceptors.isEmpty() && networkInterceptors.isEmpty()) {
+            return policies.execute(r, toEngineBlocking);
+        }
         return Completions.await(
                 interceptors.isEmpty()
                         ? policies(r, null)

@@ -18,6 +18,9 @@ public final class FollowUpCall {
     private final Request original;
     private int followUps;
     private @Nullable Map<String, Integer> counters;
+    /** The last response a bridge saw, the one handed back when no follow-up takes it. */
+    @Nullable
+    Response result;
 
     FollowUpCall(Request original) {
         this.original = original;
@@ -35,6 +38,12 @@ public final class FollowUpCall {
 
     void followed() {
         followUps++;
+    }
+
+    Response result() {
+        Response r = result;
+        if (r == null) throw new IllegalStateException("no response yet");
+        return r;
     }
 
     /** The counter {@code key} (0 at first); {@link #increment} raises it. */
