@@ -10,8 +10,11 @@ import io.aioduct.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** An application's {@link Authenticator} bean answers the default client's challenges, and only its. */
 class AuthenticatorBeanTest extends NoLeaks {
@@ -46,9 +49,21 @@ class AuthenticatorBeanTest extends NoLeaks {
         }
     }
 
+    // tag::bean[]
+    @Configuration(proxyBeanMethods = false)
+    static class ShopCredentials {
+        @Bean
+        Authenticator shopAuthenticator(
+                @Value("${shop.user}") String user, @Value("${shop.password}") String password) {
+            return Authenticator.basic(user, password);
+        }
+    }
+    // end::bean[]
+
     @Test
     void theAuthenticatorBeanAnswersTheDefaultClientsChallenges() {
-        runner.withBean(Authenticator.class, () -> Authenticator.basic("a", "b"))
+        runner.withUserConfiguration(ShopCredentials.class)
+                .withPropertyValues("shop.user=a", "shop.password=b")
                 .withPropertyValues("aioduct.clients.other.runtime.kind=virtual")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
