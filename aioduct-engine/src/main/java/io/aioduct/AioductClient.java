@@ -1,5 +1,6 @@
 package io.aioduct;
 
+import io.aioduct.chain.Authentication;
 import io.aioduct.chain.Bridge;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
@@ -7,6 +8,8 @@ import io.aioduct.chain.FollowUps;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.EventListener;
+import io.aioduct.policy.Authenticator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,7 @@ public final class AioductClient {
     private final List<Interceptor> interceptors;
     private final List<Interceptor> networkInterceptors;
     private final FollowUps policies;
+    private final Authenticator authenticator;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
 
@@ -55,6 +59,7 @@ public final class AioductClient {
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
+        this.authenticator = b.authenticator;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -67,6 +72,11 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
+        // Authentication challenges: after redirects, before retries.
+        if (b.authenticator != Authenticator.NONE) {
+            followUps.add(new Authentication(
+                    b.authenticator, EventListener.guarded(b.engine.config().eventListener())));
+        }
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -98,6 +108,7 @@ public final class AioductClient {
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
+        b.authenticator = authenticator;
         return b;
     }
 
@@ -252,6 +263,7 @@ public final class AioductClient {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private @Nullable Delays delays;
+        private Authenticator authenticator = Authenticator.NONE;
 
         private Builder(HttpEngine engine) {
             this.engine = engine;
@@ -320,6 +332,16 @@ public final class AioductClient {
          */
         public Builder networkInterceptor(Interceptor interceptor) {
             networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Answers 401 and 407 challenges: {@code authenticator} gives the request to send again with
+         * credentials, at most once per challenge (docs/authentication.md). Default {@link Authenticator#NONE}:
+         * every 401 and 407 is handed back.
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
 

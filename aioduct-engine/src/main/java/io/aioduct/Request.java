@@ -1,5 +1,6 @@
 package io.aioduct;
 
+import io.aioduct.syntax.Credentials;
 import io.aioduct.syntax.HeaderRules;
 import io.aioduct.syntax.UrlParser;
 import java.net.URI;
@@ -259,6 +260,31 @@ public final class Request {
         /** Sets a header, replacing earlier values of the same name. */
         public Builder setHeader(String name, String value) {
             headers.set(name, value);
+            return this;
+        }
+
+        /**
+         * Sets {@code Authorization: Basic ...} from {@code user} and {@code password}, UTF-8 encoded (RFC
+         * 7617), replacing any Authorization already set. The credentials go with this request wherever it is
+         * sent; a redirect to another origin drops them. To answer a server's challenge instead of sending
+         * them up front, give the client an {@link io.aioduct.policy.Authenticator}.
+         *
+         * @throws IllegalArgumentException if {@code user} contains ':' or either part a control character
+         *     (the message never quotes them)
+         */
+        public Builder basicAuth(String user, String password) {
+            headers.set("Authorization", Credentials.basic(user, password));
+            return this;
+        }
+
+        /**
+         * Sets {@code Authorization: Bearer token} (RFC 6750), replacing any Authorization already set.
+         *
+         * @throws IllegalArgumentException if {@code token} is empty or not token68 syntax (letters, digits,
+         *     {@code -._~+/}, then trailing {@code =}); the message never quotes it
+         */
+        public Builder bearerAuth(String token) {
+            headers.set("Authorization", Credentials.bearer(token));
             return this;
         }
 

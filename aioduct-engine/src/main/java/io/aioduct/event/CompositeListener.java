@@ -382,6 +382,17 @@ final class CompositeListener implements EventListener {
     }
 
     @Override
+    public void authenticationChallenge(Request request, int status, String scheme) {
+        for (EventListener l : listeners) {
+            try {
+                l.authenticationChallenge(request, status, scheme);
+            } catch (Throwable e) {
+                threw(l, "authenticationChallenge", e);
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return "EventListener.composite" + List.of(listeners);
     }

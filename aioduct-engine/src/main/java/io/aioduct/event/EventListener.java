@@ -212,4 +212,11 @@ public interface EventListener {
 
     /** A redirect-following interceptor follows {@code status} to {@code location} (reported by it). */
     default void redirect(Request request, int status, URI location) {}
+
+    /**
+     * The client answers a {@code status} challenge (401 from the origin, 407 from a proxy) to {@code request}
+     * and sends it again with credentials of {@code scheme} ({@code Basic}, {@code Digest}, ...; empty if the
+     * authenticator's answer names none). No credential is ever passed to a listener.
+     */
+    default void authenticationChallenge(Request request, int status, String scheme) {}
 }

@@ -2,10 +2,12 @@ package io.aioduct.spring.autoconfigure;
 
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.Authenticator;
 import io.aioduct.spring.http.SslBundleEngines;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -43,16 +45,32 @@ public final class AioductAutoConfiguration {
         return new RuntimeKindConverter();
     }
 
+    /**
+     * The default client; an application's {@link Authenticator} bean, if it has exactly one, answers its 401
+     * and 407 challenges (named clients talk to other services, so they do not get it: a customizer or their
+     * own builder can set one, ideally {@link Authenticator#onlyFor} their origin).
+     */
     @Bean
     @ConditionalOnMissingBean
     AioductClient aioductClient(
+            HttpEngine engine,
+            AioductProperties properties,
+            ObjectProvider<AioductClientCustomizer> customizers,
+            ObjectProvider<Authenticator> authenticator) {
+        return client(engine, properties, authenticator.getIfUnique(), customizers);
+    }
+
+    static AioductClient client(
             HttpEngine engine, AioductProperties properties, ObjectProvider<AioductClientCustomizer> customizers) {
-        return client(engine, properties, customizers);
+        return client(engine, properties, null, customizers);
     }
 
     /** A client on {@code engine} with the {@code aioduct.*} client settings and the customizers applied. */
     static AioductClient client(
-            HttpEngine engine, AioductProperties properties, ObjectProvider<AioductClientCustomizer> customizers) {
+            HttpEngine engine,
+            AioductProperties properties,
+            @Nullable Authenticator authenticator,
+            ObjectProvider<AioductClientCustomizer> customizers) {
         AioductProperties.Timeouts t = properties.getTimeouts();
         AioductClient.Builder builder = AioductClient.builder(engine)
                 .connectTimeout(t.getConnect())
@@ -69,6 +87,7 @@ public final class AioductAutoConfiguration {
             }
         }
         properties.getDefaultHeaders().forEach(builder::defaultHeader);
+        if (authenticator != null) builder.authenticator(authenticator);
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }
