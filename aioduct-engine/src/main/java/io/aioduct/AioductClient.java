@@ -1,12 +1,14 @@
 package io.aioduct;
 
 import io.aioduct.chain.Bridge;
+import io.aioduct.chain.Cookies;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.CookieStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class AioductClient {
     private final List<Interceptor> interceptors;
     private final List<Interceptor> networkInterceptors;
     private final FollowUps policies;
+    private final @Nullable CookieStore cookieStore;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
 
@@ -52,6 +55,7 @@ public final class AioductClient {
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
+        this.cookieStore = b.cookieStore;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -64,6 +68,7 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
+        if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -95,6 +100,7 @@ public final class AioductClient {
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
+        b.cookieStore = cookieStore;
         return b;
     }
 
@@ -243,6 +249,7 @@ public final class AioductClient {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private @Nullable Delays delays;
+        private @Nullable CookieStore cookieStore;
 
         private Builder(HttpEngine engine) {
             this.engine = engine;
@@ -311,6 +318,23 @@ public final class AioductClient {
          */
         public Builder networkInterceptor(Interceptor interceptor) {
             networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Keeps the cookies responses set in {@code store} and sends them back with the requests they match
+         * (every redirect hop included); off by default: a client without a store sends no cookie but those
+         * the caller sets, and costs nothing. {@link CookieStore#inMemory()} is the built-in store; share one
+         * between clients to share cookies. See docs/cookies.md.
+         */
+        public Builder cookieStore(CookieStore store) {
+            this.cookieStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Keeps no cookies: undoes {@link #cookieStore} (say, on a builder from {@link #newBuilder()}). */
+        public Builder noCookieStore() {
+            this.cookieStore = null;
             return this;
         }
 
