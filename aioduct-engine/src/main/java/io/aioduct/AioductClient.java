@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -114,6 +115,11 @@ public final class AioductClient {
 
     public HttpHeaders defaultHeaders() {
         return defaultHeaders;
+    }
+
+    /** The store this client keeps cookies in ({@link Builder#cookieStore}); empty when cookies are off. */
+    public Optional<CookieStore> cookieStore() {
+        return Optional.ofNullable(cookieStore);
     }
 
     public Request.Builder get(String url) {
