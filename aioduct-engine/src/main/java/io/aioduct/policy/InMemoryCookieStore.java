@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +37,9 @@ final class InMemoryCookieStore implements CookieStore {
             .thenComparingLong(e -> e.sequence);
 
     private final Clock clock;
-    private final PublicSuffixes suffixes;
+    /** The suffix list, read on the first Domain attribute (not when a store is made). */
+    private final Supplier<PublicSuffixes> suffixes;
+
     private final Object lock = new Object();
     /** domain -> (name, host-only, path) -> cookie; guarded by lock. */
     private final Map<String, Map<Key, Entry>> byDomain = new HashMap<>();
@@ -45,10 +48,10 @@ final class InMemoryCookieStore implements CookieStore {
     private volatile int size;
 
     InMemoryCookieStore(Clock clock) {
-        this(clock, PublicSuffixes.shipped());
+        this(clock, PublicSuffixes::shipped);
     }
 
-    InMemoryCookieStore(Clock clock, PublicSuffixes suffixes) {
+    InMemoryCookieStore(Clock clock, Supplier<PublicSuffixes> suffixes) {
         this.clock = clock;
         this.suffixes = suffixes;
     }
@@ -132,7 +135,7 @@ final class InMemoryCookieStore implements CookieStore {
             if (CookieRules.isIpLiteral(host)) {
                 // An IP address has no subdomains: Domain may only repeat it, and the cookie stays host-only.
                 if (!attribute.equals(host)) return null;
-            } else if (suffixes.isPublicSuffix(attribute)) {
+            } else if (suffixes.get().isPublicSuffix(attribute)) {
                 // Step 9: Domain=com (or co.uk, github.io) is refused, unless the host itself is that suffix.
                 if (!attribute.equals(host)) return null;
             } else if (!CookieRules.domainMatches(host, attribute)) {
