@@ -23,6 +23,8 @@ module io.aioduct.spring {
     requires transitive spring.boot.autoconfigure;
     requires transitive spring.boot.http.client;
     requires org.slf4j;
+    // The reactive response reads Set-Cookie with Netty's ClientCookieDecoder, as Reactor Netty does.
+    requires io.netty.codec.http;
     requires static transitive reactor.core;
     requires static org.reactivestreams;
     requires static transitive micrometer.core;

@@ -2,6 +2,7 @@ package io.aioduct;
 
 import io.aioduct.chain.Authentication;
 import io.aioduct.chain.Bridge;
+import io.aioduct.chain.Cookies;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
@@ -10,11 +11,13 @@ import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.Authenticator;
+import io.aioduct.policy.CookieStore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +46,7 @@ public final class AioductClient {
     private final List<Interceptor> networkInterceptors;
     private final FollowUps policies;
     private final Authenticator authenticator;
+    private final @Nullable CookieStore cookieStore;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
 
@@ -60,6 +64,7 @@ public final class AioductClient {
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
         this.authenticator = b.authenticator;
+        this.cookieStore = b.cookieStore;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -77,6 +82,7 @@ public final class AioductClient {
             followUps.add(new Authentication(
                     b.authenticator, EventListener.guarded(b.engine.config().eventListener())));
         }
+        if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -109,6 +115,7 @@ public final class AioductClient {
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
         b.authenticator = authenticator;
+        b.cookieStore = cookieStore;
         return b;
     }
 
@@ -122,6 +129,11 @@ public final class AioductClient {
 
     public HttpHeaders defaultHeaders() {
         return defaultHeaders;
+    }
+
+    /** The store this client keeps cookies in ({@link Builder#cookieStore}); empty when cookies are off. */
+    public Optional<CookieStore> cookieStore() {
+        return Optional.ofNullable(cookieStore);
     }
 
     public Request.Builder get(String url) {
@@ -264,6 +276,7 @@ public final class AioductClient {
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private @Nullable Delays delays;
         private Authenticator authenticator = Authenticator.NONE;
+        private @Nullable CookieStore cookieStore;
 
         private Builder(HttpEngine engine) {
             this.engine = engine;
@@ -342,6 +355,23 @@ public final class AioductClient {
          */
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * Keeps the cookies responses set in {@code store} and sends them back with the requests they match
+         * (every redirect hop included); off by default: a client without a store sends no cookie but those
+         * the caller sets, and costs nothing. {@link CookieStore#inMemory()} is the built-in store; share one
+         * between clients to share cookies. See docs/cookies.md.
+         */
+        public Builder cookieStore(CookieStore store) {
+            this.cookieStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Keeps no cookies: undoes {@link #cookieStore} (say, on a builder from {@link #newBuilder()}). */
+        public Builder noCookieStore() {
+            this.cookieStore = null;
             return this;
         }
 

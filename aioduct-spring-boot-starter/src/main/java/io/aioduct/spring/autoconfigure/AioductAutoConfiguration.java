@@ -3,6 +3,7 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.Authenticator;
+import io.aioduct.policy.CookieStore;
 import io.aioduct.spring.http.SslBundleEngines;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -88,6 +89,9 @@ public final class AioductAutoConfiguration {
         }
         properties.getDefaultHeaders().forEach(builder::defaultHeader);
         if (authenticator != null) builder.authenticator(authenticator);
+        if (properties.getCookies().isEnabled()) {
+            builder.cookieStore(CookieStore.inMemory());
+        }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }

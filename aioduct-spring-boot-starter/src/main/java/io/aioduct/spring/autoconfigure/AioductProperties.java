@@ -61,6 +61,8 @@ public class AioductProperties implements Validator {
 
     private final Metrics metrics = new Metrics();
 
+    private final Cookies cookies = new Cookies();
+
     public Runtime getRuntime() {
         return runtime;
     }
@@ -123,6 +125,10 @@ public class AioductProperties implements Validator {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Cookies getCookies() {
+        return cookies;
     }
 
     /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */
@@ -545,6 +551,26 @@ public class AioductProperties implements Validator {
 
         public void setThreads(@Nullable Integer threads) {
             this.threads = threads;
+        }
+    }
+
+    /** Cookies kept and sent back by the aioduct client bean (docs/cookies.md). */
+    public static class Cookies {
+
+        /**
+         * Whether the aioduct client bean keeps the cookies responses set and sends them back (RFC 6265bis, in
+         * memory, one store shared by the bean and the Spring HTTP clients running on it). Off by default: a
+         * client in a server usually calls on behalf of many users, whose cookies must not mix.
+         * spring.http.clients.cookie-handling gives a Spring client a store of its own instead.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 

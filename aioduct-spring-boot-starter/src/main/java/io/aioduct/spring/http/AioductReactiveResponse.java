@@ -2,8 +2,11 @@ package io.aioduct.spring.http;
 
 import io.aioduct.AioductException;
 import io.aioduct.Response;
+import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Locale;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -36,22 +39,34 @@ final class AioductReactiveResponse extends AbstractClientHttpResponse {
                         .onErrorMap(AioductException.class, ExchangeFailures::toIOException));
     }
 
+    /**
+     * Every {@code Set-Cookie} as the server sent it, read by Netty's lax decoder as Spring's Reactor Netty
+     * connector reads it: {@code Max-Age} wins, else {@code Expires} becomes a max-age from now; the domain
+     * loses its leading dot and case. Which cookies a client keeps is the engine's cookie store's concern
+     * (docs/cookies.md), not this view's.
+     */
     private static MultiValueMap<String, ResponseCookie> cookies(Response response) {
         MultiValueMap<String, ResponseCookie> cookies = new LinkedMultiValueMap<>();
-        Instant now = Instant.now();
         for (String header : response.headers().all(HttpHeaders.SET_COOKIE)) {
-            SetCookie c = SetCookie.parse(header, now);
+            Cookie c = ClientCookieDecoder.LAX.decode(header);
             if (c == null) {
                 continue;
             }
+            long maxAge = c.maxAge() == Cookie.UNDEFINED_MAX_AGE ? -1 : c.maxAge();
             ResponseCookie.ResponseCookieBuilder b = ResponseCookie.fromClientResponse(c.name(), c.value())
-                    .maxAge(c.maxAge() != null ? c.maxAge() : Duration.ofSeconds(-1))
-                    .secure(c.secure())
-                    .httpOnly(c.httpOnly())
-                    .partitioned(c.partitioned());
-            if (c.domain() != null) b.domain(c.domain());
+                    .maxAge(Duration.ofSeconds(maxAge))
+                    .secure(c.isSecure())
+                    .httpOnly(c.isHttpOnly());
+            String domain = c.domain();
+            if (domain != null) {
+                domain = domain.startsWith(".") ? domain.substring(1) : domain;
+                if (!domain.isEmpty()) b.domain(domain.toLowerCase(Locale.ROOT));
+            }
             if (c.path() != null) b.path(c.path());
-            if (c.sameSite() != null) b.sameSite(c.sameSite());
+            if (c instanceof DefaultCookie d) {
+                if (d.sameSite() != null) b.sameSite(d.sameSite().name());
+                b.partitioned(d.isPartitioned());
+            }
             cookies.add(c.name(), b.build());
         }
         return cookies;

@@ -2,6 +2,7 @@ package io.aioduct.spring.http;
 
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.CookieStore;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +22,9 @@ import org.springframework.boot.ssl.SslBundle;
  *       between bytes), as Spring's other clients time both;
  *   <li>redirects: followed ({@link FollowRedirects}, reporting each to the engine's event listener) unless
  *       {@code DONT_FOLLOW}, as with the JDK client;
- *   <li>cookie handling: a {@link CookieJar} per built client when {@code ENABLE} or {@code
- *       ENABLE_WHEN_POSSIBLE}; none by default;
+ *   <li>cookie handling: an in-memory {@link CookieStore} of its own per built client when {@code ENABLE}
+ *       or {@code ENABLE_WHEN_POSSIBLE}, none when {@code DISABLE}; unset, the client keeps the store of
+ *       the client it derives from ({@code aioduct.cookies.enabled}, off by default);
  *   <li>SSL bundle: the client runs on the engine {@link SslBundleEngines} gives for the bundle (its
  *       TLS from the bundle, on the same runtime), keeping every other setting; without {@link
  *       SslBundleEngines} a bundle is refused with a clear error, never ignored (that would downgrade
@@ -71,8 +73,9 @@ final class ClientSettings {
         }
         HttpCookieHandling cookies = s.cookieHandling();
         if (cookies == HttpCookieHandling.ENABLE || cookies == HttpCookieHandling.ENABLE_WHEN_POSSIBLE) {
-            // Inside FollowRedirects, so every hop's cookies are stored and sent.
-            builder.interceptor(new CookieJar());
+            builder.cookieStore(CookieStore.inMemory());
+        } else if (cookies == HttpCookieHandling.DISABLE) {
+            builder.noCookieStore();
         }
         customizer.accept(builder);
         return builder.build();

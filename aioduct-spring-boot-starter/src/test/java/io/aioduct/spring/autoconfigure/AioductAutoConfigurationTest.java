@@ -234,6 +234,15 @@ class AioductAutoConfigurationTest extends NoLeaks {
     }
 
     @Test
+    void cookiesAreOffByDefaultAndOnePropertyTurnsThemOn() {
+        runner.run(context ->
+                assertThat(context.getBean(AioductClient.class).cookieStore()).isEmpty());
+        runner.withPropertyValues("aioduct.cookies.enabled=true")
+                .run(context -> assertThat(context.getBean(AioductClient.class).cookieStore())
+                        .isPresent());
+    }
+
+    @Test
     void anEmptyUserAgentSendsNone() {
         runner.withPropertyValues("aioduct.user-agent=")
                 .run(context -> assertThat(

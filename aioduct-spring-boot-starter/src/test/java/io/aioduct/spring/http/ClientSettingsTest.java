@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.aioduct.AioductClient;
 import io.aioduct.AioductException;
+import io.aioduct.policy.CookieStore;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
@@ -123,5 +124,29 @@ class ClientSettingsTest extends EngineTest {
         server.takeRequest();
         RecordedRequest home = server.takeRequest();
         assertThat(home.header("Cookie")).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void withoutCookieHandlingSetAClientSharesTheStoreOfTheClientItDerivesFromAndDisableDropsIt(RuntimeKind kind)
+            throws Exception {
+        server.route("/home", (req, ex) -> ex.respond(200, String.valueOf(req.header("Cookie"))));
+        CookieStore store = CookieStore.inMemory();
+        store.store(java.net.URI.create(server.uri("/")), java.util.List.of("shared=1"));
+        AioductClient base =
+                AioductClient.builder(engine(kind)).cookieStore(store).build();
+
+        ClientHttpRequestFactory inheriting =
+                new AioductClientHttpRequestFactoryBuilder(base).build(HttpClientSettings.defaults());
+        ClientHttpRequestFactory disabled = new AioductClientHttpRequestFactoryBuilder(base)
+                .build(HttpClientSettings.defaults().withCookieHandling(HttpCookieHandling.DISABLE));
+        ClientHttpRequestFactory own = new AioductClientHttpRequestFactoryBuilder(base)
+                .build(HttpClientSettings.defaults().withCookieHandling(HttpCookieHandling.ENABLE));
+
+        assertThat(get(inheriting, server.uri("/home"))).isEqualTo("200 shared=1");
+        assertThat(get(disabled, server.uri("/home"))).isEqualTo("200 null");
+        assertThat(get(own, server.uri("/home")))
+                .as("a store of its own, empty")
+                .isEqualTo("200 null");
     }
 }

@@ -1,4 +1,4 @@
-package io.aioduct.spring.http;
+package io.aioduct.policy;
 
 import java.time.DateTimeException;
 import java.time.Instant;
