@@ -7,6 +7,7 @@ import io.aioduct.chain.FollowUps;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.Decompression;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,13 @@ public final class AioductClient {
     private AioductClient(Builder b) {
         this.engine = b.engine;
         this.settings = new ExchangeSettings(
-                b.connectTimeout, b.responseTimeout, b.readTimeout, b.totalTimeout, b.maxBufferedBody, b.userAgent);
+                b.connectTimeout,
+                b.responseTimeout,
+                b.readTimeout,
+                b.totalTimeout,
+                b.maxBufferedBody,
+                b.userAgent,
+                b.decompression);
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
@@ -92,6 +99,7 @@ public final class AioductClient {
         b.totalTimeout = settings.totalTimeout();
         b.maxBufferedBody = settings.maxBufferedBody();
         b.userAgent = settings.userAgent();
+        b.decompression = settings.decompression();
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
@@ -239,6 +247,7 @@ public final class AioductClient {
         private Duration totalTimeout = ExchangeSettings.DEFAULT.totalTimeout();
         private long maxBufferedBody = ExchangeSettings.DEFAULT.maxBufferedBody();
         private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
+        private Decompression decompression = Decompression.defaults();
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
@@ -289,6 +298,17 @@ public final class AioductClient {
         /** Sends no User-Agent unless a request sets one. */
         public Builder noUserAgent() {
             this.userAgent = null;
+            return this;
+        }
+
+        /**
+         * Whether requests ask for compressed responses and their bodies are decoded while they stream;
+         * default {@link Decompression#defaults()} (on: gzip and deflate, and br and zstd where their
+         * libraries are present), {@link Decompression#off()} to hand every body back as it arrived. It works
+         * in the engine, below every interceptor: a request with its own {@code Accept-Encoding} is left alone.
+         */
+        public Builder decompression(Decompression decompression) {
+            this.decompression = Objects.requireNonNull(decompression, "decompression");
             return this;
         }
 
