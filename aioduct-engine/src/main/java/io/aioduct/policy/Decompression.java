@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Whether a client asks for compressed responses and decodes them while they stream, and the guards
  * against a decompression bomb. The default, {@link #defaults()}: on, sending {@code Accept-Encoding:
- * gzip, deflate} (followed by {@code br} and {@code zstd} when their optional libraries, brotli4j and
- * zstd-jni, are on the class path) on every request that sets no {@code Accept-Encoding} itself, and
+ * gzip, deflate} on every request that sets no {@code Accept-Encoding} itself ({@code br} and {@code
+ * zstd} are known names but not decoded yet: {@link #isAvailable} says false for them), and
  * decoding a response whose {@code Content-Encoding} names only codings it can decode. A decoded
  * response loses its {@code Content-Encoding} and {@code Content-Length} fields (its length is no longer
  * known). A request that sets its own {@code Accept-Encoding} gets the body exactly as sent; so does a
@@ -66,14 +66,13 @@ public final class Decompression {
     }
 
     /**
-     * Whether this runtime can decode {@code coding} ({@code gzip}, {@code deflate}: always; {@code br}: with
-     * {@code com.aayushatharva.brotli4j}; {@code zstd}: with {@code com.github.luben:zstd-jni}).
+     * Whether this client can decode {@code coding}: {@code gzip} and {@code deflate} (the JDK's zlib), always;
+     * {@code br} and {@code zstd}, not yet (they need native libraries, brotli4j and zstd-jni, which the
+     * engine does not depend on).
      */
     public static boolean isAvailable(String coding) {
         return switch (Objects.requireNonNull(coding, "coding").toLowerCase(Locale.ROOT)) {
             case "gzip", "deflate" -> true;
-            case "br" -> Libraries.BROTLI;
-            case "zstd" -> Libraries.ZSTD;
             default -> false;
         };
     }
@@ -93,9 +92,7 @@ public final class Decompression {
                 throw new IllegalArgumentException("unknown content coding '" + c + "': one of " + KNOWN);
             }
             if (!isAvailable(coding)) {
-                throw new IllegalArgumentException("the content coding " + coding + " needs "
-                        + (coding.equals("br") ? "com.aayushatharva.brotli4j:brotli4j" : "com.github.luben:zstd-jni")
-                        + " on the class path");
+                throw new IllegalArgumentException("the content coding " + coding + " is not decoded by this client");
             }
             if (!list.contains(coding)) list.add(coding);
         }
@@ -163,20 +160,5 @@ public final class Decompression {
             if (isAvailable(c)) list.add(c);
         }
         return List.copyOf(list);
-    }
-
-    /** Which optional codec libraries are present; looked up once. */
-    private static final class Libraries {
-        static final boolean BROTLI = present("com.aayushatharva.brotli4j.Brotli4jLoader");
-        static final boolean ZSTD = present("com.github.luben.zstd.Zstd");
-
-        private static boolean present(String className) {
-            try {
-                Class.forName(className, false, Decompression.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
     }
 }
