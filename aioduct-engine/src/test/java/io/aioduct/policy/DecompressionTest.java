@@ -3,10 +3,12 @@ package io.aioduct.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import io.aioduct.AioductClient;
 import io.aioduct.BodyTooLargeException;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.Response;
+import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.testing.CodingServer;
 import io.aioduct.testing.CodingServer.Protocol;
@@ -17,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -345,6 +349,71 @@ class DecompressionTest extends EngineTest {
             done.join();
         }
         server.awaitAbandoned(2);
+    }
+
+    /**
+     * The cost rule: with decompression on, a small uncompressed GET allocates no more than with it off
+     * (the Accept-Encoding field is written from a constant, the response costs one header lookup). Counted
+     * in bytes allocated by the client's threads (the caller and the runtime's), never timed: rounds of each
+     * alternate on one engine, and the medians are compared with a small margin for the JIT's noise.
+     */
+    @Test
+    void aSmallUncompressedGetAllocatesNoMoreWithDecompressionOn() {
+        server.route("/small", (req, ex) -> ex.respond(200, "small"));
+        HttpEngine engine = singlePoolEngine(RuntimeKind.POOLED, EngineConfig.DEFAULT);
+        AioductClient on = AioductClient.builder(engine).build();
+        AioductClient off =
+                AioductClient.builder(engine).decompression(Decompression.off()).build();
+        String uri = server.uri("/small");
+        for (int i = 0; i < 3000; i++) {
+            getSmall(on, uri);
+            getSmall(off, uri);
+        }
+        int rounds = 7;
+        int perRound = 400;
+        long[] withOn = new long[rounds];
+        long[] withOff = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            withOff[r] = allocatedPerRequest(off, uri, perRound);
+            withOn[r] = allocatedPerRequest(on, uri, perRound);
+        }
+        Arrays.sort(withOn);
+        Arrays.sort(withOff);
+        long medianOn = withOn[rounds / 2];
+        long medianOff = withOff[rounds / 2];
+        System.out.printf("bytes allocated per small GET: decompression on %d, off %d%n", medianOn, medianOff);
+        assertThat(medianOn)
+                .as(
+                        "bytes allocated per small GET with decompression on (off: %d; rounds on %s, off %s)",
+                        medianOff, Arrays.toString(withOn), Arrays.toString(withOff))
+                .isLessThanOrEqualTo(medianOff + medianOff / 20 + 64);
+    }
+
+    private static void getSmall(AioductClient client, String uri) {
+        try (Response r = client.get(uri).execute()) {
+            r.body().bytes();
+        }
+    }
+
+    private static long allocatedPerRequest(AioductClient client, String uri, int requests) {
+        long before = clientAllocatedBytes();
+        for (int i = 0; i < requests; i++) getSmall(client, uri);
+        return (clientAllocatedBytes() - before) / requests;
+    }
+
+    /** Bytes allocated so far by this thread and the runtime's threads. */
+    private static long clientAllocatedBytes() {
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        List<Long> ids = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("aioduct-") || t == Thread.currentThread()) ids.add(t.threadId());
+        }
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(
+                ids.stream().mapToLong(Long::longValue).toArray())) {
+            if (b > 0) sum += b;
+        }
+        return sum;
     }
 
     // ---- helpers ----
