@@ -12,6 +12,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
+import io.aioduct.policy.Decompression;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,13 @@ public final class AioductClient {
     private AioductClient(Builder b) {
         this.engine = b.engine;
         this.settings = new ExchangeSettings(
-                b.connectTimeout, b.responseTimeout, b.readTimeout, b.totalTimeout, b.maxBufferedBody, b.userAgent);
+                b.connectTimeout,
+                b.responseTimeout,
+                b.readTimeout,
+                b.totalTimeout,
+                b.maxBufferedBody,
+                b.userAgent,
+                b.decompression);
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
@@ -111,6 +118,7 @@ public final class AioductClient {
         b.totalTimeout = settings.totalTimeout();
         b.maxBufferedBody = settings.maxBufferedBody();
         b.userAgent = settings.userAgent();
+        b.decompression = settings.decompression();
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
@@ -271,6 +279,7 @@ public final class AioductClient {
         private Duration totalTimeout = ExchangeSettings.DEFAULT.totalTimeout();
         private long maxBufferedBody = ExchangeSettings.DEFAULT.maxBufferedBody();
         private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
+        private Decompression decompression = Decompression.defaults();
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
@@ -323,6 +332,17 @@ public final class AioductClient {
         /** Sends no User-Agent unless a request sets one. */
         public Builder noUserAgent() {
             this.userAgent = null;
+            return this;
+        }
+
+        /**
+         * Whether requests ask for compressed responses and their bodies are decoded while they stream;
+         * default {@link Decompression#defaults()} (on: gzip and deflate; br and zstd are decoded only where
+         * {@link Decompression#isAvailable} says so), {@link Decompression#off()} to hand every body back as it arrived. It works
+         * in the engine, below every interceptor: a request with its own {@code Accept-Encoding} is left alone.
+         */
+        public Builder decompression(Decompression decompression) {
+            this.decompression = Objects.requireNonNull(decompression, "decompression");
             return this;
         }
 

@@ -13,6 +13,13 @@ public class BodyTooLargeException extends AioductException {
         this.limit = limit;
     }
 
+    /** For a subclass with its own message: a decoded body that passed a decompression guard. */
+    protected BodyTooLargeException(String message, long limit) {
+        super(message);
+        this.limit = limit;
+    }
+
+    /** The limit passed, in bytes. */
     public long limit() {
         return limit;
     }

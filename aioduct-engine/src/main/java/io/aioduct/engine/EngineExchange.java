@@ -2,6 +2,7 @@ package io.aioduct.engine;
 
 import io.aioduct.Request;
 import io.aioduct.exchange.ExchangeCall;
+import io.aioduct.policy.Decompression;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +20,7 @@ abstract class EngineExchange implements ExchangeCall {
     final long totalNanos;
     final long totalDeadline;
     private final long maxBuffered;
+    private final Decompression decompression;
 
     /** @param now the engine's clock when the exchange began: the total timeout counts from here */
     EngineExchange(Request request, ExchangeSettings settings, long now) {
@@ -30,6 +32,7 @@ abstract class EngineExchange implements ExchangeCall {
         this.totalNanos = Deadlines.total(request, settings);
         this.totalDeadline = Deadlines.deadline(now, totalNanos);
         this.maxBuffered = settings.maxBufferedBody();
+        this.decompression = settings.decompression();
     }
 
     /**
@@ -82,5 +85,10 @@ abstract class EngineExchange implements ExchangeCall {
     @Override
     public final long maxBufferedBody() {
         return maxBuffered;
+    }
+
+    @Override
+    public final Decompression decompression() {
+        return decompression;
     }
 }

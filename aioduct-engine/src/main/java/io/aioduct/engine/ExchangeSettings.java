@@ -1,11 +1,13 @@
 package io.aioduct.engine;
 
+import io.aioduct.policy.Decompression;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client's defaults for each exchange: timeouts, the buffered-body limit and the User-Agent. Each
+ * A client's defaults for each exchange: timeouts, the buffered-body limit, the User-Agent and
+ * decompression. Each
  * timeout is {@link Duration#ZERO} for "no limit"; a request may override any of them. Immutable.
  *
  * @param connectTimeout establishing a connection (default 10 s)
@@ -14,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param totalTimeout the whole exchange, body included (default none)
  * @param maxBufferedBody largest body {@code bytes()} and {@code string()} will buffer (default 16 MiB)
  * @param userAgent the User-Agent sent unless a request sets one; null sends none
+ * @param decompression the Accept-Encoding sent unless a request sets one, and how compressed responses
+ *     are decoded (default {@link Decompression#defaults()}: on)
  */
 public record ExchangeSettings(
         Duration connectTimeout,
@@ -21,7 +25,8 @@ public record ExchangeSettings(
         Duration readTimeout,
         Duration totalTimeout,
         long maxBufferedBody,
-        @Nullable String userAgent) {
+        @Nullable String userAgent,
+        Decompression decompression) {
 
     public static final String DEFAULT_USER_AGENT = "aioduct-java/" + Version.VALUE;
 
@@ -31,7 +36,26 @@ public record ExchangeSettings(
             Duration.ofSeconds(30),
             Duration.ZERO,
             16L * 1024 * 1024,
-            DEFAULT_USER_AGENT);
+            DEFAULT_USER_AGENT,
+            Decompression.defaults());
+
+    /** Settings with the default decompression. */
+    public ExchangeSettings(
+            Duration connectTimeout,
+            Duration responseTimeout,
+            Duration readTimeout,
+            Duration totalTimeout,
+            long maxBufferedBody,
+            @Nullable String userAgent) {
+        this(
+                connectTimeout,
+                responseTimeout,
+                readTimeout,
+                totalTimeout,
+                maxBufferedBody,
+                userAgent,
+                Decompression.defaults());
+    }
 
     public ExchangeSettings {
         check("connectTimeout", connectTimeout);
@@ -41,6 +65,7 @@ public record ExchangeSettings(
         if (maxBufferedBody < 0) {
             throw new IllegalArgumentException("maxBufferedBody must be >= 0, was " + maxBufferedBody);
         }
+        Objects.requireNonNull(decompression, "decompression");
         if (userAgent != null) {
             io.aioduct.syntax.HeaderRules.checkValue("User-Agent", userAgent);
         }

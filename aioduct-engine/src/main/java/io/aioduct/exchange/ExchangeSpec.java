@@ -1,6 +1,7 @@
 package io.aioduct.exchange;
 
 import io.aioduct.Request;
+import io.aioduct.policy.Decompression;
 import org.jspecify.annotations.Nullable;
 
 /** What one exchange sends and how long it may take; resolved by the engine from client and request settings. */
@@ -26,6 +27,14 @@ public interface ExchangeSpec {
 
     /** Largest body {@code bytes()} may buffer. */
     long maxBufferedBody();
+
+    /**
+     * Whether the driver adds {@code Accept-Encoding} ({@link Decompression#acceptEncoding()}) to a request
+     * that has none, and how {@link Responses#received} decodes what comes back.
+     */
+    default Decompression decompression() {
+        return Decompression.off();
+    }
 
     /** The exchange's event bookkeeping; {@link ExchangeEvents#NONE} when the engine has no listener. */
     default ExchangeEvents events() {

@@ -191,7 +191,8 @@ public final class Http1BlockingConnection implements BlockingConnection {
         writeBuf.clear();
         ExchangeEvents ev = exchange.events();
         ev.requestHeadersStart();
-        RequestWriter.writeHead(request, framing, exchange.userAgent(), writeBuf);
+        RequestWriter.writeHead(
+                request, framing, exchange.userAgent(), exchange.decompression().acceptEncoding(), writeBuf);
         RequestBody body = request.body();
         ev.requestHeadersEnd(writeBuf.readableBytes());
         if (body != null) ev.requestBodyStart();
@@ -261,7 +262,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         // Each response is built before its exchange can finish: finishing releases the connection, which
         // may start the next exchange on another thread at once, parsing its own head into the parser.
         if (codec.decoder.complete()) {
-            Response response = codec.response(request, BodySource.EMPTY, exchange.maxBufferedBody());
+            Response response = codec.response(exchange, request, BodySource.EMPTY);
             finish();
             return response;
         }
@@ -271,14 +272,14 @@ public final class Http1BlockingConnection implements BlockingConnection {
                 && readBuf.readableBytes() >= length) {
             // The whole (small) body arrived with the head: take it and free the connection at once.
             byte[] bytes = new byte[(int) length];
-            Response response = codec.response(request, new ArrayBody(bytes), exchange.maxBufferedBody());
+            Response response = codec.response(exchange, request, new ArrayBody(bytes));
             readBody(generation, bytes, 0, bytes.length);
             return response;
         }
         BlockingResponseBody body = new BlockingResponseBody(
                 this, generation, framing == BodyDecoder.Framing.LENGTH ? length : -1, blockingExecutor);
         currentBody = body;
-        Response response = codec.response(request, body, exchange.maxBufferedBody());
+        Response response = codec.response(exchange, request, body);
         body.watchAbandonment(response.body());
         return response;
     }

@@ -163,7 +163,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         RequestBody body = request.body();
         int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
-        RequestWriter.writeHead(request, framing, c.userAgent(), head);
+        RequestWriter.writeHead(
+                request, framing, c.userAgent(), c.decompression().acceptEncoding(), head);
         ExchangeEvents ev = events;
         ev.requestHeadersEnd(head.readableBytes());
         if (body != null) ev.requestBodyStart();

@@ -163,7 +163,7 @@ final class LoopResponseReader implements BodyBuffer.Control {
         connection.bodyStarted();
         ExchangeEvents ev = connection.events;
         ev.responseHeadersEnd(parser.status, parser.headBytes);
-        return codec.response(request, source, c.maxBufferedBody());
+        return codec.response(c, request, source);
     }
 
     private void deliver(ExchangeCall c, Response response) {

@@ -19,6 +19,7 @@ final class RequestWriter {
     private static final byte[] VERSION_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HOST = "Host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USER_AGENT = "User-Agent: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ACCEPT_ENCODING = "Accept-Encoding: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_TYPE = "Content-Type: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -55,8 +56,11 @@ final class RequestWriter {
      * Writes the request line and headers.
      *
      * @param userAgent the default User-Agent, or null to send none unless the request sets one
+     * @param acceptEncoding the default Accept-Encoding (decompression on), or null to send none unless the
+     *     request sets one
      */
-    static void writeHead(Request request, long framing, @Nullable String userAgent, ByteBuf out) {
+    static void writeHead(
+            Request request, long framing, @Nullable String userAgent, @Nullable String acceptEncoding, ByteBuf out) {
         ByteBufUtil.writeAscii(out, request.method());
         out.writeByte(' ');
         ByteBufUtil.writeAscii(out, request.target());
@@ -64,6 +68,7 @@ final class RequestWriter {
         HttpHeaders headers = request.headers();
         boolean hasHost = false;
         boolean hasUserAgent = false;
+        boolean hasAcceptEncoding = false;
         boolean hasContentType = false;
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
@@ -71,6 +76,7 @@ final class RequestWriter {
                 case 4 -> hasHost |= HeaderRules.nameEquals(name, "Host");
                 case 10 -> hasUserAgent |= HeaderRules.nameEquals(name, "User-Agent");
                 case 12 -> hasContentType |= HeaderRules.nameEquals(name, "Content-Type");
+                case 15 -> hasAcceptEncoding |= HeaderRules.nameEquals(name, "Accept-Encoding");
                 default -> {}
             }
         }
@@ -82,6 +88,11 @@ final class RequestWriter {
         if (!hasUserAgent && userAgent != null) {
             out.writeBytes(USER_AGENT);
             ByteBufUtil.writeAscii(out, userAgent);
+            out.writeShort(CRLF);
+        }
+        if (!hasAcceptEncoding && acceptEncoding != null) {
+            out.writeBytes(ACCEPT_ENCODING);
+            ByteBufUtil.writeAscii(out, acceptEncoding);
             out.writeShort(CRLF);
         }
         for (int i = 0, n = headers.size(); i < n; i++) {

@@ -6,6 +6,7 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.Response;
 import io.aioduct.body.BodySource;
+import io.aioduct.exchange.ExchangeSpec;
 import io.aioduct.exchange.Responses;
 import io.aioduct.exchange.Retry;
 import io.netty.buffer.ByteBuf;
@@ -83,11 +84,11 @@ final class ResponseCodec {
 
     /**
      * The response for the final head, with {@code body}. Built before the exchange can end: once the
-     * connection is released, the next exchange parses its own head into the parser.
+     * connection is released, the next exchange parses its own head into the parser. Decoded when it is
+     * compressed and the exchange's decompression says so.
      */
-    Response response(Request request, BodySource body, long maxBuffered) {
-        return Responses.create(
-                request, parser.status, parser.reason(), parser.version, parser.headers, body, maxBuffered);
+    Response response(ExchangeSpec spec, Request request, BodySource body) {
+        return Responses.received(spec, request, parser.status, parser.reason(), parser.version, parser.headers, body);
     }
 
     // ---- a peer's close, and whether the request may go out again ----

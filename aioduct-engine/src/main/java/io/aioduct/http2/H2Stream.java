@@ -76,7 +76,8 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     /** The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry. */
     final Http2Headers requestHead() {
         Request request = spec.request();
-        return Http2Messages.requestHeaders(request, spec.userAgent(), Http2Messages.bodyLength(request));
+        return Http2Messages.requestHeaders(
+                request, spec.userAgent(), spec.decompression().acceptEncoding(), Http2Messages.bodyLength(request));
     }
 
     /**
@@ -127,8 +128,8 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
             body = b;
             source = b;
         }
-        Response response = Responses.create(
-                request, status, ReasonPhrase.NONE, HttpVersion.HTTP_2, fields, source, spec.maxBufferedBody());
+        Response response =
+                Responses.received(spec, request, status, ReasonPhrase.NONE, HttpVersion.HTTP_2, fields, source);
         if (body != null) body.watchAbandonment(response.body());
         delivered = true;
         events.responseHeadersStart();

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Http2Messages {
     private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
+    private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
 
@@ -40,7 +41,12 @@ final class Http2Messages {
         return body != null && body.contentLength() != 0;
     }
 
-    static Http2Headers requestHeaders(Request request, @Nullable String userAgent, long length) {
+    /**
+     * The request's header list, with the client's default User-Agent and Accept-Encoding (each null for
+     * none) unless the request sets its own.
+     */
+    static Http2Headers requestHeaders(
+            Request request, @Nullable String userAgent, @Nullable String acceptEncoding, long length) {
         HttpHeaders headers = request.headers();
         // No validation: names and values were checked when the request was built.
         DefaultHttp2Headers h = new DefaultHttp2Headers(false, headers.size() + 6);
@@ -50,6 +56,7 @@ final class Http2Messages {
         String host = headers.first("Host");
         h.authority(host != null ? host : request.origin().hostHeader());
         boolean hasUserAgent = false;
+        boolean hasAcceptEncoding = false;
         boolean hasContentType = false;
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
@@ -69,6 +76,7 @@ final class Http2Messages {
                     if (!headers.value(i).trim().equalsIgnoreCase("trailers")) continue;
                 }
                 case "user-agent" -> hasUserAgent = true;
+                case "accept-encoding" -> hasAcceptEncoding = true;
                 case "content-type" -> hasContentType = true;
                 default -> {}
             }
@@ -76,6 +84,9 @@ final class Http2Messages {
         }
         if (!hasUserAgent && userAgent != null) {
             h.add(USER_AGENT, userAgent);
+        }
+        if (!hasAcceptEncoding && acceptEncoding != null) {
+            h.add(ACCEPT_ENCODING, acceptEncoding);
         }
         RequestBody body = request.body();
         if (body != null && !hasContentType && body.contentType() != null) {

@@ -35,9 +35,13 @@ class RequestWriterTest {
     }
 
     private static String head(Request request, @Nullable String userAgent) {
+        return head(request, userAgent, null);
+    }
+
+    private static String head(Request request, @Nullable String userAgent, @Nullable String acceptEncoding) {
         ByteBuf out = CodecFixtures.tracked(64);
         try {
-            RequestWriter.writeHead(request, RequestWriter.framing(request), userAgent, out);
+            RequestWriter.writeHead(request, RequestWriter.framing(request), userAgent, acceptEncoding, out);
             return out.toString(StandardCharsets.ISO_8859_1);
         } finally {
             out.release();
@@ -59,6 +63,25 @@ class RequestWriterTest {
             assertThat(head(r))
                     .isEqualTo(
                             "GET /path?q=1&r=%20 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: aioduct/test\r\n\r\n");
+        }
+
+        @Test
+        void theDefaultAcceptEncodingFollowsTheUserAgent() {
+            Request r = Request.builder("GET", "http://example.com/").build();
+
+            assertThat(head(r, UA, "gzip, deflate"))
+                    .isEqualTo("GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: aioduct/test\r\n"
+                            + "Accept-Encoding: gzip, deflate\r\n\r\n");
+        }
+
+        @Test
+        void aRequestsOwnAcceptEncodingReplacesTheDefault() {
+            Request r = Request.builder("GET", "http://example.com/")
+                    .header("accept-encoding", "identity")
+                    .build();
+
+            assertThat(head(r, null, "gzip, deflate"))
+                    .isEqualTo("GET / HTTP/1.1\r\nHost: example.com\r\naccept-encoding: identity\r\n\r\n");
         }
 
         @Test

@@ -11,9 +11,11 @@ import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.Response;
 import io.aioduct.body.BodySource;
+import io.aioduct.exchange.ExchangeSpec;
 import io.aioduct.exchange.Retry;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +135,7 @@ class ResponseCodecTest {
     void theResponseCarriesTheFinalHead() {
         ResponseCodec codec = headOf("HTTP/1.0 404 Gone Fishing\r\nContent-Length: 0\r\nX-A: 1\r\n\r\n");
 
-        Response response = codec.response(GET, BodySource.EMPTY, 1024);
+        Response response = codec.response(new Spec(GET), GET, BodySource.EMPTY);
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.reason()).isEqualTo("Gone Fishing");
@@ -161,5 +163,38 @@ class ResponseCodecTest {
                 .hasMessage("connection to peer:80 closed by the server in the middle of the response head");
         assertThat(ResponseCodec.closedDuringBody("body ended after 3 of 5 bytes", "peer:80", null))
                 .hasMessage("body ended after 3 of 5 bytes (peer:80)");
+    }
+
+    /** What the codec reads of an exchange: its buffered-body limit (and decompression off). */
+    private record Spec(Request request) implements ExchangeSpec {
+        @Override
+        public @Nullable String userAgent() {
+            return null;
+        }
+
+        @Override
+        public long responseTimeoutNanos() {
+            return 0;
+        }
+
+        @Override
+        public long readTimeoutNanos() {
+            return 0;
+        }
+
+        @Override
+        public long totalDeadlineNanos() {
+            return 0;
+        }
+
+        @Override
+        public long totalTimeoutNanos() {
+            return 0;
+        }
+
+        @Override
+        public long maxBufferedBody() {
+            return 1024;
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
+import io.aioduct.policy.Decompression;
 import io.aioduct.spring.http.SslBundleEngines;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,7 +79,9 @@ public final class AioductAutoConfiguration {
                 .responseTimeout(t.getResponse())
                 .readTimeout(t.getRead())
                 .totalTimeout(t.getTotal())
-                .maxBufferedBodyBytes(properties.getMaxBufferedBodySize().toBytes());
+                .maxBufferedBodyBytes(properties.getMaxBufferedBodySize().toBytes())
+                .decompression(
+                        properties.getDecompression().isEnabled() ? Decompression.defaults() : Decompression.off());
         String userAgent = properties.getUserAgent();
         if (userAgent != null) {
             if (userAgent.isEmpty()) {

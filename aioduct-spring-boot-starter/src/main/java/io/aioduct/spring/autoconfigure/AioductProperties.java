@@ -51,6 +51,8 @@ public class AioductProperties implements Validator {
 
     private final Shutdown shutdown = new Shutdown();
 
+    private final Decompression decompression = new Decompression();
+
     /**
      * More clients beside the default one, by name (lowercase letters, digits, dashes): each gets an engine of
      * its own and an AioductClient bean <name>AioductClient, qualified by the name. Keys: <name>.runtime.kind
@@ -131,6 +133,10 @@ public class AioductProperties implements Validator {
         return cookies;
     }
 
+    public Decompression getDecompression() {
+        return decompression;
+    }
+
     /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */
     @Override
     public boolean supports(Class<?> type) {
@@ -140,6 +146,24 @@ public class AioductProperties implements Validator {
     @Override
     public void validate(Object target, Errors errors) {
         AioductPropertiesValidator.validate((AioductProperties) target, errors);
+    }
+
+    /** Compressed responses: the engine's io.aioduct.policy.Decompression. */
+    public static class Decompression {
+        /**
+         * Whether requests that set no Accept-Encoding ask for gzip and deflate, and compressed response bodies
+         * are decoded while they stream (Content-Encoding and Content-Length removed). Off hands every body back
+         * as it arrived.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /** Which runtime runs the engine, and how. */

@@ -12,8 +12,12 @@ import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
 import io.aioduct.spring.http.SslBundleEngines;
 import io.aioduct.spring.testing.NoLeaks;
+import io.aioduct.testing.TestServer;
 import io.aioduct.testing.TlsMaterial;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -33,6 +37,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
@@ -74,6 +79,54 @@ class AioductHttpClientAutoConfigurationTest extends NoLeaks {
                     .isInstanceOf(AioductClientHttpRequestFactory.class);
             assertThat(context.getBean(ClientHttpConnector.class)).isInstanceOf(AioductClientHttpConnector.class);
         });
+    }
+
+    @Test
+    void restClientAndWebClientGetCompressedBodiesDecodedUnlessDecompressionIsOff() throws Exception {
+        byte[] text = "a body worth compressing, ".repeat(200).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream coded = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(coded)) {
+            gz.write(text);
+        }
+        try (TestServer server = TestServer.start()) {
+            server.route("/doc", (req, ex) -> ex.respond(200, coded.toByteArray(), "Content-Encoding", "gzip"));
+            runner.run(context -> {
+                ResponseEntity<byte[]> entity = context.getBean(RestClient.Builder.class)
+                        .build()
+                        .get()
+                        .uri(server.uri("/doc"))
+                        .retrieve()
+                        .toEntity(byte[].class);
+                assertThat(entity.getBody()).isEqualTo(text);
+                assertThat(entity.getHeaders().containsHeader("Content-Encoding"))
+                        .isFalse();
+                assertThat(entity.getHeaders().getContentLength()).isEqualTo(-1);
+                assertThat(server.takeRequest().header("Accept-Encoding")).isEqualTo("gzip, deflate");
+                byte[] viaWebClient = context.getBean(WebClient.Builder.class)
+                        .build()
+                        .get()
+                        .uri(server.uri("/doc"))
+                        .retrieve()
+                        .bodyToMono(byte[].class)
+                        .block(Duration.ofSeconds(10));
+                assertThat(viaWebClient).isEqualTo(text);
+            });
+            runner.withPropertyValues("aioduct.decompression.enabled=false").run(context -> {
+                assertThat(context.getBean(AioductClient.class)
+                                .settings()
+                                .decompression()
+                                .enabled())
+                        .isFalse();
+                ResponseEntity<byte[]> entity = context.getBean(RestClient.Builder.class)
+                        .build()
+                        .get()
+                        .uri(server.uri("/doc"))
+                        .retrieve()
+                        .toEntity(byte[].class);
+                assertThat(entity.getBody()).isEqualTo(coded.toByteArray());
+                assertThat(entity.getHeaders().getFirst("Content-Encoding")).isEqualTo("gzip");
+            });
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.aioduct.RequestBody;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.Decompression;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.protocol.Http2Options;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
@@ -124,7 +125,15 @@ public final class Contenders {
     }
 
     private static AioductClient aioductClient(HttpEngine engine) {
-        return AioductClient.builder(engine).maxBufferedBodyBytes(16L << 20).build();
+        // -Daioduct.bench.decompression=off measures the client without its default decompression.
+        Decompression decompression =
+                System.getProperty("aioduct.bench.decompression", "on").equals("off")
+                        ? Decompression.off()
+                        : Decompression.defaults();
+        return AioductClient.builder(engine)
+                .maxBufferedBodyBytes(16L << 20)
+                .decompression(decompression)
+                .build();
     }
 
     private static Request aioductRequest(AioductClient client, Call call) {
