@@ -4,9 +4,11 @@ import io.aioduct.chain.Bridge;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
+import io.aioduct.chain.Redirects;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.RedirectPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ public final class AioductClient {
     private final HttpHeaders defaultHeaders;
     private final List<Interceptor> interceptors;
     private final List<Interceptor> networkInterceptors;
+    private final RedirectPolicy redirects;
     private final FollowUps policies;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
@@ -52,6 +55,7 @@ public final class AioductClient {
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
+        this.redirects = b.redirects;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -64,6 +68,8 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
+        if (!b.redirects.isNever())
+            followUps.add(new Redirects(b.redirects, b.engine.config().eventListener()));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -95,6 +101,7 @@ public final class AioductClient {
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
+        b.redirects = redirects;
         return b;
     }
 
@@ -108,6 +115,11 @@ public final class AioductClient {
 
     public HttpHeaders defaultHeaders() {
         return defaultHeaders;
+    }
+
+    /** Which redirects this client follows ({@link Builder#redirects}). */
+    public RedirectPolicy redirects() {
+        return redirects;
     }
 
     public Request.Builder get(String url) {
@@ -242,6 +254,7 @@ public final class AioductClient {
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private RedirectPolicy redirects = RedirectPolicy.normal();
         private @Nullable Delays delays;
 
         private Builder(HttpEngine engine) {
@@ -311,6 +324,16 @@ public final class AioductClient {
          */
         public Builder networkInterceptor(Interceptor interceptor) {
             networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Which redirects to follow; default {@link RedirectPolicy#normal()}: up to 20 hops, never from https to
+         * http. {@link RedirectPolicy#never()} hands every 3xx back. The response of a followed call is the
+         * last hop's: {@code response.request().uri()} is where it ended (docs/redirects.md).
+         */
+        public Builder redirects(RedirectPolicy policy) {
+            this.redirects = Objects.requireNonNull(policy, "redirects");
             return this;
         }
 
