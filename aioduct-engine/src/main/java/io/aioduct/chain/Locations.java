@@ -1,6 +1,9 @@
 package io.aioduct.chain;
 
 import java.net.IDN;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -64,7 +67,8 @@ final class Locations {
     }
 
     /**
-     * {@code location} as a valid URI reference: surrounding white space dropped; in the path, query and
+     * {@code location} (a header value: its bytes read as UTF-8 where they are) as a valid URI reference:
+     * surrounding white space dropped; in the path, query and
      * fragment every character RFC 3986 does not allow there (space, {@code "<>\^`{|}[]}, controls, non-ASCII)
      * percent-encoded as UTF-8, and a {@code %} not followed by two hex digits encoded as {@code %25}; existing
      * escapes are kept as they are (never encoded twice). A non-ASCII host becomes its IDNA ASCII form.
@@ -72,7 +76,7 @@ final class Locations {
      * @throws IllegalArgumentException if the host is not a valid internationalised domain name
      */
     static String encode(String location) {
-        Parts p = Parts.of(location.strip());
+        Parts p = Parts.of(asUtf8(location.strip()));
         String authority = p.authority() == null ? null : asciiAuthority(p.authority());
         return new Parts(
                         p.scheme(),
@@ -120,6 +124,31 @@ final class Locations {
             }
         }
         return new Parts(scheme, authority, path, query, r.fragment()).toString();
+    }
+
+    /**
+     * The header value as the server meant it: field values reach us one char per byte (ISO-8859-1), but a
+     * server that puts non-ASCII in a {@code Location} sends UTF-8 (as browsers read it, WHATWG Fetch), so
+     * bytes that form valid UTF-8 are read as UTF-8; anything else stays as it came.
+     */
+    private static String asUtf8(String value) {
+        boolean high = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF) return value;
+            high |= c >= 0x80;
+        }
+        if (!high) return value;
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException notUtf8) {
+            return value;
+        }
     }
 
     /** RFC 3986 §5.2.3: a relative path appended to the base path's directory. */

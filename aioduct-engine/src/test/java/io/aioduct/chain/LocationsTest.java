@@ -3,6 +3,7 @@ package io.aioduct.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -82,6 +83,15 @@ class LocationsTest {
                 .isEqualTo("/a%20b/caf%C3%A9?q=%C3%BC%20ber#fr%C3%A4g");
         assertThat(Locations.encode("/emoji/\uD83D\uDE00")).isEqualTo("/emoji/%F0%9F%98%80");
         assertThat(Locations.encode("/x\"<>\\^`{|}[]")).isEqualTo("/x%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D");
+    }
+
+    @Test
+    void utf8BytesInTheHeaderAreReadAsUtf8() {
+        String wire = new String("/caf\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertThat(Locations.encode(wire)).isEqualTo("/caf%C3%A9");
+        assertThat(Locations.encode("/caf\u00e9"))
+                .as("a Latin-1 byte that is not UTF-8")
+                .isEqualTo("/caf%C3%A9");
     }
 
     @Test
