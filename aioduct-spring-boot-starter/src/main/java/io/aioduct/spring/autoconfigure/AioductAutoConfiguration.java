@@ -2,6 +2,7 @@ package io.aioduct.spring.autoconfigure;
 
 import io.aioduct.AioductClient;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.spring.http.SslBundleEngines;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -69,8 +70,19 @@ public final class AioductAutoConfiguration {
             }
         }
         properties.getDefaultHeaders().forEach(builder::defaultHeader);
+        builder.redirects(redirects(properties.getRedirects()));
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /** {@code aioduct.redirects.*} as the engine's policy. */
+    static RedirectPolicy redirects(AioductProperties.Redirects r) {
+        RedirectPolicy policy = switch (r.getFollow()) {
+            case NORMAL -> RedirectPolicy.normal();
+            case ALWAYS -> RedirectPolicy.always();
+            case NEVER -> RedirectPolicy.never();
+        };
+        return policy.isNever() ? policy : policy.withMaxHops(r.getMaxHops()).withReferer(r.isReferer());
     }
 
     /**
