@@ -427,15 +427,18 @@ class RedirectTest extends EngineTest {
                         "/b",
                         "Content-Type",
                         "text/plain"));
+        redirect(server, "/empty", 302, "/b");
         ok(server, "/b");
         AioductClient client = client(kind, protocol, b -> {});
 
-        try (Response r = client.get(server.uri("/a")).execute()) {
-            assertThat(r.body().string()).isEqualTo("/b");
+        for (String start : List.of("/a", "/empty")) {
+            try (Response r = client.get(server.uri(start)).execute()) {
+                assertThat(r.body().string()).isEqualTo("/b");
+            }
+            RecordedRequest first = server.takeRequest();
+            RecordedRequest second = server.takeRequest();
+            assertThat(second.connectionId()).as(start).isEqualTo(first.connectionId());
         }
-        RecordedRequest first = server.takeRequest();
-        RecordedRequest second = server.takeRequest();
-        assertThat(second.connectionId()).isEqualTo(first.connectionId());
         assertThat(server.connectionsAccepted()).isEqualTo(1);
     }
 
