@@ -6,6 +6,7 @@ import io.aioduct.chain.Cookies;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
+import io.aioduct.chain.Redirects;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
@@ -13,6 +14,7 @@ import io.aioduct.event.EventListener;
 import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
 import io.aioduct.policy.Decompression;
+import io.aioduct.policy.RedirectPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,7 @@ public final class AioductClient {
     private final HttpHeaders defaultHeaders;
     private final List<Interceptor> interceptors;
     private final List<Interceptor> networkInterceptors;
+    private final RedirectPolicy redirects;
     private final FollowUps policies;
     private final Authenticator authenticator;
     private final @Nullable CookieStore cookieStore;
@@ -72,6 +75,7 @@ public final class AioductClient {
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
         this.authenticator = b.authenticator;
         this.cookieStore = b.cookieStore;
+        this.redirects = b.redirects;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -84,11 +88,15 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
-        // Authentication challenges: after redirects, before retries.
+        // Follow-ups, asked in this order: redirects, authentication challenges, retries.
+        if (!b.redirects.isNever()) {
+            followUps.add(new Redirects(b.redirects, b.engine.config().eventListener()));
+        }
         if (b.authenticator != Authenticator.NONE) {
             followUps.add(new Authentication(
                     b.authenticator, EventListener.guarded(b.engine.config().eventListener())));
         }
+        // Bridges, on every request sent: cookies.
         if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
@@ -124,6 +132,7 @@ public final class AioductClient {
         b.networkInterceptors.addAll(networkInterceptors);
         b.authenticator = authenticator;
         b.cookieStore = cookieStore;
+        b.redirects = redirects;
         return b;
     }
 
@@ -142,6 +151,11 @@ public final class AioductClient {
     /** The store this client keeps cookies in ({@link Builder#cookieStore}); empty when cookies are off. */
     public Optional<CookieStore> cookieStore() {
         return Optional.ofNullable(cookieStore);
+    }
+
+    /** Which redirects this client follows ({@link Builder#redirects}). */
+    public RedirectPolicy redirects() {
+        return redirects;
     }
 
     public Request.Builder get(String url) {
@@ -283,6 +297,7 @@ public final class AioductClient {
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private RedirectPolicy redirects = RedirectPolicy.normal();
         private @Nullable Delays delays;
         private Authenticator authenticator = Authenticator.NONE;
         private @Nullable CookieStore cookieStore;
@@ -392,6 +407,16 @@ public final class AioductClient {
         /** Keeps no cookies: undoes {@link #cookieStore} (say, on a builder from {@link #newBuilder()}). */
         public Builder noCookieStore() {
             this.cookieStore = null;
+            return this;
+        }
+
+        /**
+         * Which redirects to follow; default {@link RedirectPolicy#normal()}: up to 20 hops, never from https to
+         * http. {@link RedirectPolicy#never()} hands every 3xx back. The response of a followed call is the
+         * last hop's: {@code response.request().uri()} is where it ended (docs/redirects.md).
+         */
+        public Builder redirects(RedirectPolicy policy) {
+            this.redirects = Objects.requireNonNull(policy, "redirects");
             return this;
         }
 

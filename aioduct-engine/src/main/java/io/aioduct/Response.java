@@ -74,7 +74,10 @@ public final class Response implements AutoCloseable {
         this.body = new ResponseBody(body, headers, bufferLimit);
     }
 
-    /** The request that produced this response (after any interceptor changes). */
+    /**
+     * The request that produced this response (after any interceptor changes). After redirects it is the last
+     * hop's request, so {@code request().uri()} is the URI the response really came from.
+     */
     public Request request() {
         return request;
     }

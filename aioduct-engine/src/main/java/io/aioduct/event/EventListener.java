@@ -34,8 +34,8 @@ import java.util.Objects;
  * unless a test injects another), so a test can see exact durations without sleeping. The {@code
  * request} argument identifies the exchange: the same instance from {@code callStart} to its one
  * {@code callEnd} or {@code callFailed}. The engine's own retry stays inside the call ({@code retry},
- * then a second {@code acquireStart ...}); a redirect followed by an interceptor is a new call with its
- * own {@code callStart}.
+ * then a second {@code acquireStart ...}); a redirect followed is a {@code redirect} event, then a new
+ * call with its own {@code callStart}.
  *
  * <p>Order for a request on a new HTTP/1.1 connection: {@code callStart, acquireStart, dnsStart, dnsEnd,
  * connectStart, connectEnd, [tlsStart, tlsEnd,] acquireEnd, connectionAcquired, requestHeadersStart,
@@ -210,7 +210,10 @@ public interface EventListener {
      */
     default void retry(Request request, int attempt, Throwable cause) {}
 
-    /** A redirect-following interceptor follows {@code status} to {@code location} (reported by it). */
+    /**
+     * The client's redirect policy follows the {@code status} answer to {@code request} to {@code location}
+     * (absolute, resolved); the next hop is a new call with its own {@code callStart}.
+     */
     default void redirect(Request request, int status, URI location) {}
 
     /**

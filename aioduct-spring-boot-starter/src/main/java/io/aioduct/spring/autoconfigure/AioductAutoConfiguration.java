@@ -5,6 +5,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
 import io.aioduct.policy.Decompression;
+import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.spring.http.SslBundleEngines;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -95,8 +96,19 @@ public final class AioductAutoConfiguration {
         if (properties.getCookies().isEnabled()) {
             builder.cookieStore(CookieStore.inMemory());
         }
+        builder.redirects(redirects(properties.getRedirects()));
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /** {@code aioduct.redirects.*} as the engine's policy. */
+    static RedirectPolicy redirects(AioductProperties.Redirects r) {
+        RedirectPolicy policy = switch (r.getFollow()) {
+            case NORMAL -> RedirectPolicy.normal();
+            case ALWAYS -> RedirectPolicy.always();
+            case NEVER -> RedirectPolicy.never();
+        };
+        return policy.isNever() ? policy : policy.withMaxHops(r.getMaxHops()).withReferer(r.isReferer());
     }
 
     /**

@@ -64,6 +64,7 @@ public class AioductProperties implements Validator {
     private final Metrics metrics = new Metrics();
 
     private final Cookies cookies = new Cookies();
+    private final Redirects redirects = new Redirects();
 
     public Runtime getRuntime() {
         return runtime;
@@ -135,6 +136,10 @@ public class AioductProperties implements Validator {
 
     public Decompression getDecompression() {
         return decompression;
+    }
+
+    public Redirects getRedirects() {
+        return redirects;
     }
 
     /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */
@@ -639,6 +644,56 @@ public class AioductProperties implements Validator {
 
         public void setClientRequests(boolean clientRequests) {
             this.clientRequests = clientRequests;
+        }
+    }
+
+    /**
+     * Which redirects every client follows (the engine's {@code RedirectPolicy}, docs/redirects.md). Spring's
+     * {@code HttpClientSettings} redirects, where set, decide for the Spring clients built with them.
+     */
+    public static class Redirects {
+
+        /**
+         * Which redirects are followed: normal (never from https to http), always (https to http too), or never
+         * (every 3xx is the response).
+         */
+        private Follow follow = Follow.NORMAL;
+
+        /** Most redirects followed for one request; one more fails it, naming the limit. */
+        private int maxHops = 20;
+
+        /** Whether each hop sends a Referer naming the URI that redirected (never from https to http). */
+        private boolean referer = false;
+
+        public Follow getFollow() {
+            return follow;
+        }
+
+        public void setFollow(Follow follow) {
+            this.follow = follow;
+        }
+
+        public int getMaxHops() {
+            return maxHops;
+        }
+
+        public void setMaxHops(int maxHops) {
+            this.maxHops = maxHops;
+        }
+
+        public boolean isReferer() {
+            return referer;
+        }
+
+        public void setReferer(boolean referer) {
+            this.referer = referer;
+        }
+
+        /** The values of {@code aioduct.redirects.follow}. */
+        public enum Follow {
+            NORMAL,
+            ALWAYS,
+            NEVER
         }
     }
 }

@@ -55,6 +55,9 @@ final class AioductPropertiesValidator {
         if (p.getMetrics().getMaxOrigins() < 1) {
             reject(errors, "metrics.max-origins", "must be at least 1");
         }
+        if (p.getRedirects().getMaxHops() < 0) {
+            reject(errors, "redirects.max-hops", "must be 0 or more (0 follows no redirect)");
+        }
     }
 
     /** What a named client may be called: it becomes a tag value and part of a bean name. */

@@ -1,8 +1,8 @@
 package io.aioduct.spring.http;
 
 import io.aioduct.AioductClient;
-import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.CookieStore;
+import io.aioduct.policy.RedirectPolicy;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +20,10 @@ import org.springframework.boot.ssl.SslBundle;
  *   <li>connect timeout: the client's connect timeout;
  *   <li>read timeout: both the response timeout (until the response head) and the read timeout (silence
  *       between bytes), as Spring's other clients time both;
- *   <li>redirects: followed ({@link FollowRedirects}, reporting each to the engine's event listener) unless
- *       {@code DONT_FOLLOW}, as with the JDK client;
+ *   <li>redirects: the engine's own policy ({@link RedirectPolicy}, docs/redirects.md): {@code DONT_FOLLOW} is
+ *       {@link RedirectPolicy#never()}; {@code FOLLOW} and {@code FOLLOW_WHEN_POSSIBLE} keep the shared
+ *       client's policy if it follows, else {@link RedirectPolicy#normal()} (never https to http, as Spring's
+ *       JDK client follows with {@code Redirect.NORMAL}); unset keeps the shared client's (normal by default);
  *   <li>cookie handling: an in-memory {@link CookieStore} of its own per built client when {@code ENABLE}
  *       or {@code ENABLE_WHEN_POSSIBLE}, none when {@code DISABLE}; unset, the client keeps the store of
  *       the client it derives from ({@code aioduct.cookies.enabled}, off by default);
@@ -48,13 +50,10 @@ final class ClientSettings {
         }
         SslBundle bundle = s.sslBundle();
         AioductClient.Builder builder;
-        HttpEngine engine;
         if (bundle == null) {
-            engine = base.engine();
             builder = base.newBuilder();
         } else if (sslBundleEngines != null) {
-            engine = sslBundleEngines.engineFor(bundle);
-            builder = base.newBuilder(engine);
+            builder = base.newBuilder(sslBundleEngines.engineFor(bundle));
         } else {
             throw new IllegalStateException("aioduct cannot apply an SSL bundle here: this builder was made without "
                     + "SslBundleEngines, which gives the engine for a bundle. Use the auto-configured builder, pass "
@@ -68,9 +67,7 @@ final class ClientSettings {
         if (read != null) {
             builder.responseTimeout(read).readTimeout(read);
         }
-        if (s.redirects() != HttpRedirects.DONT_FOLLOW) {
-            builder.interceptor(new FollowRedirects(engine.config().eventListener()));
-        }
+        builder.redirects(redirects(s.redirects(), base.redirects()));
         HttpCookieHandling cookies = s.cookieHandling();
         if (cookies == HttpCookieHandling.ENABLE || cookies == HttpCookieHandling.ENABLE_WHEN_POSSIBLE) {
             builder.cookieStore(CookieStore.inMemory());
@@ -79,5 +76,16 @@ final class ClientSettings {
         }
         customizer.accept(builder);
         return builder.build();
+    }
+
+    /** Spring's redirect setting over the shared client's policy ({@code current}). */
+    static RedirectPolicy redirects(@Nullable HttpRedirects setting, RedirectPolicy current) {
+        if (setting == null) {
+            return current;
+        }
+        return switch (setting) {
+            case DONT_FOLLOW -> RedirectPolicy.never();
+            case FOLLOW, FOLLOW_WHEN_POSSIBLE -> current.isNever() ? RedirectPolicy.normal() : current;
+        };
     }
 }

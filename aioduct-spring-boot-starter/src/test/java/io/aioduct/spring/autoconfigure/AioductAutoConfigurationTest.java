@@ -7,6 +7,7 @@ import io.aioduct.AioductClient;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.engine.HttpEngineLocal;
+import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.protocol.Http2Options;
 import io.aioduct.runtime.RuntimeLocal;
@@ -42,6 +43,30 @@ class AioductAutoConfigurationTest extends NoLeaks {
             assertThat(engine.runtime()).isInstanceOf(PooledRuntime.class);
             assertThat(context.getBean(AioductClient.class).engine()).isSameAs(engine);
         });
+    }
+
+    @Test
+    void theClientFollowsRedirectsByDefaultAndTheRedirectPropertiesReachIt() {
+        runner.run(context -> {
+            RedirectPolicy policy = context.getBean(AioductClient.class).redirects();
+            assertThat(policy.maxHops()).isEqualTo(RedirectPolicy.DEFAULT_MAX_HOPS);
+            assertThat(policy.allowsDowngrade()).isFalse();
+            assertThat(policy.sendsReferer()).isFalse();
+        });
+        runner.withPropertyValues(
+                        "aioduct.redirects.follow=always",
+                        "aioduct.redirects.max-hops=5",
+                        "aioduct.redirects.referer=true")
+                .run(context -> {
+                    RedirectPolicy policy = context.getBean(AioductClient.class).redirects();
+                    assertThat(policy.maxHops()).isEqualTo(5);
+                    assertThat(policy.allowsDowngrade()).isTrue();
+                    assertThat(policy.sendsReferer()).isTrue();
+                });
+        runner.withPropertyValues("aioduct.redirects.follow=never")
+                .run(context -> assertThat(
+                                context.getBean(AioductClient.class).redirects().isNever())
+                        .isTrue());
     }
 
     @Test

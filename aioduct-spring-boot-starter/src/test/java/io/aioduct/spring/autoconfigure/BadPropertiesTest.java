@@ -69,7 +69,8 @@ class BadPropertiesTest extends NoLeaks {
         "aioduct.pool.max-connections-per-origin, 0, must be at least 1",
         "aioduct.pool.max-idle-per-origin, -1, must be 0 or more",
         "aioduct.pool.max-pending-acquires, -1, must be 0 or more",
-        "aioduct.max-buffered-body-size, -1B, must be 0 or more"
+        "aioduct.max-buffered-body-size, -1B, must be 0 or more",
+        "aioduct.redirects.max-hops, -1, must be 0 or more"
     })
     void anOutOfRangeNumberNamesThePropertyAndItsRange(String property, String value, String rule) {
         runner.withPropertyValues(property + "=" + value)

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.aioduct.AioductClient;
 import io.aioduct.AioductException;
 import io.aioduct.policy.CookieStore;
+import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -63,6 +65,21 @@ class ClientSettingsTest extends EngineTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
+    @Test
+    void springsRedirectSettingMapsOntoTheEnginePolicy() {
+        RedirectPolicy custom = RedirectPolicy.normal().withMaxHops(3);
+        assertThat(ClientSettings.redirects(null, custom))
+                .as("unset keeps the client's")
+                .isSameAs(custom);
+        assertThat(ClientSettings.redirects(HttpRedirects.DONT_FOLLOW, custom)).isSameAs(RedirectPolicy.never());
+        assertThat(ClientSettings.redirects(HttpRedirects.FOLLOW, custom)).isSameAs(custom);
+        assertThat(ClientSettings.redirects(HttpRedirects.FOLLOW_WHEN_POSSIBLE, custom))
+                .isSameAs(custom);
+        assertThat(ClientSettings.redirects(HttpRedirects.FOLLOW, RedirectPolicy.never()))
+                .as("an explicit FOLLOW over a client that follows none")
+                .isSameAs(RedirectPolicy.normal());
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void aTemporaryRedirectResendsARepeatableBody(RuntimeKind kind) throws Exception {
@@ -96,7 +113,7 @@ class ClientSettingsTest extends EngineTest {
         Throwable thrown = catchThrowable(() -> get(factory, server.uri("/loop")));
         assertThat(thrown).isInstanceOf(IOException.class).hasCauseInstanceOf(AioductException.class);
         assertThat(thrown.getMessage()).contains("too many redirects");
-        assertThat(server.requestCount()).isEqualTo(FollowRedirects.MAX_REDIRECTS + 1);
+        assertThat(server.requestCount()).isEqualTo(RedirectPolicy.DEFAULT_MAX_HOPS + 1);
     }
 
     @ParameterizedTest
