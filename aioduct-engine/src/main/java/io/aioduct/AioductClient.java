@@ -4,9 +4,11 @@ import io.aioduct.chain.Bridge;
 import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
+import io.aioduct.chain.Retries;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.policy.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class AioductClient {
     private final List<Interceptor> interceptors;
     private final List<Interceptor> networkInterceptors;
     private final FollowUps policies;
+    private final RetryPolicy retryPolicy;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
 
@@ -52,6 +55,7 @@ public final class AioductClient {
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
+        this.retryPolicy = b.retries;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -64,6 +68,8 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
+        if (!b.retries.isNone())
+            followUps.add(new Retries(b.retries, b.engine.config().eventListener()));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -95,6 +101,7 @@ public final class AioductClient {
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
+        b.retries = retryPolicy;
         return b;
     }
 
@@ -201,6 +208,11 @@ public final class AioductClient {
 
     private CompletionStage<Response> engine(Request request, @Nullable InterceptedSend send) {
         if (send != null) {
+            if (send.isCancelled()) {
+                // Cancelled while a policy waited (a retry's back-off): the next request is never sent.
+                return CompletableFuture.failedFuture(
+                        new RequestCancelledException("the call was cancelled before " + request + " was sent"));
+            }
             return send.track(engine.send(request, settings));
         }
         try {
@@ -242,6 +254,7 @@ public final class AioductClient {
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private RetryPolicy retries = RetryPolicy.none();
         private @Nullable Delays delays;
 
         private Builder(HttpEngine engine) {
@@ -311,6 +324,16 @@ public final class AioductClient {
          */
         public Builder networkInterceptor(Interceptor interceptor) {
             networkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Which failed calls are sent again, and how (docs/retries.md); default {@link RetryPolicy#none()}:
+         * only the engine's own immediate resend of a request whose pooled connection was stale or whose
+         * HTTP/2 stream was refused. Typical: {@code RetryPolicy.defaults().withStatuses(429, 503)}.
+         */
+        public Builder retries(RetryPolicy policy) {
+            this.retries = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
