@@ -117,6 +117,11 @@ public final class AioductClient {
         return defaultHeaders;
     }
 
+    /** Which failed calls this client sends again ({@link Builder#retries}). */
+    public RetryPolicy retries() {
+        return retryPolicy;
+    }
+
     public Request.Builder get(String url) {
         return Request.builder("GET", url, this);
     }

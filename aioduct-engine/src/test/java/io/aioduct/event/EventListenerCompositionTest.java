@@ -17,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,6 +62,7 @@ class EventListenerCompositionTest {
         if (type == long.class) return 42L;
         if (type == int.class) return 7;
         if (type == boolean.class) return true;
+        if (type == Duration.class) return Duration.ofMillis(42);
         throw new AssertionError("no sample for " + type);
     }
 

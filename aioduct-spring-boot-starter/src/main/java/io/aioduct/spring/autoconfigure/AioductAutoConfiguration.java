@@ -69,6 +69,9 @@ public final class AioductAutoConfiguration {
             }
         }
         properties.getDefaultHeaders().forEach(builder::defaultHeader);
+        if (properties.getRetry().isEnabled()) {
+            builder.retries(properties.getRetry().toPolicy());
+        }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }
