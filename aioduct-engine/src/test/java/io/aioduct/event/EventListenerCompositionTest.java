@@ -140,7 +140,8 @@ class EventListenerCompositionTest {
                 expected.add(tag + ":" + m.getName() + Arrays.toString(args));
             }
         }
-        assertThat(callbacks()).hasSize(30);
+        // At least the 30 callbacks of the engine itself; policies add their own.
+        assertThat(callbacks()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(heard).containsExactlyElementsOf(expected);
     }
 
@@ -170,8 +171,9 @@ class EventListenerCompositionTest {
 
         fireAll(composite); // nothing escapes
 
-        assertThat(heard).hasSize(3 * 30);
-        assertThat(heard.stream().filter(h -> h.startsWith("second:"))).hasSize(30);
+        int callbacks = callbacks().size();
+        assertThat(heard).hasSize(3 * callbacks);
+        assertThat(heard.stream().filter(h -> h.startsWith("second:"))).hasSize(callbacks);
     }
 
     /** Its own class: what is logged is the first failure of each listener class. */
