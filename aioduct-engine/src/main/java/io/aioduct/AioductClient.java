@@ -68,8 +68,10 @@ public final class AioductClient {
     private static FollowUps policyChain(Builder b) {
         List<FollowUp> followUps = new ArrayList<>();
         List<Bridge> bridges = new ArrayList<>();
-        if (!b.retries.isNone())
+        // Retries last: a redirect or a challenge is answered before a status is retried.
+        if (!b.retries.isNone()) {
             followUps.add(new Retries(b.retries, b.engine.config().eventListener()));
+        }
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
