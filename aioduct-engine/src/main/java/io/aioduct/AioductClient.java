@@ -7,6 +7,7 @@ import io.aioduct.chain.Delays;
 import io.aioduct.chain.FollowUp;
 import io.aioduct.chain.FollowUps;
 import io.aioduct.chain.Redirects;
+import io.aioduct.chain.Retries;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.engine.ExchangeSettings;
 import io.aioduct.engine.HttpEngine;
@@ -15,6 +16,7 @@ import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
 import io.aioduct.policy.Decompression;
 import io.aioduct.policy.RedirectPolicy;
+import io.aioduct.policy.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ public final class AioductClient {
     private final FollowUps policies;
     private final Authenticator authenticator;
     private final @Nullable CookieStore cookieStore;
+    private final RetryPolicy retryPolicy;
     /** Sends without any interceptor or policy: the engine alone. */
     private final boolean direct;
 
@@ -76,6 +79,7 @@ public final class AioductClient {
         this.authenticator = b.authenticator;
         this.cookieStore = b.cookieStore;
         this.redirects = b.redirects;
+        this.retryPolicy = b.retries;
         this.policies = policyChain(b);
         this.direct = interceptors.isEmpty() && networkInterceptors.isEmpty() && policies.isEmpty();
     }
@@ -98,6 +102,10 @@ public final class AioductClient {
         }
         // Bridges, on every request sent: cookies.
         if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
+        // Retries last: a redirect or a challenge is answered before a status is retried.
+        if (!b.retries.isNone()) {
+            followUps.add(new Retries(b.retries, b.engine.config().eventListener()));
+        }
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
@@ -133,6 +141,7 @@ public final class AioductClient {
         b.authenticator = authenticator;
         b.cookieStore = cookieStore;
         b.redirects = redirects;
+        b.retries = retryPolicy;
         return b;
     }
 
@@ -156,6 +165,11 @@ public final class AioductClient {
     /** Which redirects this client follows ({@link Builder#redirects}). */
     public RedirectPolicy redirects() {
         return redirects;
+    }
+
+    /** Which failed calls this client sends again ({@link Builder#retries}). */
+    public RetryPolicy retries() {
+        return retryPolicy;
     }
 
     public Request.Builder get(String url) {
@@ -255,6 +269,11 @@ public final class AioductClient {
 
     private CompletionStage<Response> engine(Request request, @Nullable InterceptedSend send) {
         if (send != null) {
+            if (send.isCancelled()) {
+                // Cancelled while a policy waited (a retry's back-off): the next request is never sent.
+                return CompletableFuture.failedFuture(
+                        new RequestCancelledException("the call was cancelled before " + request + " was sent"));
+            }
             return send.track(engine.send(request, settings));
         }
         try {
@@ -298,6 +317,7 @@ public final class AioductClient {
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
         private RedirectPolicy redirects = RedirectPolicy.normal();
+        private RetryPolicy retries = RetryPolicy.none();
         private @Nullable Delays delays;
         private Authenticator authenticator = Authenticator.NONE;
         private @Nullable CookieStore cookieStore;
@@ -417,6 +437,16 @@ public final class AioductClient {
          */
         public Builder redirects(RedirectPolicy policy) {
             this.redirects = Objects.requireNonNull(policy, "redirects");
+            return this;
+        }
+
+        /**
+         * Which failed calls are sent again, and how (docs/retries.md); default {@link RetryPolicy#none()}:
+         * only the engine's own immediate resend of a request whose pooled connection was stale or whose
+         * HTTP/2 stream was refused. Typical: {@code RetryPolicy.defaults().withStatuses(429, 503)}.
+         */
+        public Builder retries(RetryPolicy policy) {
+            this.retries = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

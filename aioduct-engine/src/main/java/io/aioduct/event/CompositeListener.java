@@ -5,6 +5,7 @@ import io.aioduct.Request;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -366,6 +367,17 @@ final class CompositeListener implements EventListener {
                 l.retry(request, attempt, cause);
             } catch (Throwable e) {
                 threw(l, "retry", e);
+            }
+        }
+    }
+
+    @Override
+    public void retryOnStatus(Request request, int attempt, int status, Duration delay) {
+        for (EventListener l : listeners) {
+            try {
+                l.retryOnStatus(request, attempt, status, delay);
+            } catch (Throwable e) {
+                threw(l, "retryOnStatus", e);
             }
         }
     }

@@ -5,6 +5,7 @@ import io.aioduct.Request;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -205,10 +206,20 @@ public interface EventListener {
     // -- policies
 
     /**
-     * The engine sends {@code request} again ({@code attempt} 1 for the first retry) because of {@code
-     * cause}: a reused connection closed under it, or an HTTP/2 refused stream or GOAWAY.
+     * {@code request} goes again ({@code attempt} 1 for the first retry) because of {@code cause}: the
+     * engine resends at once a request whose reused connection closed under it, or whose HTTP/2 stream was
+     * refused or fell above a GOAWAY (attempts counted per exchange); the client's retry policy resends,
+     * after its back-off, a call that failed in a way it retries (attempts counted per call).
      */
     default void retry(Request request, int attempt, Throwable cause) {}
+
+    /**
+     * The client's retry policy ({@code AioductClient.Builder.retries}) sends {@code request} again, after
+     * {@code delay}, because its response had the retried {@code status} (the response is discarded).
+     * {@code attempt} counts the policy's retries of the call, 1 for the first. A retry after a failure is
+     * reported by {@link #retry} instead, with the same numbering.
+     */
+    default void retryOnStatus(Request request, int attempt, int status, Duration delay) {}
 
     /**
      * The client's redirect policy follows the {@code status} answer to {@code request} to {@code location}

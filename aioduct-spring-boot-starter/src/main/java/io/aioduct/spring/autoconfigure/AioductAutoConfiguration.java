@@ -97,6 +97,9 @@ public final class AioductAutoConfiguration {
             builder.cookieStore(CookieStore.inMemory());
         }
         builder.redirects(redirects(properties.getRedirects()));
+        if (properties.getRetry().isEnabled()) {
+            builder.retries(properties.getRetry().toPolicy());
+        }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }

@@ -1,8 +1,13 @@
 package io.aioduct.spring.autoconfigure;
 
+import io.aioduct.policy.RetryPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -33,6 +38,8 @@ public class AioductProperties implements Validator {
     private final Tls tls = new Tls();
 
     private final Compat compat = new Compat();
+
+    private final Retry retry = new Retry();
 
     /**
      * Headers added to every request that does not set them itself, by name. Applies to the aioduct
@@ -88,6 +95,10 @@ public class AioductProperties implements Validator {
 
     public Compat getCompat() {
         return compat;
+    }
+
+    public Retry getRetry() {
+        return retry;
     }
 
     public Map<String, String> getDefaultHeaders() {
@@ -523,6 +534,178 @@ public class AioductProperties implements Validator {
 
         public void setTaskExecutor(boolean taskExecutor) {
             this.taskExecutor = taskExecutor;
+        }
+    }
+
+    /**
+     * The client's retry policy (docs/retries.md), for the aioduct client bean and every Spring client on it.
+     * Off by default: only the engine's own immediate resend of a request whose pooled connection was stale
+     * or whose HTTP/2 stream was refused.
+     */
+    public static class Retry {
+        // Defaults are literals (those of RetryPolicy.defaults()) so the metadata processor can read them.
+
+        /** Whether failed calls are retried as the other aioduct.retry.* settings say. */
+        private boolean enabled = false;
+
+        /** Most attempts per call, the first included. */
+        private int maxAttempts = 3;
+
+        /**
+         * Response statuses retried (400 to 599), typically 429 and 503; none by default. Only idempotent
+         * requests, or those with an Idempotency-Key header, unless non-idempotent=true.
+         */
+        private List<Integer> statuses = new ArrayList<>();
+
+        /**
+         * Failures retried: connect-failed, connect-timeout and refused-stream (the server never saw the
+         * request: any method), connection-closed (it may have: idempotent requests only).
+         */
+        private Set<RetryPolicy.Failure> failures = EnumSet.allOf(RetryPolicy.Failure.class);
+
+        /** Back-off before the first retry, doubling for each further one. */
+        private Duration initialBackoff = Duration.ofMillis(100);
+
+        /** Longest back-off. */
+        private Duration maxBackoff = Duration.ofSeconds(10);
+
+        /** How each back-off is spread: full (0 to the back-off), equal (half to all of it) or none. */
+        private RetryPolicy.Jitter jitter = RetryPolicy.Jitter.FULL;
+
+        /** Longest Retry-After waited for; a response asking for longer is returned as it is. */
+        private Duration maxRetryAfter = Duration.ofSeconds(30);
+
+        /** Whether non-idempotent requests (POST, PATCH) without an Idempotency-Key are retried too. */
+        private boolean nonIdempotent = false;
+
+        private final Budget budget = new Budget();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public List<Integer> getStatuses() {
+            return statuses;
+        }
+
+        public void setStatuses(List<Integer> statuses) {
+            this.statuses = statuses;
+        }
+
+        public Set<RetryPolicy.Failure> getFailures() {
+            return failures;
+        }
+
+        public void setFailures(Set<RetryPolicy.Failure> failures) {
+            this.failures = failures;
+        }
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public RetryPolicy.Jitter getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(RetryPolicy.Jitter jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getMaxRetryAfter() {
+            return maxRetryAfter;
+        }
+
+        public void setMaxRetryAfter(Duration maxRetryAfter) {
+            this.maxRetryAfter = maxRetryAfter;
+        }
+
+        public boolean isNonIdempotent() {
+            return nonIdempotent;
+        }
+
+        public void setNonIdempotent(boolean nonIdempotent) {
+            this.nonIdempotent = nonIdempotent;
+        }
+
+        public Budget getBudget() {
+            return budget;
+        }
+
+        /** The engine's policy for these settings (valid ones: the validator ran first). */
+        RetryPolicy toPolicy() {
+            RetryPolicy policy = RetryPolicy.defaults()
+                    .withMaxAttempts(maxAttempts)
+                    .withStatuses(statuses)
+                    .withFailures(failures)
+                    .withBackoff(initialBackoff, maxBackoff)
+                    .withJitter(jitter)
+                    .withMaxRetryAfter(maxRetryAfter)
+                    .withNonIdempotent(nonIdempotent);
+            return budget.isEnabled()
+                    ? policy.withBudget(budget.getRatio(), budget.getMinRetries())
+                    : policy.withoutBudget();
+        }
+    }
+
+    /** The retry budget per origin: retries at most ratio of the calls plus min-retries. */
+    public static class Budget {
+
+        /** Whether retries to an origin are limited to a share of its calls, so a failing origin is not hammered. */
+        private boolean enabled = true;
+
+        /** Retries allowed per call to an origin (0.2: one retry for every five calls). */
+        private double ratio = 0.2;
+
+        /** Retries allowed beyond the ratio: a reserve that calls refill. */
+        private int minRetries = 10;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getRatio() {
+            return ratio;
+        }
+
+        public void setRatio(double ratio) {
+            this.ratio = ratio;
+        }
+
+        public int getMinRetries() {
+            return minRetries;
+        }
+
+        public void setMinRetries(int minRetries) {
+            this.minRetries = minRetries;
         }
     }
 

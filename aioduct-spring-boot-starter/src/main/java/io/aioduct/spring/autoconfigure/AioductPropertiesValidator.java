@@ -51,6 +51,7 @@ final class AioductPropertiesValidator {
             reject(errors, "max-buffered-body-size", "must be 0 or more");
         }
         headers(errors, p.getDefaultHeaders(), p.getUserAgent());
+        retry(errors, p.getRetry());
         clients(errors, p.getClients());
         if (p.getMetrics().getMaxOrigins() < 1) {
             reject(errors, "metrics.max-origins", "must be at least 1");
@@ -146,6 +147,49 @@ final class AioductPropertiesValidator {
             reject(errors, "http2.ping-interval", "must not be negative (0 turns keep-alive PINGs off)");
         }
         positive(errors, "http2.ping-timeout", h2.getPingTimeout());
+    }
+
+    private static void retry(Errors errors, AioductProperties.Retry retry) {
+        if (retry.getMaxAttempts() < 1) {
+            reject(errors, "retry.max-attempts", "must be at least 1 (1 retries nothing)");
+        }
+        for (Integer status : retry.getStatuses()) {
+            if (status == null || status < 400 || status > 599) {
+                reject(errors, "retry.statuses", "must list error statuses (400 to 599), not " + status);
+                break;
+            }
+        }
+        positive(errors, "retry.initial-backoff", retry.getInitialBackoff());
+        positive(errors, "retry.max-backoff", retry.getMaxBackoff());
+        if (retry.getInitialBackoff() != null
+                && retry.getMaxBackoff() != null
+                && retry.getInitialBackoff().compareTo(retry.getMaxBackoff()) > 0) {
+            reject(
+                    errors,
+                    "retry.max-backoff",
+                    "must not be shorter than aioduct.retry.initial-backoff (" + retry.getInitialBackoff() + ")");
+        }
+        Duration retryAfter = retry.getMaxRetryAfter();
+        if (retryAfter == null || retryAfter.isNegative()) {
+            reject(errors, "retry.max-retry-after", "must not be negative (0 retries only a Retry-After of 0)");
+        }
+        if (retry.getJitter() == null) {
+            reject(errors, "retry.jitter", "must be full, equal or none");
+        }
+        AioductProperties.Budget budget = retry.getBudget();
+        if (!(budget.getRatio() >= 0 && budget.getRatio() <= 1000)) {
+            reject(errors, "retry.budget.ratio", "must be between 0 and 1000 (retries per call)");
+        }
+        if (budget.getMinRetries() < 0) {
+            reject(errors, "retry.budget.min-retries", "must be 0 or more");
+        }
+        if (budget.isEnabled() && budget.getRatio() == 0 && budget.getMinRetries() == 0) {
+            reject(
+                    errors,
+                    "retry.budget.ratio",
+                    "=0 with aioduct.retry.budget.min-retries=0 allows no retry: raise one, or set "
+                            + "aioduct.retry.enabled=false");
+        }
     }
 
     private static void tls(Errors errors, AioductProperties.Tls tls) {

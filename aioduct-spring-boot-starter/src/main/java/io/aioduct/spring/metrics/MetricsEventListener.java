@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class MetricsEventListener implements EventListener {
                             .register(registry));
         }
         this.retries = Counter.builder("aioduct.retries")
-                .description("Requests the engine sent again after a reused connection failed under them")
+                .description("Requests sent again: by the engine after a reused connection failed under them, "
+                        + "by the retry policy after a retried failure or status")
                 .tags(common)
                 .register(registry);
         this.redirects = Counter.builder("aioduct.redirects")
@@ -245,6 +247,12 @@ final class MetricsEventListener implements EventListener {
 
     @Override
     public void retry(Request request, int attempt, Throwable cause) {
+        retries.increment();
+    }
+
+    /** A retry after a status is a retry like one after a failure: the same counter. */
+    @Override
+    public void retryOnStatus(Request request, int attempt, int status, Duration delay) {
         retries.increment();
     }
 

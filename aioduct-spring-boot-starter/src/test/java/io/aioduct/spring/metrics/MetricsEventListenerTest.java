@@ -185,6 +185,7 @@ class MetricsEventListenerTest {
         l.responseHeadersEnd(r, c, 200, 50);
         l.responseBodyEnd(r, c, 1000);
         l.retry(r, 1, new ConnectionClosedException("reset", null));
+        l.retryOnStatus(r, 2, 503, Duration.ofMillis(100));
         l.redirect(r, 302, URI.create("https://[::1]:8443/y"));
 
         String address6 = "[::1]:8443";
@@ -221,7 +222,9 @@ class MetricsEventListenerTest {
         assertThat(registry.get("aioduct.bytes.received").counter().count()).isEqualTo(1050);
         assertThat(registry.get("aioduct.bytes.sent").counter().getId().getBaseUnit())
                 .isEqualTo("bytes");
-        assertThat(registry.get("aioduct.retries").counter().count()).isEqualTo(1);
+        assertThat(registry.get("aioduct.retries").counter().count())
+                .as("a retry after a failure and one after a status")
+                .isEqualTo(2);
         assertThat(registry.get("aioduct.redirects").counter().count()).isEqualTo(1);
     }
 

@@ -1,0 +1,570 @@
+package io.aioduct.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aioduct.AioductClient;
+import io.aioduct.ConnectFailedException;
+import io.aioduct.Request;
+import io.aioduct.RequestBody;
+import io.aioduct.RequestCancelledException;
+import io.aioduct.Response;
+import io.aioduct.RetryTestHooks;
+import io.aioduct.chain.Delays;
+import io.aioduct.connect.Resolver;
+import io.aioduct.engine.EngineConfig;
+import io.aioduct.engine.HttpEngine;
+import io.aioduct.event.EventListener;
+import io.aioduct.policy.RetryPolicy.Jitter;
+import io.aioduct.protocol.Http2Options;
+import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.RecordedRequest;
+import io.aioduct.testing.RuntimeKind;
+import io.aioduct.testing.TestServer;
+import io.aioduct.testing.TlsMaterial;
+import io.aioduct.tls.TlsConfig;
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The retry policy on every runtime over HTTP/1.1, h2c and TLS (h2 by ALPN): what is sent again, what is
+ * handed back, how long the client asks to wait. Nothing sleeps: the client waits through {@link
+ * RecordingDelays}, which records each delay and, where the test says so, holds the wait open.
+ */
+class RetryTest extends EngineTest {
+
+    /** Every back-off is exactly its ceiling: 100 ms, 200 ms, ... */
+    private static final RetryPolicy POLICY = RetryPolicy.defaults()
+            .withStatuses(429, 503)
+            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+            .withJitter(Jitter.NONE)
+            .withoutBudget();
+
+    enum Protocol {
+        HTTP11,
+        H2C,
+        H2_TLS;
+
+        Server start() {
+            return switch (this) {
+                case HTTP11 -> new H1(TestServer.start());
+                case H2C -> new H2(H2TestServer.start());
+                case H2_TLS -> new H2(H2TestServer.startTls(TlsMaterial.shared()));
+            };
+        }
+
+        String scheme() {
+            return this == H2_TLS ? "https" : "http";
+        }
+    }
+
+    static Stream<Arguments> everyRuntimeAndProtocol() {
+        List<Arguments> out = new ArrayList<>();
+        for (RuntimeKind kind : RuntimeKind.values()) {
+            for (Protocol protocol : Protocol.values()) {
+                out.add(Arguments.of(kind, protocol));
+            }
+        }
+        return out.stream();
+    }
+
+    /** A server answering by path, whatever its protocol. */
+    interface Server extends AutoCloseable {
+        int port();
+
+        /** Answers requests under {@code prefix}: the n-th of them (from 0) gets {@code answers(n)}. */
+        void route(String prefix, Answer answer);
+
+        RecordedRequest takeRequest();
+
+        int requestCount();
+
+        List<Throwable> failures();
+
+        @Override
+        void close();
+    }
+
+    @FunctionalInterface
+    interface Answer {
+        /** Status, body and {@code name, value} header pairs (lowercase names) for request {@code n}. */
+        Reply reply(int n, RecordedRequest request);
+    }
+
+    record Reply(int status, String body, String... headers) {}
+
+    private record H1(TestServer server) implements Server {
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void route(String prefix, Answer answer) {
+            AtomicInteger n = new AtomicInteger();
+            server.route(prefix, (req, ex) -> {
+                Reply r = answer.reply(n.getAndIncrement(), req);
+                ex.respond(r.status(), r.body().getBytes(StandardCharsets.UTF_8), r.headers());
+            });
+        }
+
+        @Override
+        public RecordedRequest takeRequest() {
+            return server.takeRequest();
+        }
+
+        @Override
+        public int requestCount() {
+            return server.requestCount();
+        }
+
+        @Override
+        public List<Throwable> failures() {
+            return server.failures();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    private record H2(H2TestServer server) implements Server {
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void route(String prefix, Answer answer) {
+            AtomicInteger n = new AtomicInteger();
+            server.route(prefix, (req, ex) -> {
+                Reply r = answer.reply(n.getAndIncrement(), req);
+                ex.respond(r.status(), r.body().getBytes(StandardCharsets.UTF_8), r.headers());
+            });
+        }
+
+        @Override
+        public RecordedRequest takeRequest() {
+            return server.takeRequest();
+        }
+
+        @Override
+        public int requestCount() {
+            return server.requestCount();
+        }
+
+        @Override
+        public List<Throwable> failures() {
+            return server.failures();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /**
+     * Records each delay the chain asks for; completes it at once, or holds it until {@link #release} (async)
+     * or until the waiting thread is interrupted (blocking) when {@link #hold} was called.
+     */
+    static final class RecordingDelays implements Delays {
+        final List<Duration> requested = new CopyOnWriteArrayList<>();
+        private volatile boolean hold;
+        private final CompletableFuture<Void> released = new CompletableFuture<>();
+        final CountDownLatch waiting = new CountDownLatch(1);
+
+        void hold() {
+            hold = true;
+        }
+
+        void release() {
+            released.complete(null);
+        }
+
+        @Override
+        public CompletionStage<Void> after(Duration delay) {
+            requested.add(delay);
+            waiting.countDown();
+            return hold ? released : CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void sleep(Duration delay) throws InterruptedException {
+            requested.add(delay);
+            waiting.countDown();
+            if (hold) {
+                // Parks until interrupted (or released): the test decides, the clock never does.
+                while (!released.isDone()) {
+                    Thread.sleep(Duration.ofMinutes(1));
+                }
+            }
+        }
+    }
+
+    /** What the engine reported about retries, in order. */
+    static final class RetryEvents implements EventListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void retry(Request request, int attempt, Throwable cause) {
+            events.add("retry " + attempt + " " + cause.getClass().getSimpleName());
+        }
+
+        @Override
+        public void retryOnStatus(Request request, int attempt, int status, Duration delay) {
+            events.add("retryOnStatus " + attempt + " " + status + " " + delay.toMillis() + "ms");
+        }
+    }
+
+    private final List<Server> servers = new ArrayList<>();
+    private final List<HttpEngine> myEngines = new ArrayList<>();
+    private final RecordingDelays delays = new RecordingDelays();
+    private final RetryEvents events = new RetryEvents();
+
+    private Server serve(Protocol protocol) {
+        Server s = protocol.start();
+        servers.add(s);
+        return s;
+    }
+
+    /** Resolves {@code localhost} to whatever {@code addresses} holds at the time. */
+    private static Resolver resolver(AtomicReference<InetAddress> address) {
+        return host -> CompletableFuture.completedFuture(List.of(address.get()));
+    }
+
+    private AioductClient client(RuntimeKind kind, Protocol protocol, RetryPolicy policy) {
+        return client(kind, protocol, policy, new AtomicReference<>(InetAddress.getLoopbackAddress()), b -> {});
+    }
+
+    private AioductClient client(
+            RuntimeKind kind,
+            Protocol protocol,
+            RetryPolicy policy,
+            AtomicReference<InetAddress> address,
+            Consumer<AioductClient.Builder> more) {
+        EngineConfig config = EngineConfig.builder()
+                .http2(Http2Options.DEFAULT.withPriorKnowledge(protocol == Protocol.H2C))
+                .tls(TlsConfig.builder()
+                        .trustPem(TlsMaterial.shared().caCertificatePem())
+                        .build())
+                .resolver(resolver(address))
+                .eventListener(events)
+                .build();
+        HttpEngine engine = singlePoolEngine(kind, config);
+        myEngines.add(engine);
+        AioductClient.Builder b = AioductClient.builder(engine).retries(policy);
+        RetryTestHooks.delays(b, delays);
+        more.accept(b);
+        return b.build();
+    }
+
+    private static String url(Protocol protocol, Server server, String path) {
+        return protocol.scheme() + "://localhost:" + server.port() + path;
+    }
+
+    @AfterEach
+    void closeServers() {
+        AssertionError first = null;
+        for (HttpEngine e : myEngines) {
+            try {
+                if (!e.isClosed()) awaitQuiet(e);
+            } catch (AssertionError notQuiet) {
+                first = first == null ? notQuiet : first;
+            }
+        }
+        myEngines.clear();
+        List<Throwable> failures = new ArrayList<>();
+        for (Server s : servers) {
+            failures.addAll(s.failures());
+            s.close();
+        }
+        servers.clear();
+        if (first != null) throw first;
+        assertThat(failures).as("server-side failures").isEmpty();
+    }
+
+    private static Answer failThenSucceed(int failures, int status, String... headers) {
+        return (n, req) -> n < failures ? new Reply(status, "busy " + n, headers) : new Reply(200, "ok after " + n);
+    }
+
+    // ---- statuses ----
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void a503IsRetriedAfterTheBackoffInBlockingAndAsyncCalls(RuntimeKind kind, Protocol protocol) throws Exception {
+        Server server = serve(protocol);
+        server.route("/flaky", failThenSucceed(1, 503));
+        server.route("/flaky-async", failThenSucceed(1, 503));
+        AioductClient client = client(kind, protocol, POLICY);
+
+        try (Response r = client.get(url(protocol, server, "/flaky")).execute()) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo("ok after 1");
+        }
+        try (Response r =
+                client.get(url(protocol, server, "/flaky-async")).send().get(10, TimeUnit.SECONDS)) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo("ok after 1");
+        }
+        assertThat(server.requestCount()).isEqualTo(4);
+        assertThat(delays.requested).containsExactly(Duration.ofMillis(100), Duration.ofMillis(100));
+        assertThat(events.events).containsExactly("retryOnStatus 1 503 100ms", "retryOnStatus 1 503 100ms");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void a429WithRetryAfterWaitsAsTheServerSays(RuntimeKind kind, Protocol protocol) {
+        Server server = serve(protocol);
+        server.route("/limited", failThenSucceed(1, 429, "retry-after", "2"));
+        server.route("/too-long", (n, req) -> new Reply(429, "come back tomorrow", "retry-after", "86400"));
+        AioductClient client = client(kind, protocol, POLICY);
+
+        try (Response r = client.get(url(protocol, server, "/limited")).execute()) {
+            assertThat(r.status()).isEqualTo(200);
+        }
+        assertThat(delays.requested).containsExactly(Duration.ofSeconds(2));
+        try (Response r = client.get(url(protocol, server, "/too-long")).execute()) {
+            assertThat(r.status())
+                    .as("a Retry-After past the cap hands the 429 back")
+                    .isEqualTo(429);
+            assertThat(r.headers().first("Retry-After")).isEqualTo("86400");
+            assertThat(r.body().string()).isEqualTo("come back tomorrow");
+        }
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void postIsRetriedOnlyWithAnIdempotencyKeyOrTheOptIn(RuntimeKind kind, Protocol protocol) {
+        Server server = serve(protocol);
+        server.route("/orders", failThenSucceed(1, 503));
+        server.route("/keyed", failThenSucceed(1, 503));
+        server.route("/opted-in", failThenSucceed(1, 503));
+        AioductClient client = client(kind, protocol, POLICY);
+
+        try (Response r = client.post(url(protocol, server, "/orders"))
+                .body(RequestBody.ofString("one order"))
+                .execute()) {
+            assertThat(r.status())
+                    .as("POST without a key: the 503 is handed back")
+                    .isEqualTo(503);
+        }
+        assertThat(server.requestCount()).isEqualTo(1);
+
+        try (Response r = client.post(url(protocol, server, "/keyed"))
+                .header("Idempotency-Key", "order-42")
+                .body(RequestBody.ofString("one order"))
+                .execute()) {
+            assertThat(r.status()).isEqualTo(200);
+        }
+        AioductClient optedIn = RetryTestHooks.delays(client.newBuilder(), delays)
+                .retries(POLICY.withNonIdempotent(true))
+                .build();
+        try (Response r = optedIn.post(url(protocol, server, "/opted-in"))
+                .body(RequestBody.ofString("one order"))
+                .execute()) {
+            assertThat(r.status()).isEqualTo(200);
+        }
+        List<RecordedRequest> seen = new ArrayList<>();
+        for (int i = 0; i < 5; i++) seen.add(server.takeRequest());
+        assertThat(seen)
+                .extracting(RecordedRequest::path)
+                .containsExactly("/orders", "/keyed", "/keyed", "/opted-in", "/opted-in");
+        assertThat(seen)
+                .extracting(RecordedRequest::bodyAsString)
+                .as("the body is sent whole every time")
+                .containsOnly("one order");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aBodyThatCannotBeReplayedIsNotResent(RuntimeKind kind, Protocol protocol) {
+        Server server = serve(protocol);
+        server.route("/upload", failThenSucceed(1, 503));
+        AioductClient client = client(kind, protocol, POLICY);
+
+        byte[] data = "streamed once".getBytes(StandardCharsets.UTF_8);
+        try (Response r = client.put(url(protocol, server, "/upload"))
+                .body(RequestBody.ofInputStream(new ByteArrayInputStream(data), data.length))
+                .execute()) {
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.body().string()).isEqualTo("busy 0");
+        }
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(delays.requested).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void whenAttemptsRunOutTheLastResponseIsHandedBack(RuntimeKind kind, Protocol protocol) throws Exception {
+        Server server = serve(protocol);
+        server.route("/down", (n, req) -> new Reply(503, "down " + n));
+        AioductClient client = client(kind, protocol, POLICY);
+
+        try (Response r = client.get(url(protocol, server, "/down")).execute()) {
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.body().string()).isEqualTo("down 2");
+        }
+        try (Response r = client.get(url(protocol, server, "/down")).send().get(10, TimeUnit.SECONDS)) {
+            assertThat(r.body().string()).isEqualTo("down 5");
+        }
+        assertThat(server.requestCount()).isEqualTo(6);
+        assertThat(delays.requested)
+                .containsExactly(
+                        Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void statusesAreNotRetriedByDefault(RuntimeKind kind, Protocol protocol) {
+        Server server = serve(protocol);
+        server.route("/down", (n, req) -> new Reply(503, "down " + n));
+        AioductClient client = client(kind, protocol, RetryPolicy.defaults());
+
+        try (Response r = client.get(url(protocol, server, "/down")).execute()) {
+            assertThat(r.status()).isEqualTo(503);
+        }
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(events.events).isEmpty();
+    }
+
+    // ---- failures ----
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aRefusedConnectIsRetriedToTheAddressThatAnswers(RuntimeKind kind, Protocol protocol) throws Exception {
+        Server server = serve(protocol);
+        server.route("/", (n, req) -> new Reply(200, "up " + req.method()));
+        for (boolean async : new boolean[] {false, true}) {
+            // The server listens on 127.0.0.1 only: 127.0.0.2 refuses, until the name resolves elsewhere
+            // while the client waits to retry. A fresh engine each time: no pooled connection to reuse.
+            AtomicReference<InetAddress> address = new AtomicReference<>(nowhere());
+            AioductClient client = client(
+                    kind,
+                    protocol,
+                    POLICY,
+                    address,
+                    b -> RetryTestHooks.delays(b, new Delays() {
+                        @Override
+                        public CompletionStage<Void> after(Duration delay) {
+                            address.set(InetAddress.getLoopbackAddress());
+                            return delays.after(delay);
+                        }
+
+                        @Override
+                        public void sleep(Duration delay) throws InterruptedException {
+                            address.set(InetAddress.getLoopbackAddress());
+                            delays.sleep(delay);
+                        }
+                    }));
+            Request.Builder post =
+                    client.post(url(protocol, server, "/")).body(RequestBody.ofString("never reached the server"));
+            try (Response r = async ? post.send().get(10, TimeUnit.SECONDS) : post.execute()) {
+                assertThat(r.status())
+                        .as("a refused connect is retried, for POST too")
+                        .isEqualTo(200);
+                assertThat(r.body().string()).isEqualTo("up POST");
+            }
+        }
+        assertThat(server.requestCount()).isEqualTo(2);
+        assertThat(delays.requested).containsExactly(Duration.ofMillis(100), Duration.ofMillis(100));
+        assertThat(events.events).containsExactly("retry 1 ConnectFailedException", "retry 1 ConnectFailedException");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void whenEveryAttemptFailsTheLastFailureIsThrown(RuntimeKind kind, Protocol protocol) {
+        Server server = serve(protocol);
+        AioductClient client = client(kind, protocol, POLICY, new AtomicReference<>(nowhere()), b -> {});
+
+        assertThatThrownBy(() -> client.get(url(protocol, server, "/")).execute())
+                .isInstanceOf(ConnectFailedException.class);
+        assertThatThrownBy(() -> client.get(url(protocol, server, "/")).send().join())
+                .hasCauseInstanceOf(ConnectFailedException.class);
+        assertThat(delays.requested)
+                .containsExactly(
+                        Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(events.events).hasSize(4);
+    }
+
+    // ---- giving up while waiting ----
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void cancellingDuringTheBackoffSendsNothingMore(RuntimeKind kind, Protocol protocol) throws Exception {
+        Server server = serve(protocol);
+        server.route("/flaky", failThenSucceed(1, 503));
+        AioductClient client = client(kind, protocol, POLICY);
+        delays.hold();
+
+        CompletableFuture<Response> call =
+                client.get(url(protocol, server, "/flaky")).send();
+        assertThat(delays.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(call.cancel(true)).isTrue();
+        delays.release();
+
+        assertThatThrownBy(call::join).isInstanceOf(CancellationException.class);
+        awaitQuiet(client.engine());
+        assertThat(client.engine().inFlight()).isZero();
+        assertThat(server.requestCount()).as("the retry was never sent").isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void anInterruptedCallerWaitingForARetryGetsRequestCancelled(RuntimeKind kind, Protocol protocol) throws Exception {
+        Server server = serve(protocol);
+        server.route("/flaky", failThenSucceed(1, 503));
+        AioductClient client = client(kind, protocol, POLICY);
+        delays.hold();
+
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().name("retry-test-caller").start(() -> {
+            try (Response r = client.get(url(protocol, server, "/flaky")).execute()) {
+                thrown.set(new AssertionError("got a response: " + r));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        assertThat(delays.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(10));
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get())
+                .isInstanceOf(RequestCancelledException.class)
+                .hasMessageContaining("interrupted while waiting 100 ms");
+        assertThat(server.requestCount()).isEqualTo(1);
+        delays.release();
+    }
+
+    /** An address on loopback where nothing listens: the test servers bind 127.0.0.1 only. */
+    private static InetAddress nowhere() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 2});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
