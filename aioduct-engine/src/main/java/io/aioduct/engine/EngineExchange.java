@@ -19,6 +19,7 @@ abstract class EngineExchange implements ExchangeCall {
     final long totalNanos;
     final long totalDeadline;
     private final long maxBuffered;
+    private final long expectContinueNanos;
 
     /** @param now the engine's clock when the exchange began: the total timeout counts from here */
     EngineExchange(Request request, ExchangeSettings settings, long now) {
@@ -30,6 +31,7 @@ abstract class EngineExchange implements ExchangeCall {
         this.totalNanos = Deadlines.total(request, settings);
         this.totalDeadline = Deadlines.deadline(now, totalNanos);
         this.maxBuffered = settings.maxBufferedBody();
+        this.expectContinueNanos = Deadlines.expectContinue(request, settings);
     }
 
     /**
@@ -82,5 +84,10 @@ abstract class EngineExchange implements ExchangeCall {
     @Override
     public final long maxBufferedBody() {
         return maxBuffered;
+    }
+
+    @Override
+    public final long expectContinueTimeoutNanos() {
+        return expectContinueNanos;
     }
 }

@@ -116,8 +116,11 @@ final class LoopResponseReader implements BodyBuffer.Control {
             ExchangeEvents ev = connection.events;
             ev.responseHeadersStart();
             responseStarted = true;
-            if (!codec.readHead(in)) {
-                return;
+            while (!codec.readHead(in)) {
+                if (!codec.takeContinue()) {
+                    return;
+                }
+                connection.continueReceived(); // Expect: 100-continue answered: the held body goes
             }
             response = onHead(c);
         }
