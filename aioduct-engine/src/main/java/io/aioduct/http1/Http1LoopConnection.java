@@ -66,6 +66,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     private @Nullable LoopRequestPump pump;
     /** The body of a request sent with Expect: 100-continue, while it waits. */
     private final LoopContinueWait continueWait = new LoopContinueWait(this);
+
     private boolean reused;
     private boolean requestComplete;
     private @Nullable Throwable closeCause;
@@ -165,7 +166,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         long framing = RequestWriter.framing(request);
         RequestBody body = request.body();
         long hold = body == null ? 0 : ExpectContinue.waitNanos(c);
-        int inline = hold == 0 && body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
+        int inline =
+                hold == 0 && body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(request, framing, c.userAgent(), head);
         ExchangeEvents ev = events;
