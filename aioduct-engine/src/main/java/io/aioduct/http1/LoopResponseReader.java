@@ -121,6 +121,9 @@ final class LoopResponseReader implements BodyBuffer.Control {
                     return;
                 }
                 connection.continueReceived(); // Expect: 100-continue answered: the held body goes
+                if (!connection.awaitingHead()) {
+                    return; // sending the body ended the exchange
+                }
             }
             response = onHead(c);
         }
