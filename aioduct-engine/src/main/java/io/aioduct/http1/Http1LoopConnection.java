@@ -64,8 +64,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     ExchangeCall call;
 
     private @Nullable LoopRequestPump pump;
-    /** The body of a request sent with Expect: 100-continue, while it waits. */
-    private final LoopContinueWait continueWait = new LoopContinueWait(this);
+    /** The body of a request sent with Expect: 100-continue, while it waits; its reader releases it. */
+    final LoopContinueWait continueWait = new LoopContinueWait(this);
 
     private boolean reused;
     private boolean requestComplete;
@@ -282,15 +282,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     void bodyStarted() {
         state = State.BODY;
         if (continueWait.drop()) {
-            // A final response before any 100 (Continue): the request body is never sent, and the server
-            // may still expect the length it announced, so the connection ends with this exchange.
-            reusable = false;
+            reusable = false; // answered before the held body went: the server may still expect it
         }
-    }
-
-    /** The awaited 100 (Continue) arrived: the held request body goes. */
-    void continueReceived() {
-        continueWait.release();
     }
 
     /** The response says this connection ends with its exchange. */

@@ -120,7 +120,7 @@ final class LoopResponseReader implements BodyBuffer.Control {
                 if (!codec.takeContinue()) {
                     return;
                 }
-                connection.continueReceived(); // Expect: 100-continue answered: the held body goes
+                connection.continueWait.release(); // Expect: 100-continue answered: the held body goes
                 if (!connection.awaitingHead()) {
                     return; // sending the body ended the exchange
                 }

@@ -220,7 +220,9 @@ class ExpectContinueTest extends EngineTest {
             String status = head.header("x-answer");
             reply.respond(Integer.parseInt(status), "no body wanted");
         });
-        AioductClient client = client(kind, protocol, SHORT);
+        // A wait that cannot run out during the test: under load a short one may rightly send the body before
+        // the server's answer arrives (stress runs showed it), which is not what this test is about.
+        AioductClient client = client(kind, protocol, NEVER);
         int skipped = 0;
         for (int status : new int[] {417, 401, 413}) {
             // A streamed (non-replayable) body for one of them: it is never read.
