@@ -72,7 +72,8 @@ public final class AioductClient {
                 b.totalTimeout,
                 b.maxBufferedBody,
                 b.userAgent,
-                b.decompression);
+                b.decompression,
+                b.expectContinueTimeout);
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
@@ -135,6 +136,7 @@ public final class AioductClient {
         b.maxBufferedBody = settings.maxBufferedBody();
         b.userAgent = settings.userAgent();
         b.decompression = settings.decompression();
+        b.expectContinueTimeout = settings.expectContinueTimeout();
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
@@ -313,6 +315,7 @@ public final class AioductClient {
         private long maxBufferedBody = ExchangeSettings.DEFAULT.maxBufferedBody();
         private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
         private Decompression decompression = Decompression.defaults();
+        private Duration expectContinueTimeout = ExchangeSettings.DEFAULT.expectContinueTimeout();
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
@@ -361,6 +364,16 @@ public final class AioductClient {
         public Builder userAgent(String value) {
             io.aioduct.syntax.HeaderRules.checkValue("User-Agent", Objects.requireNonNull(value, "userAgent"));
             this.userAgent = value;
+            return this;
+        }
+
+        /**
+         * How long a request carrying {@code Expect: 100-continue} holds its body back waiting for the
+         * server's 100 (Continue) before sending it anyway; default 1 s; ZERO sends the body at once. A
+         * final response that arrives first means the body is never sent (docs/expect-continue.md).
+         */
+        public Builder expectContinueTimeout(Duration timeout) {
+            this.expectContinueTimeout = Request.Builder.checkTimeout("expectContinueTimeout", timeout);
             return this;
         }
 

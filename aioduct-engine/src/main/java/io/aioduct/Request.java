@@ -24,6 +24,7 @@ public final class Request {
     private final @Nullable Duration responseTimeout;
     private final @Nullable Duration readTimeout;
     private final @Nullable Duration totalTimeout;
+    private final @Nullable Duration expectContinueTimeout;
     private final java.util.function.@Nullable Supplier<HttpHeaders> trailers;
     private final java.util.Map<String, Object> attributes;
 
@@ -38,6 +39,7 @@ public final class Request {
         this.responseTimeout = b.responseTimeout;
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
+        this.expectContinueTimeout = b.expectContinueTimeout;
         this.trailers = b.trailers;
         this.attributes = b.attributes == null ? java.util.Map.of() : java.util.Map.copyOf(b.attributes);
     }
@@ -131,6 +133,11 @@ public final class Request {
         return totalTimeout;
     }
 
+    /** This request's wait for 100 (Continue) when it sends {@code Expect: 100-continue}; null: the client's. */
+    public @Nullable Duration expectContinueTimeout() {
+        return expectContinueTimeout;
+    }
+
     /**
      * Where the trailer fields sent after the body come from, or null for none. Called once per send,
      * after the body: the fields may depend on it (a checksum, a signature).
@@ -176,6 +183,7 @@ public final class Request {
         b.responseTimeout = responseTimeout;
         b.readTimeout = readTimeout;
         b.totalTimeout = totalTimeout;
+        b.expectContinueTimeout = expectContinueTimeout;
         b.trailers = trailers;
         if (!attributes.isEmpty()) b.attributes = new java.util.HashMap<>(attributes);
         return b;
@@ -225,6 +233,7 @@ public final class Request {
         private @Nullable Duration responseTimeout;
         private @Nullable Duration readTimeout;
         private @Nullable Duration totalTimeout;
+        private @Nullable Duration expectContinueTimeout;
         private java.util.function.@Nullable Supplier<HttpHeaders> trailers;
         private java.util.@Nullable Map<String, Object> attributes;
 
@@ -358,6 +367,16 @@ public final class Request {
 
         public Builder totalTimeout(Duration timeout) {
             this.totalTimeout = checkTimeout("totalTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long this request, if it sends {@code Expect: 100-continue}, holds its body back waiting for
+         * the server's 100 (Continue) before sending it anyway; ZERO sends it at once. Default: the
+         * client's ({@link AioductClient.Builder#expectContinueTimeout}).
+         */
+        public Builder expectContinueTimeout(Duration timeout) {
+            this.expectContinueTimeout = checkTimeout("expectContinueTimeout", timeout);
             return this;
         }
 

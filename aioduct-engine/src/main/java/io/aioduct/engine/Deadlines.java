@@ -28,6 +28,10 @@ final class Deadlines {
         return pick(r.totalTimeout(), s.totalTimeout());
     }
 
+    static long expectContinue(Request r, ExchangeSettings s) {
+        return pick(r.expectContinueTimeout(), s.expectContinueTimeout());
+    }
+
     /** The deadline for {@code nanos} from {@code start}; 0 when there is no limit (never 0 otherwise). */
     static long deadline(long start, long nanos) {
         if (nanos == 0) return 0;

@@ -21,6 +21,7 @@ abstract class EngineExchange implements ExchangeCall {
     final long totalDeadline;
     private final long maxBuffered;
     private final Decompression decompression;
+    private final long expectContinueNanos;
 
     /** @param now the engine's clock when the exchange began: the total timeout counts from here */
     EngineExchange(Request request, ExchangeSettings settings, long now) {
@@ -33,6 +34,7 @@ abstract class EngineExchange implements ExchangeCall {
         this.totalDeadline = Deadlines.deadline(now, totalNanos);
         this.maxBuffered = settings.maxBufferedBody();
         this.decompression = settings.decompression();
+        this.expectContinueNanos = Deadlines.expectContinue(request, settings);
     }
 
     /**
@@ -90,5 +92,9 @@ abstract class EngineExchange implements ExchangeCall {
     @Override
     public final Decompression decompression() {
         return decompression;
+    }
+
+    public final long expectContinueTimeoutNanos() {
+        return expectContinueNanos;
     }
 }

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param userAgent the User-Agent sent unless a request sets one; null sends none
  * @param decompression the Accept-Encoding sent unless a request sets one, and how compressed responses
  *     are decoded (default {@link Decompression#defaults()}: on)
+ * @param expectContinueTimeout how long a request carrying {@code Expect: 100-continue} holds its body back
+ *     waiting for the server's 100 (Continue) before sending it anyway (default 1 s, as curl); ZERO sends it
+ *     at once (docs/expect-continue.md)
  */
 public record ExchangeSettings(
         Duration connectTimeout,
@@ -26,7 +29,8 @@ public record ExchangeSettings(
         Duration totalTimeout,
         long maxBufferedBody,
         @Nullable String userAgent,
-        Decompression decompression) {
+        Decompression decompression,
+        Duration expectContinueTimeout) {
 
     public static final String DEFAULT_USER_AGENT = "aioduct-java/" + Version.VALUE;
 
@@ -37,9 +41,10 @@ public record ExchangeSettings(
             Duration.ZERO,
             16L * 1024 * 1024,
             DEFAULT_USER_AGENT,
-            Decompression.defaults());
+            Decompression.defaults(),
+            Duration.ofSeconds(1));
 
-    /** Settings with the default decompression. */
+    /** Settings with the default decompression and Expect: 100-continue wait. */
     public ExchangeSettings(
             Duration connectTimeout,
             Duration responseTimeout,
@@ -54,7 +59,8 @@ public record ExchangeSettings(
                 totalTimeout,
                 maxBufferedBody,
                 userAgent,
-                Decompression.defaults());
+                Decompression.defaults(),
+                Duration.ofSeconds(1));
     }
 
     public ExchangeSettings {
@@ -62,6 +68,7 @@ public record ExchangeSettings(
         check("responseTimeout", responseTimeout);
         check("readTimeout", readTimeout);
         check("totalTimeout", totalTimeout);
+        check("expectContinueTimeout", expectContinueTimeout);
         if (maxBufferedBody < 0) {
             throw new IllegalArgumentException("maxBufferedBody must be >= 0, was " + maxBufferedBody);
         }

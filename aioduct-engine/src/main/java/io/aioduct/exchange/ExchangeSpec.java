@@ -36,6 +36,14 @@ public interface ExchangeSpec {
         return Decompression.off();
     }
 
+    /**
+     * How long a body held back by {@code Expect: 100-continue} waits for the 100 (Continue); 0 sends it at
+     * once. {@link ExpectContinue#waitNanos} applies it.
+     */
+    default long expectContinueTimeoutNanos() {
+        return 0;
+    }
+
     /** The exchange's event bookkeeping; {@link ExchangeEvents#NONE} when the engine has no listener. */
     default ExchangeEvents events() {
         return ExchangeEvents.NONE;

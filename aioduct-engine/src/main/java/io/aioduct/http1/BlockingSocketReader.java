@@ -11,6 +11,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * The reading side of an {@link Http1BlockingConnection}: its read buffer, how much it asks the socket
@@ -53,20 +54,34 @@ final class BlockingSocketReader {
 
     /**
      * Reads more bytes from the socket into the buffer, within the next of {@code spec}'s timeouts; -1 at
-     * end of stream.
+     * end of stream, 0 when {@code wakeAt} came first.
      *
      * @param startedAt when the request was sent (the response timeout's start)
      * @param awaitingHead whether the response head is still to come
+     * @param wakeAt when to stop waiting without failing (a held body's wait for 100 Continue), or {@link
+     *     Long#MAX_VALUE}
      * @throws TimedOutException if a timeout already passed before the read
      */
-    int fill(ExchangeSpec spec, long startedAt, boolean awaitingHead) throws IOException {
+    int fill(ExchangeSpec spec, long startedAt, boolean awaitingHead, long wakeAt) throws IOException {
         if (buffer.readerIndex() > 0 && buffer.writableBytes() < readChunk) {
             buffer.discardReadBytes();
         }
         buffer.ensureWritable(readChunk);
-        transport.readTimeoutMillis(readTimeoutMillis(spec, startedAt, awaitingHead));
+        int timeout = readTimeoutMillis(spec, startedAt, awaitingHead, wakeAt);
+        if (timeout < 0) {
+            return 0;
+        }
+        transport.readTimeoutMillis(timeout);
         int room = buffer.writableBytes();
-        int n = buffer.writeBytes(in, room);
+        int n;
+        try {
+            n = buffer.writeBytes(in, room);
+        } catch (SocketTimeoutException e) {
+            if (readDeadline == wakeAt) {
+                return 0; // the socket stays usable after a read timeout (plain and SSLSocket alike)
+            }
+            throw e;
+        }
         if (n == room && readChunk < READ_MAX) {
             // The socket had more than we asked for: a bulk body. Read more at a time from now on.
             readChunk = Math.min(READ_MAX, readChunk << 1);
@@ -74,17 +89,23 @@ final class BlockingSocketReader {
         return n;
     }
 
-    /** The socket read timeout for the next read: until the nearest of the response, read and total limits. */
-    private int readTimeoutMillis(ExchangeSpec spec, long startedAt, boolean awaitingHead) {
+    /**
+     * The socket read timeout for the next read: until the nearest of the response, read and total limits
+     * and {@code wakeAt}; -1 when {@code wakeAt} already passed.
+     */
+    private int readTimeoutMillis(ExchangeSpec spec, long startedAt, boolean awaitingHead, long wakeAt) {
         long now = ticker.nanoTime();
         // The read timeout is per read: each read starts its own wait for the next byte.
         readStartedAt = now;
-        readDeadline = Timeouts.nextDeadline(spec, startedAt, now, awaitingHead, false);
+        readDeadline = Math.min(wakeAt, Timeouts.nextDeadline(spec, startedAt, now, awaitingHead, false));
         if (readDeadline == Long.MAX_VALUE) {
             return 0;
         }
         long limit = readDeadline - now;
         if (limit <= 0) {
+            if (readDeadline == wakeAt) {
+                return -1;
+            }
             throw timedOut(spec, startedAt, awaitingHead);
         }
         // Rounded up: a socket timeout that fires early would report a limit that has not passed yet.

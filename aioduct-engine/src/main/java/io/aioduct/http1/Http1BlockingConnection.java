@@ -4,7 +4,6 @@ import io.aioduct.AioductException;
 import io.aioduct.ConnectionClosedException;
 import io.aioduct.HttpProtocolException;
 import io.aioduct.Request;
-import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.Ticker;
@@ -15,15 +14,12 @@ import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeEvents;
-import io.aioduct.exchange.ExchangeSpec;
+import io.aioduct.exchange.ExpectContinue;
 import io.aioduct.exchange.Retry;
 import io.aioduct.exchange.Timeouts;
 import io.aioduct.protocol.Http1Options;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
@@ -45,14 +41,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Http1BlockingConnection implements BlockingConnection {
     private final BlockingTransport transport;
-    private final OutputStream out;
     private final Http1Options options;
     private final ResponseCodec codec;
     private final BlockingSocketReader socket;
     /** The read buffer ({@link BlockingSocketReader#buffer()}): head and body bytes not yet parsed. */
     private final ByteBuf readBuf;
 
-    private final ByteBuf writeBuf;
+    private final BlockingRequestWriter writer;
     /** The engine\'s clock: every time this connection measures comes from it. */
     private final Ticker ticker;
 
@@ -80,14 +75,11 @@ public final class Http1BlockingConnection implements BlockingConnection {
             BlockingTransport transport, Http1Options options, Ticker ticker, ConnectionTag tag) {
         this.transport = transport;
         this.tag = tag;
-        this.out = transport.output();
         this.options = options;
         this.codec = new ResponseCodec(options.maxHeadBytes());
         this.socket = new BlockingSocketReader(transport, ticker);
         this.readBuf = socket.buffer();
-        // A plain heap buffer, not leak-tracked: another thread may close the connection while its owner
-        // is still writing, so it is left to the garbage collector rather than released.
-        this.writeBuf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
+        this.writer = new BlockingRequestWriter(transport.output());
         this.ticker = ticker;
         this.peer = String.valueOf(transport.remoteAddress());
     }
@@ -165,8 +157,9 @@ public final class Http1BlockingConnection implements BlockingConnection {
         exchangeOpen.set(true);
         Request request = exchange.request();
         try {
-            writeRequest(request, exchange);
-            readHead();
+            long hold = ExpectContinue.waitNanos(exchange);
+            writer.write(request, exchange, hold > 0);
+            readHead(request, hold);
             awaitingHead = false;
             return buildResponse(request, blockingExecutor);
         } catch (IOException e) {
@@ -186,55 +179,15 @@ public final class Http1BlockingConnection implements BlockingConnection {
         }
     }
 
-    private void writeRequest(Request request, ExchangeSpec exchange) throws IOException {
-        long framing = RequestWriter.framing(request);
-        writeBuf.clear();
-        ExchangeEvents ev = exchange.events();
-        ev.requestHeadersStart();
-        RequestWriter.writeHead(
-                request, framing, exchange.userAgent(), exchange.decompression().acceptEncoding(), writeBuf);
-        RequestBody body = request.body();
-        ev.requestHeadersEnd(writeBuf.readableBytes());
-        if (body != null) ev.requestBodyStart();
-        long bodyBytes = body instanceof RequestBody.Bytes b ? b.length() : 0;
-        boolean chunked = framing == RequestWriter.CHUNKED_BODY;
-        if ((body == null || body instanceof RequestBody.Bytes) && chunked) {
-            // Trailers asked for: the bytes go as one chunk, then the last chunk carries them.
-            RequestBody.Bytes bytes = (RequestBody.Bytes) body;
-            if (bytes != null && bytes.length() > 0) {
-                RequestWriter.writeChunkHeader(writeBuf, bytes.length());
-                writeBuf.writeBytes(bytes.array(), bytes.offset(), bytes.length());
-                RequestWriter.writeCrlf(writeBuf);
-            }
-            RequestWriter.writeLastChunk(writeBuf, request);
-            writeBuffered();
-        } else if (body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192) {
-            writeBuf.writeBytes(bytes.array(), bytes.offset(), bytes.length());
-            writeBuffered();
-        } else {
-            writeBuffered();
-            if (body instanceof RequestBody.Bytes bytes) {
-                out.write(bytes.array(), bytes.offset(), bytes.length());
-            } else if (body != null && framing != 0) {
-                BlockingRequestBody writer = new BlockingRequestBody(out, chunked, request);
-                writer.write();
-                bodyBytes = writer.sent();
-            }
-        }
-        out.flush();
-        if (body != null) {
-            ev.requestBodyEnd(bodyBytes);
-        } else {
-            ev.requestSent();
-        }
-    }
-
-    private void writeBuffered() throws IOException {
-        out.write(writeBuf.array(), writeBuf.arrayOffset() + writeBuf.readerIndex(), writeBuf.readableBytes());
-    }
-
-    private void readHead() throws IOException {
+    /**
+     * Reads heads until the final one. A body held back by {@code Expect: 100-continue} ({@code hold}
+     * nanos at most) is written when its 100 arrives or the wait runs out; a final response first means it
+     * is never sent, and the connection ends with the exchange (the server may still expect it).
+     */
+    private void readHead(Request request, long hold) throws IOException {
         codec.reset();
+        codec.awaitingContinue = hold > 0;
+        long continueAt = hold > 0 ? ticker.nanoTime() + hold : Long.MAX_VALUE;
         while (true) {
             if (readBuf.isReadable()) {
                 responseStarted = true;
@@ -242,10 +195,20 @@ public final class Http1BlockingConnection implements BlockingConnection {
                 ev.responseHeadersStart();
             }
             if (codec.readHead(readBuf)) {
+                if (continueAt != Long.MAX_VALUE) reusable = false; // answered before the body was sent
                 return;
             }
-            if (fill() < 0) {
-                throw ResponseCodec.closedDuringHead(peer, responseStarted, null);
+            boolean release = codec.takeContinue();
+            if (!release) {
+                int n = fill(continueAt);
+                if (n < 0) {
+                    throw ResponseCodec.closedDuringHead(peer, responseStarted, null);
+                }
+                release = n == 0; // no 100 (Continue) in time: the body goes anyway
+            }
+            if (release && continueAt != Long.MAX_VALUE) {
+                continueAt = Long.MAX_VALUE;
+                writer.writeHeldBody(request, spec);
             }
         }
     }
@@ -304,7 +267,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
                     }
                     return copied > 0 ? copied : -1;
                 }
-                if (fill() < 0) {
+                if (fill(Long.MAX_VALUE) < 0) {
                     String missing = codec.decoder.endOfInput();
                     if (missing != null) {
                         throw ResponseCodec.closedDuringBody(missing, peer, null);
@@ -414,8 +377,8 @@ public final class Http1BlockingConnection implements BlockingConnection {
     }
 
     /** Reads more bytes from the socket into the buffer, honouring the timeouts; -1 at end of stream. */
-    private int fill() throws IOException {
-        int n = socket.fill(spec, startedAt, awaitingHead);
+    private int fill(long wakeAt) throws IOException {
+        int n = socket.fill(spec, startedAt, awaitingHead, wakeAt);
         if (n > 0 && awaitingHead) {
             responseStarted = true;
         }

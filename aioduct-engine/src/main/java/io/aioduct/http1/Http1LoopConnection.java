@@ -12,6 +12,7 @@ import io.aioduct.exchange.ConnectionOwner;
 import io.aioduct.exchange.ConnectionTag;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeEvents;
+import io.aioduct.exchange.ExpectContinue;
 import io.aioduct.exchange.LoopConnection;
 import io.aioduct.exchange.Retry;
 import io.aioduct.protocol.Http1Options;
@@ -63,6 +64,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     ExchangeCall call;
 
     private @Nullable LoopRequestPump pump;
+    /** The body of a request sent with Expect: 100-continue, while it waits; its reader releases it. */
+    final LoopContinueWait continueWait = new LoopContinueWait(this);
+
     private boolean reused;
     private boolean requestComplete;
     private @Nullable Throwable closeCause;
@@ -161,29 +165,50 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     private void writeRequest(ExchangeCall c, Request request) {
         long framing = RequestWriter.framing(request);
         RequestBody body = request.body();
-        int inline = body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
+        long hold = body == null ? 0 : ExpectContinue.waitNanos(c);
+        int inline =
+                hold == 0 && body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(
                 request, framing, c.userAgent(), c.decompression().acceptEncoding(), head);
         ExchangeEvents ev = events;
         ev.requestHeadersEnd(head.readableBytes());
+        if (hold > 0) {
+            // Expect: 100-continue: the head alone; the body waits for the 100, its timeout or a final response.
+            channel.writeAndFlush(head, channel.voidPromise());
+            reader.codec.awaitingContinue = true;
+            continueWait.hold(c, framing, hold);
+        } else {
+            writeBody(head, request, framing, inline > 0);
+        }
+    }
+
+    /** The held body of {@code c} goes now (after its 100 (Continue), or its wait ran out). On the loop. */
+    void writeBody(ExchangeCall c, long framing) {
+        writeBody(channel.alloc().ioBuffer(64), c.request(), framing, false);
+    }
+
+    /** Writes the request body behind {@code out} (the head, or nothing yet) and flushes. */
+    private void writeBody(ByteBuf out, Request request, long framing, boolean inline) {
+        RequestBody body = request.body();
+        ExchangeEvents ev = events;
         if (body != null) ev.requestBodyStart();
         if (body == null || body instanceof RequestBody.Bytes) {
             RequestBody.Bytes bytes = (RequestBody.Bytes) body;
             if (framing == RequestWriter.CHUNKED_BODY) {
                 // Trailers asked for: the bytes go as one chunk, then the last chunk carries them.
                 if (bytes != null && bytes.length() > 0) {
-                    RequestWriter.writeChunkHeader(head, bytes.length());
-                    head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
-                    RequestWriter.writeCrlf(head);
+                    RequestWriter.writeChunkHeader(out, bytes.length());
+                    out.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+                    RequestWriter.writeCrlf(out);
                 }
-                RequestWriter.writeLastChunk(head, request);
-                channel.writeAndFlush(head, channel.voidPromise());
-            } else if (bytes == null || bytes.length() == 0 || inline > 0) {
-                if (bytes != null) head.writeBytes(bytes.array(), bytes.offset(), bytes.length());
-                channel.writeAndFlush(head, channel.voidPromise());
+                RequestWriter.writeLastChunk(out, request);
+                channel.writeAndFlush(out, channel.voidPromise());
+            } else if (bytes == null || bytes.length() == 0 || inline) {
+                if (bytes != null) out.writeBytes(bytes.array(), bytes.offset(), bytes.length());
+                channel.writeAndFlush(out, channel.voidPromise());
             } else {
-                channel.write(head, channel.voidPromise());
+                channel.write(out, channel.voidPromise());
                 channel.writeAndFlush(
                         io.netty.buffer.Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()),
                         channel.voidPromise());
@@ -191,11 +216,11 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             requestComplete = true;
             requestWritten(ev, bytes == null ? -1 : bytes.length());
         } else if (framing == 0) {
-            channel.writeAndFlush(head, channel.voidPromise());
+            channel.writeAndFlush(out, channel.voidPromise());
             requestComplete = true;
             requestWritten(ev, 0);
         } else {
-            channel.writeAndFlush(head, channel.voidPromise());
+            channel.writeAndFlush(out, channel.voidPromise());
             LoopRequestPump p = LoopRequestPump.create(this, body, framing == RequestWriter.CHUNKED_BODY);
             pump = p;
             p.start();
@@ -257,6 +282,9 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     /** The final head arrived: the body follows. */
     void bodyStarted() {
         state = State.BODY;
+        if (continueWait.drop()) {
+            reusable = false; // answered before the held body went: the server may still expect it
+        }
     }
 
     /** The response says this connection ends with its exchange. */
@@ -317,6 +345,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             pump.cancel();
             pump = null;
         }
+        continueWait.drop();
         reusable = false;
         call = null;
         state = State.CLOSED;

@@ -116,8 +116,14 @@ final class LoopResponseReader implements BodyBuffer.Control {
             ExchangeEvents ev = connection.events;
             ev.responseHeadersStart();
             responseStarted = true;
-            if (!codec.readHead(in)) {
-                return;
+            while (!codec.readHead(in)) {
+                if (!codec.takeContinue()) {
+                    return;
+                }
+                connection.continueWait.release(); // Expect: 100-continue answered: the held body goes
+                if (!connection.awaitingHead()) {
+                    return; // sending the body ended the exchange
+                }
             }
             response = onHead(c);
         }

@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
 final class ResponseCodec {
     final ResponseParser parser;
     final BodyDecoder decoder;
+    /** Whether the request's body waits for a 100 (Continue): {@link #readHead} then stops at one. */
+    boolean awaitingContinue;
+    /** Whether {@link #readHead} stopped at the awaited 100 (Continue). */
+    private boolean continued;
 
     ResponseCodec(int maxHeadBytes) {
         this.parser = new ResponseParser(maxHeadBytes);
@@ -34,10 +38,13 @@ final class ResponseCodec {
     /** Forgets the last head: a new exchange starts. */
     void reset() {
         parser.reset();
+        awaitingContinue = false;
+        continued = false;
     }
 
     /**
-     * Parses heads from {@code in} until the final (non-1xx) one; false when more bytes are needed.
+     * Parses heads from {@code in} until the final (non-1xx) one; false when more bytes are needed, or
+     * when it stopped at the awaited 100 (Continue) ({@link #takeContinue} says which).
      *
      * @throws HttpProtocolException on a malformed head or a 101 nobody asked for
      */
@@ -50,9 +57,21 @@ final class ResponseCodec {
             if (status >= 200) {
                 return true;
             }
-            // 1xx interim responses (100 Continue, 103 Early Hints) precede the real one.
+            if (status == 100 && awaitingContinue) {
+                awaitingContinue = false;
+                continued = true;
+                return false;
+            }
+            // Other 1xx interim responses (103 Early Hints, a late 100) precede the real one.
         }
         return false;
+    }
+
+    /** Whether {@link #readHead} stopped at the awaited 100 (Continue): the held body goes now. Clears it. */
+    boolean takeContinue() {
+        boolean c = continued;
+        continued = false;
+        return c;
     }
 
     /** Starts the decoder on the body the final head announces, and returns its framing. */

@@ -78,6 +78,9 @@ final class H2BlockingStream extends H2Stream {
             connection.lock.unlock();
         }
         connection.flush();
+        if (hasBody && bodyHeld() && !awaitContinue()) {
+            return awaitResponse(); // answered (or failed) before the body was sent: it never is
+        }
         if (hasBody || request.trailers() != null) {
             try {
                 if (hasBody) {
@@ -147,6 +150,32 @@ final class H2BlockingStream extends H2Stream {
     }
 
     // ---- the request body ----
+
+    /**
+     * Waits while the body is held back by {@code Expect: 100-continue}: until the 100 arrives or the wait
+     * runs out (true: send it), or a final response or failure comes first (false: never send it).
+     */
+    private boolean awaitContinue() {
+        InterruptedException interrupt;
+        connection.lock.lock();
+        try {
+            try {
+                while (bodyHeld() && !ended && !continueWaitOver(connection.ticker.nanoTime())) {
+                    changed.awaitNanos(bodyHeldUntil() - connection.ticker.nanoTime());
+                }
+                return !bodySkipped && !ended;
+            } catch (InterruptedException e) {
+                interrupt = e;
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        Thread.currentThread().interrupt();
+        RequestCancelledException cancelled = new RequestCancelledException(
+                "interrupted while waiting for 100 (Continue) for " + spec.request(), interrupt);
+        abort(cancelled);
+        throw cancelled;
+    }
 
     /**
      * Sends the body, ending the stream unless trailers follow: an array at once, a streamed body pulled
@@ -264,6 +293,11 @@ final class H2BlockingStream extends H2Stream {
         BodyBuffer b = body;
         if (b != null) b.onError(cause);
         end();
+        changed.signalAll();
+    }
+
+    @Override
+    void continueReceived() {
         changed.signalAll();
     }
 

@@ -69,20 +69,30 @@ final class H2LoopStream extends H2Stream {
         }
         if (!hasBody && trailers) {
             sendTrailers();
-        } else if (hasBody) {
-            RequestBody requestBody = request.body();
-            if (requestBody instanceof RequestBody.Bytes bytes) {
-                enqueue(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()), true);
-            } else {
-                H2LoopBodyPump p = H2LoopBodyPump.create(this, requestBody);
-                pump = p;
-                p.start();
-            }
+        } else if (hasBody && !bodyHeld()) {
+            sendBody();
         }
-        connection.armTimer(nextDeadline());
+        connection.armTimer(Math.min(nextDeadline(), bodyHeldUntil()));
     }
 
     // ---- request body ----
+
+    /** Starts sending the request body: now, or once a held one is released. On the loop. */
+    private void sendBody() {
+        RequestBody requestBody = spec.request().body();
+        if (requestBody instanceof RequestBody.Bytes bytes) {
+            enqueue(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), bytes.length()), true);
+        } else if (requestBody != null) {
+            H2LoopBodyPump p = H2LoopBodyPump.create(this, requestBody);
+            pump = p;
+            p.start();
+        }
+    }
+
+    @Override
+    void continueReceived() {
+        sendBody(); // the connection flushes after the read that brought the 100
+    }
 
     /** Queues a request body chunk (the last one with {@code last}) and sends what the window allows. On the loop. */
     void enqueue(ByteBuf chunk, boolean last) {
@@ -203,7 +213,13 @@ final class H2LoopStream extends H2Stream {
 
     /** Fails the exchange if one of its timeouts passed; returns its next deadline. On the loop. */
     long checkDeadlines(long now) {
-        return expire(now) ? Long.MAX_VALUE : nextDeadline();
+        if (expire(now)) {
+            return Long.MAX_VALUE;
+        }
+        if (continueWaitOver(now)) {
+            sendBody(); // no 100 (Continue) in time: the held body goes anyway; the timer flushes it
+        }
+        return Math.min(nextDeadline(), bodyHeldUntil());
     }
 
     // ---- BodyBuffer.Control ----

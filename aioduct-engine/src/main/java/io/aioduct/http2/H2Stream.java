@@ -10,6 +10,7 @@ import io.aioduct.body.BodyBuffer;
 import io.aioduct.body.BodySource;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.ExchangeEvents;
+import io.aioduct.exchange.ExpectContinue;
 import io.aioduct.exchange.Responses;
 import io.aioduct.exchange.Retry;
 import io.aioduct.exchange.Timeouts;
@@ -42,6 +43,14 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     /** Whether the caller was given the response, so failures from now on go to its body. */
     boolean delivered;
 
+    /**
+     * Until when the request body waits for a 100 (Continue) ({@code Expect: 100-continue}, see {@link
+     * ExpectContinue}); 0 when it is not held back.
+     */
+    private long bodyHeldUntil;
+    /** Whether a final response arrived while the body was held: it is never sent. */
+    boolean bodySkipped;
+
     private boolean responseStarted;
     private boolean paused;
     private int withheld;
@@ -71,6 +80,9 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     /** The stream ended abnormally after the response was delivered: its body fails with {@code cause}. */
     abstract void bodyFailed(Throwable cause);
 
+    /** The 100 (Continue) arrived while the request body was held back: it goes now. */
+    abstract void continueReceived();
+
     // ---- opening ----
 
     /** The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry. */
@@ -94,12 +106,50 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
         startedAt = connection.ticker.nanoTime();
         lastActivity = startedAt;
         events.requestHeadersEnd(connection.session.lastSentHeaderBytes());
-        if (hasBody) {
+        long hold = hasBody ? ExpectContinue.waitNanos(spec) : 0;
+        if (hold > 0) {
+            bodyHeldUntil = ExpectContinue.heldUntil(startedAt, hold); // requestBodyStart once it goes
+        } else if (hasBody) {
             events.requestBodyStart();
         } else {
             events.requestSent();
         }
         return true;
+    }
+
+    // ---- Expect: 100-continue ----
+
+    /** Whether the request body is held back, waiting for a 100 (Continue). */
+    final boolean bodyHeld() {
+        return bodyHeldUntil != 0;
+    }
+
+    /** When the held body goes anyway, or {@link Long#MAX_VALUE} when none is held. */
+    final long bodyHeldUntil() {
+        return bodyHeldUntil == 0 ? Long.MAX_VALUE : bodyHeldUntil;
+    }
+
+    /** Whether the held body's wait ran out by {@code now}: if so, it is released (the driver sends it). */
+    final boolean continueWaitOver(long now) {
+        if (bodyHeldUntil == 0 || now - bodyHeldUntil < 0) {
+            return false;
+        }
+        releaseBody();
+        return true;
+    }
+
+    private void releaseBody() {
+        bodyHeldUntil = 0;
+        events.requestBodyStart();
+    }
+
+    @Override
+    public final void onInterim(int status) {
+        lastActivity = connection().ticker.nanoTime();
+        if (status == 100 && bodyHeldUntil != 0) {
+            releaseBody();
+            continueReceived();
+        }
     }
 
     /** Why {@link #open} failed: the request went nowhere, so it may go to another connection. */
@@ -117,6 +167,12 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
         H2Connection connection = connection();
         lastActivity = connection.ticker.nanoTime();
         responseStarted = true;
+        if (bodyHeldUntil != 0) {
+            // A final response before any 100 (Continue): the body is never sent. The session resets the
+            // stream (NO_ERROR) once the response is over; the connection goes on (RFC 9113 §8.1).
+            bodyHeldUntil = 0;
+            bodySkipped = true;
+        }
         HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = spec.request();
         int status = Http2Messages.status(headers);

@@ -678,7 +678,8 @@ public final class Http2Session {
             return;
         }
         if (code < 200) {
-            return; // 1xx: the real head follows
+            s.handler.onInterim(code); // 1xx: the real head follows
+            return;
         }
         s.headersReceived = true;
         boolean removed = false;

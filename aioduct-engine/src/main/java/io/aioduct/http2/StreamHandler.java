@@ -18,6 +18,9 @@ public interface StreamHandler {
      */
     void onResponse(Http2Headers head, long contentLength, boolean endStream);
 
+    /** An interim (1xx) response head, well-formed like {@link #onResponse}'s; the final one follows. */
+    default void onInterim(int status) {}
+
     /**
      * The trailers, which end the stream: regular fields only, and the DATA before them matched any
      * content-length. Malformed ones never arrive here (see {@link #onResponse}).

@@ -50,6 +50,40 @@ class ResponseCodecTest {
     }
 
     @Test
+    void anAwaitedContinueStopsTheHeadReadingAndOtherInterimResponsesDoNot() {
+        ResponseCodec codec = new ResponseCodec(MAX_HEAD);
+        codec.awaitingContinue = true;
+        ByteBuf in = buf("HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        try {
+            assertThat(codec.readHead(in)).as("stops at the 100, past the 103").isFalse();
+            assertThat(codec.takeContinue()).isTrue();
+            assertThat(codec.takeContinue()).as("cleared once taken").isFalse();
+            assertThat(codec.readHead(in))
+                    .as("a second 100 is skipped like any interim")
+                    .isTrue();
+            assertThat(codec.takeContinue()).isFalse();
+            assertThat(codec.parser.status).isEqualTo(200);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Test
+    void aFinalHeadWhileAwaitingContinueIsTheFinalHead() {
+        ResponseCodec codec = new ResponseCodec(MAX_HEAD);
+        codec.awaitingContinue = true;
+        ByteBuf in = buf("HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n");
+        try {
+            assertThat(codec.readHead(in)).isTrue();
+            assertThat(codec.takeContinue()).isFalse();
+            assertThat(codec.parser.status).isEqualTo(417);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Test
     void interimResponsesAreSkippedAndTheBodyBytesLeftUnread() {
         ResponseCodec codec = new ResponseCodec(MAX_HEAD);
         ByteBuf in = buf("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\n"

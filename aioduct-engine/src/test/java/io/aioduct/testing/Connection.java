@@ -13,8 +13,10 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -61,6 +63,8 @@ final class Connection {
     private int requestIndex;
     private @Nullable ServerExchange current;
     private long idleGeneration;
+    /** Body bytes of the request being received (written on the loop, read by tests on theirs). */
+    volatile int bodyBytes;
 
     Connection(TestServer server, Channel channel, int id, ConnectionAction action) {
         this.server = server;
@@ -85,7 +89,16 @@ final class Connection {
         p.addLast("wire", new ChannelOutboundHandlerAdapter());
         p.addLast("codec", new HttpServerCodec(config));
         p.addLast("capture", new Capture());
-        p.addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH));
+        p.addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH) {
+            @Override
+            protected @Nullable Object newContinueResponse(
+                    HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+                // A test that handles Expect: 100-continue itself answers it (TestServer#onExpectContinue).
+                return server.expectContinueHandler() != null
+                        ? null
+                        : super.newContinueResponse(start, maxContentLength, pipeline);
+            }
+        });
         p.addLast("requests", new Requests());
         wire = p.context("wire");
     }
@@ -217,6 +230,27 @@ final class Connection {
         server.dispatch(recorded, exchange);
     }
 
+    /** A request head asks for 100 (Continue): the test's handler answers it, before the body is read. */
+    private void onExpectContinue(Handler handler, HttpRequest request) {
+        RecordedRequest head = new RecordedRequest(
+                request.method().name(),
+                request.uri(),
+                request.protocolVersion().text(),
+                headerList(request.headers()),
+                List.of(),
+                new byte[0],
+                id,
+                requestIndex,
+                HttpUtil.isTransferEncodingChunked(request));
+        ServerExchange exchange = new ServerExchange(this, head, false);
+        try {
+            handler.handle(head, exchange);
+        } catch (Throwable t) {
+            server.recordFailure(t);
+            exchange.failed(t);
+        }
+    }
+
     private static List<RecordedRequest.Header> headerList(HttpHeaders headers) {
         List<RecordedRequest.Header> list = new ArrayList<>(headers.size());
         for (Map.Entry<String, String> e : headers) {
@@ -236,6 +270,14 @@ final class Connection {
                         HttpUtil.isKeepAlive(request));
                 receiving = true;
                 idleGeneration++;
+                bodyBytes = 0;
+                Handler expect = server.expectContinueHandler();
+                if (expect != null && HttpUtil.is100ContinueExpected(request)) {
+                    onExpectContinue(expect, request);
+                }
+            }
+            if (msg instanceof HttpContent content) {
+                bodyBytes += content.content().readableBytes();
             }
             if (msg instanceof LastHttpContent) {
                 receiving = false;

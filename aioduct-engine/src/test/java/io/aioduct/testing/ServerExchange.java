@@ -55,6 +55,11 @@ public final class ServerExchange {
         return connection.id;
     }
 
+    /** Body bytes of the request the connection is receiving, so far; safe from any thread. */
+    public int bodyBytesReceived() {
+        return connection.bodyBytes;
+    }
+
     /** Makes the server close the connection once this exchange's response is written. */
     public ServerExchange closeAfterResponse() {
         connection.onLoop(() -> {

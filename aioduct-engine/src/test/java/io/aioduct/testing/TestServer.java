@@ -84,6 +84,7 @@ public final class TestServer implements AutoCloseable {
     private volatile ConnectionAction connectAction = ConnectionAction.NORMAL;
     private final ConcurrentLinkedQueue<ConnectionAction> nextConnectActions = new ConcurrentLinkedQueue<>();
     private volatile @Nullable Duration idleTimeout;
+    private volatile @Nullable Handler expectContinueHandler;
 
     private TestServer(InetAddress bindAddress, @Nullable SslContext sslContext) {
         this.sslContext = sslContext;
@@ -187,6 +188,18 @@ public final class TestServer implements AutoCloseable {
     /** Sets the handler for paths starting with {@code pathPrefix}; the longest matching prefix wins. */
     public TestServer route(String pathPrefix, Handler handler) {
         routes.put(pathPrefix, handler);
+        return this;
+    }
+
+    /**
+     * Runs {@code handler} with the head (empty body) of each request carrying {@code Expect: 100-continue},
+     * before its body is read, instead of answering 100 (Continue) at once as the server does by default.
+     * The handler may write interim responses ({@link ServerExchange#writeRaw}), answer at once (the body is
+     * then not needed) or stay silent; {@link ServerExchange#bodyBytesReceived} says how much body arrived
+     * so far. The whole request, if its body arrives, still goes to its route.
+     */
+    public TestServer onExpectContinue(Handler handler) {
+        expectContinueHandler = handler;
         return this;
     }
 
@@ -335,6 +348,11 @@ public final class TestServer implements AutoCloseable {
      */
     void adopt(SocketChannel ch) {
         accept(ch);
+    }
+
+    @Nullable
+    Handler expectContinueHandler() {
+        return expectContinueHandler;
     }
 
     @Nullable
