@@ -24,13 +24,9 @@ import org.jspecify.annotations.Nullable;
  * which hop onto it.
  */
 final class H2LoopStream extends H2Stream {
-    /** Request body bytes queued for the stream beyond which a streaming source is held back. */
-    private static final int QUEUE_LIMIT = 256 * 1024;
-
     private final H2LoopConnection connection;
     // Request body: what is waiting for flow-control window, and whether its end has been queued.
     private final ArrayDeque<ByteBuf> outgoing = new ArrayDeque<>(2);
-    private long outgoingBytes;
     private boolean outgoingEnded;
     private @Nullable H2LoopBodyPump pump;
     private long bodyBytes;
@@ -101,15 +97,9 @@ final class H2LoopStream extends H2Stream {
             return;
         }
         outgoing.addLast(chunk);
-        outgoingBytes += chunk.readableBytes();
         bodyBytes += chunk.readableBytes();
         outgoingEnded |= last;
         drainOutgoing();
-    }
-
-    /** Whether a streaming source should wait before producing more. */
-    boolean backedUp() {
-        return outgoingBytes > QUEUE_LIMIT;
     }
 
     private void drainOutgoing() {
@@ -117,9 +107,7 @@ final class H2LoopStream extends H2Stream {
         boolean trailers = spec.request().trailers() != null;
         while ((chunk = outgoing.peekFirst()) != null) {
             boolean last = outgoingEnded && outgoing.size() == 1;
-            int before = chunk.readableBytes();
             boolean all = connection.session.writeData(id, chunk, last && !trailers);
-            outgoingBytes -= before - chunk.readableBytes();
             if (!all) {
                 return;
             }

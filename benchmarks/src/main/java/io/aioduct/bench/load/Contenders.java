@@ -8,6 +8,7 @@ import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.Decompression;
+import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.protocol.Http2Options;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
@@ -130,9 +131,15 @@ public final class Contenders {
                 System.getProperty("aioduct.bench.decompression", "on").equals("off")
                         ? Decompression.off()
                         : Decompression.defaults();
+        // -Daioduct.bench.redirects=never measures it without the policy chain a default client runs.
+        RedirectPolicy redirects =
+                System.getProperty("aioduct.bench.redirects", "normal").equals("never")
+                        ? RedirectPolicy.never()
+                        : RedirectPolicy.normal();
         return AioductClient.builder(engine)
                 .maxBufferedBodyBytes(16L << 20)
                 .decompression(decompression)
+                .redirects(redirects)
                 .build();
     }
 
