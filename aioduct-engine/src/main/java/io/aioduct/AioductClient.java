@@ -101,12 +101,12 @@ public final class AioductClient {
             followUps.add(new Authentication(
                     b.authenticator, EventListener.guarded(b.engine.config().eventListener())));
         }
-        // Bridges, on every request sent: cookies.
-        if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
         // Retries last: a redirect or a challenge is answered before a status is retried.
         if (!b.retries.isNone()) {
             followUps.add(new Retries(b.retries, b.engine.config().eventListener()));
         }
+        // Bridges, on every request sent: cookies.
+        if (b.cookieStore != null) bridges.add(new Cookies(b.cookieStore));
         if (followUps.isEmpty() && bridges.isEmpty()) {
             return FollowUps.NONE;
         }
