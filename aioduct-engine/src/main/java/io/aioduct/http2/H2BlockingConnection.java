@@ -116,6 +116,7 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
                 retry = Retry.NEVER;
             }
             afterUnlock(); // the stream's lease goes back before the exchange hears of the failure
+            stream.awaitLeaseReturned(); // even when the reader thread is the one giving it back
             call.onFailure(failure, retry);
             throw failure;
         } finally {
@@ -187,7 +188,11 @@ public final class H2BlockingConnection extends H2Connection implements Blocking
             lock.unlock();
         }
         for (H2BlockingStream s : done) {
-            s.spec.release(this, keepsStreams());
+            try {
+                s.spec.release(this, keepsStreams());
+            } finally {
+                s.leaseReturned();
+            }
             // A stream that failed before its response: the exchange fails (or retries) and completes itself.
             if (s.delivered) s.spec.onComplete();
         }

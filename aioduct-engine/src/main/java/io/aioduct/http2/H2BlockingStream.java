@@ -34,6 +34,17 @@ final class H2BlockingStream extends H2Stream {
     private Retry retry = Retry.NEVER;
     private boolean writable = true;
     private long bodyBytes;
+    /**
+     * Whether the stream's lease went back to the pool (set after {@link #end}, outside the lock, by whoever
+     * ran {@link H2BlockingConnection#afterUnlock}). No outcome of an ended stream reaches the caller before
+     * it: a caller that got its response (or its body's end, or a failure) and sends the next request must
+     * find this stream's slot free, not open a second connection because the slot is still counted.
+     */
+    private boolean released;
+    /** The trailers the body ended with, delivered to the body once the lease is back. */
+    private @Nullable HttpHeaders endTrailers;
+    /** Why the delivered body failed, delivered to the body once the lease is back. */
+    private @Nullable Throwable bodyFailure;
 
     H2BlockingStream(H2BlockingConnection connection, ExchangeCall spec, Condition changed) {
         super(spec);
@@ -117,7 +128,7 @@ final class H2BlockingStream extends H2Stream {
         InterruptedException interrupt = null;
         connection.lock.lock();
         try {
-            while (response == null && failure == null) {
+            while ((response == null && failure == null) || (ended && !released)) {
                 // The connection's watch thread enforces the timeouts and wakes us through onClosed.
                 try {
                     changed.await();
@@ -268,15 +279,15 @@ final class H2BlockingStream extends H2Stream {
     void headReceived(Response r, boolean endStream) {
         response = r;
         if (endStream) {
-            end();
+            end(); // the caller wakes once the lease is back (leaseReturned)
+        } else {
+            changed.signalAll();
         }
-        changed.signalAll();
     }
 
     @Override
     void bodyEnded(HttpHeaders trailers) {
-        BodyBuffer b = body;
-        if (b != null) b.onEnd(trailers);
+        endTrailers = trailers;
         end();
     }
 
@@ -290,10 +301,44 @@ final class H2BlockingStream extends H2Stream {
 
     @Override
     void bodyFailed(Throwable cause) {
-        BodyBuffer b = body;
-        if (b != null) b.onError(cause);
+        bodyFailure = cause;
         end();
         changed.signalAll();
+    }
+
+    /**
+     * The connection gave this ended stream's lease back (outside the lock): now the caller may hear of the
+     * outcome, and the body of its end or failure (outside the connection's lock, as its callbacks need).
+     */
+    void leaseReturned() {
+        connection.lock.lock();
+        try {
+            released = true;
+            changed.signalAll();
+        } finally {
+            connection.lock.unlock();
+        }
+        BodyBuffer b = body;
+        if (b == null) {
+            return;
+        }
+        if (endTrailers != null) {
+            b.onEnd(endTrailers);
+        } else if (bodyFailure != null) {
+            b.onError(bodyFailure);
+        }
+    }
+
+    /** Waits until this ended stream's lease is back, so a failure reaches the exchange after it. */
+    void awaitLeaseReturned() {
+        connection.lock.lock();
+        try {
+            while (ended && !released) {
+                changed.awaitUninterruptibly(); // brief: the thread that took the lease is giving it back
+            }
+        } finally {
+            connection.lock.unlock();
+        }
     }
 
     @Override
