@@ -8,7 +8,8 @@ import org.jspecify.annotations.NullMarked;
  *
  * <p>Netty's transport types ({@code Channel}, {@code EventLoop}, {@code ChannelFactory}) appear in the
  * runtime and connector SPI ({@code ChannelRuntime}, {@code LoopTransport}), so {@code io.netty.transport}
- * is required transitively; JSpecify is needed only to compile against the annotations.
+ * is required transitively; JSpecify is needed only to compile against the annotations, and brotli4j and
+ * zstd-jni only where an application adds them to have {@code br} and {@code zstd} responses decoded.
  */
 @NullMarked
 module io.aioduct {
@@ -21,6 +22,9 @@ module io.aioduct {
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.classes.io_uring;
     requires org.slf4j;
+    // The optional br and zstd decoders (docs/decompression.md): used only when present at run time.
+    requires static com.aayushatharva.brotli4j;
+    requires static com.github.luben.zstd_jni;
 
     // The client API: AioductClient, Request, Response, bodies, interceptors, the exception hierarchy.
     exports io.aioduct;

@@ -385,8 +385,9 @@ public final class AioductClient {
 
         /**
          * Whether requests ask for compressed responses and their bodies are decoded while they stream;
-         * default {@link Decompression#defaults()} (on: gzip and deflate; br and zstd are decoded only where
-         * {@link Decompression#isAvailable} says so), {@link Decompression#off()} to hand every body back as it arrived. It works
+         * default {@link Decompression#defaults()} (on: gzip and deflate, and br and zstd where their optional
+         * library, brotli4j or zstd-jni, is on the class path: {@link Decompression#isAvailable}), {@link
+         * Decompression#off()} to hand every body back as it arrived. It works
          * in the engine, below every interceptor: a request with its own {@code Accept-Encoding} is left alone.
          */
         public Builder decompression(Decompression decompression) {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * One content coding's decoder (RFC 9110 section 8.4.1), pushed compressed bytes in whatever pieces the
  * network delivers and pulled decoded bytes into the caller's array: the same core under the pull
  * ({@code read}) and push (publisher) faces of {@link DecodingSource}. Holds native memory (an {@link
- * java.util.zip.Inflater}) until {@link #end()}.
+ * java.util.zip.Inflater}, brotli4j's or zstd-jni's decoder) until {@link #end()}.
  *
  * <p>Not thread-safe: {@link DecodingSource} serialises the calls.
  */
@@ -50,10 +50,27 @@ public abstract class ContentDecoder {
     }
 
     private static ContentDecoder forCoding(String coding) {
+        if (!available(coding)) throw new IllegalArgumentException("no decoder for " + coding);
         return switch (coding) {
             case "gzip", "x-gzip" -> new GzipDecoder();
             case "deflate" -> new DeflateDecoder();
+            case "br" -> new BrotliDecoder();
+            case "zstd" -> new ZstdDecoder();
             default -> throw new IllegalArgumentException("no decoder for " + coding);
+        };
+    }
+
+    /**
+     * Whether {@code coding} (lower case) can be decoded here: {@code gzip}, {@code x-gzip} and {@code
+     * deflate} always (the JDK's zlib); {@code br} and {@code zstd} when their library is present at run
+     * time (brotli4j, zstd-jni), detected once.
+     */
+    public static boolean available(String coding) {
+        return switch (coding) {
+            case "gzip", "x-gzip", "deflate" -> true;
+            case "br" -> OptionalCodings.brotli();
+            case "zstd" -> OptionalCodings.zstd();
+            default -> false;
         };
     }
 

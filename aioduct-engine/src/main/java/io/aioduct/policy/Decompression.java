@@ -1,5 +1,6 @@
 package io.aioduct.policy;
 
+import io.aioduct.body.ContentDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,9 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Whether a client asks for compressed responses and decodes them while they stream, and the guards
  * against a decompression bomb. The default, {@link #defaults()}: on, sending {@code Accept-Encoding:
- * gzip, deflate} on every request that sets no {@code Accept-Encoding} itself ({@code br} and {@code
- * zstd} are known names but not decoded yet: {@link #isAvailable} says false for them), and
- * decoding a response whose {@code Content-Encoding} names only codings it can decode. A decoded
+ * gzip, deflate, br, zstd} on every request that sets no {@code Accept-Encoding} itself, with {@code br}
+ * and {@code zstd} only where their library is on the class path at run time ({@link #isAvailable}: add
+ * {@code com.aayushatharva.brotli4j:brotli4j} with its native jar for {@code br}, {@code
+ * com.github.luben:zstd-jni} for {@code zstd}; without them it is {@code gzip, deflate}), and decoding a
+ * response whose {@code Content-Encoding} names only codings it asks for. A decoded
  * response loses its {@code Content-Encoding} and {@code Content-Length} fields (its length is no longer
  * known). A request that sets its own {@code Accept-Encoding} gets the body exactly as sent; so does a
  * response with a coding this setting does not decode (then its headers are untouched too), and a
@@ -55,7 +58,11 @@ public final class Decompression {
         this.acceptEncoding = this.enabled ? String.join(", ", codings) : null;
     }
 
-    /** On, with every coding whose library is present, no size limit and the default ratio guard. */
+    /**
+     * On, with every coding whose library is present in the order {@code gzip, deflate, br, zstd} (gzip
+     * first: every server has it, and the codings a server prefers are its own choice), no size limit and
+     * the default ratio guard.
+     */
     public static Decompression defaults() {
         return DEFAULTS;
     }
@@ -66,15 +73,18 @@ public final class Decompression {
     }
 
     /**
-     * Whether this client can decode {@code coding}: {@code gzip} and {@code deflate} (the JDK's zlib), always;
-     * {@code br} and {@code zstd}, not yet (they need native libraries, brotli4j and zstd-jni, which the
-     * engine does not depend on).
+     * Whether this client can decode {@code coding} (any case): {@code gzip} and {@code deflate} (the JDK's
+     * zlib), always; {@code br} when brotli4j ({@code com.aayushatharva.brotli4j:brotli4j} and its native
+     * jar for the platform) and {@code zstd} when zstd-jni ({@code com.github.luben:zstd-jni}) is on the
+     * class path (or module path: modules {@code com.aayushatharva.brotli4j}, {@code
+     * com.github.luben.zstd_jni}) and its native code loads; detected once, on first use, never failing when
+     * a library is absent (a library present whose native code does not load is logged as a warning). The
+     * engine depends on neither: they are optional dependencies the application adds. False for any other
+     * name.
      */
     public static boolean isAvailable(String coding) {
-        return switch (Objects.requireNonNull(coding, "coding").toLowerCase(Locale.ROOT)) {
-            case "gzip", "deflate" -> true;
-            default -> false;
-        };
+        String name = Objects.requireNonNull(coding, "coding").toLowerCase(Locale.ROOT);
+        return KNOWN.contains(name) && ContentDecoder.available(name);
     }
 
     /**
@@ -82,7 +92,7 @@ public final class Decompression {
      * empty list turns decompression off.
      *
      * @throws IllegalArgumentException for a coding other than gzip, deflate, br and zstd, or one whose
-     *     library is missing
+     *     library is missing ({@link #isAvailable} is false)
      */
     public Decompression withCodings(String... codings) {
         List<String> list = new ArrayList<>();

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.BodyTooLargeException;
 import io.aioduct.HttpProtocolException;
+import io.aioduct.testing.OptionalCodingBodies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -19,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The gzip and deflate decoders fed in every split the network may make, and the decoding source's guards. */
+/**
+ * The gzip, deflate, br and zstd decoders fed in every split the network may make, and the decoding
+ * source's guards. brotli4j and zstd-jni are on the test class path, so br and zstd are available here;
+ * {@code OptionalCodingsTest} checks what happens without them.
+ */
 class ContentDecoderTest {
     private static final byte[] TEXT = text(40_000);
 
@@ -136,6 +142,160 @@ class ContentDecoderTest {
         assertThatThrownBy(() -> s.read(buf, 0, 10))
                 .isInstanceOf(HttpProtocolException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void brAndZstdAreAvailableWithTheirLibrariesOnTheClassPath() {
+        assertThat(ContentDecoder.available("br")).isTrue();
+        assertThat(ContentDecoder.available("zstd")).isTrue();
+        assertThat(ContentDecoder.available("compress")).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 100, 8191, 8193, 65_536})
+    void brDecodesWhateverTheInputSplit(int piece) {
+        assertThat(decode("br", OptionalCodingBodies.br(TEXT), piece)).isEqualTo(TEXT);
+        byte[] big = text(3 * 1024 * 1024);
+        assertThat(decode("br", OptionalCodingBodies.br(big), piece == 1 ? 1000 : piece))
+                .isEqualTo(big);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 100, 8191, 8193, 65_536})
+    void zstdDecodesWhateverTheInputSplit(int piece) {
+        assertThat(decode("zstd", OptionalCodingBodies.zstd(TEXT), piece)).isEqualTo(TEXT);
+        byte[] big = text(3 * 1024 * 1024);
+        assertThat(decode("zstd", OptionalCodingBodies.zstd(big), piece == 1 ? 1000 : piece))
+                .isEqualTo(big);
+    }
+
+    @Test
+    void zstdFramesOneAfterAnotherDecodeOneAfterAnother_skippableFramesAreSkipped() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(OptionalCodingBodies.zstd("first ".getBytes()));
+        out.writeBytes(OptionalCodingBodies.zstdSkippable(10));
+        out.writeBytes(OptionalCodingBodies.zstd("second".getBytes()));
+
+        assertThat(new String(decode("zstd", out.toByteArray(), 3))).isEqualTo("first second");
+    }
+
+    @Test
+    void bytesAfterABrotliStreamOrAZstdFrameAreCorrupt() {
+        for (String coding : List.of("br", "zstd")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(coding.equals("br") ? OptionalCodingBodies.br(TEXT) : OptionalCodingBodies.zstd(TEXT));
+            out.writeBytes(new byte[] {1, 2, 3, 4});
+            for (int piece : new int[] {100, 1 << 20}) {
+                assertThatThrownBy(() -> decode(coding, out.toByteArray(), piece))
+                        .isInstanceOf(HttpProtocolException.class)
+                        .hasMessageStartingWith("corrupt " + coding + " response body: ");
+            }
+        }
+    }
+
+    @Test
+    void aDamagedBrOrZstdStreamFailsNamingTheCoding() {
+        byte[] br = OptionalCodingBodies.br(TEXT);
+        for (int i = 10; i < 40; i++) br[i] ^= 0x5a;
+        byte[] zstd = OptionalCodingBodies.zstd(TEXT);
+        for (int i = 20; i < 60; i++) zstd[i] ^= 0x5a;
+        byte[] zstdBadMagic = OptionalCodingBodies.zstd(TEXT);
+        zstdBadMagic[0] = 0;
+
+        assertThatThrownBy(() -> decode("br", br, 1000))
+                .isInstanceOf(HttpProtocolException.class)
+                .hasMessageStartingWith("corrupt br response body: ");
+        assertThatThrownBy(() -> decode("zstd", zstd, 1000))
+                .isInstanceOf(HttpProtocolException.class)
+                .hasMessageStartingWith("corrupt zstd response body: ");
+        assertThatThrownBy(() -> decode("zstd", zstdBadMagic, 1000))
+                .isInstanceOf(HttpProtocolException.class)
+                .hasMessageStartingWith("corrupt zstd response body: ");
+    }
+
+    /** RFC 9659: a zstd window over 8 MiB may be refused; it is, so one frame cannot claim 128 MiB. */
+    @Test
+    void aZstdFrameWithAWindowOver8MiBIsRefused() {
+        byte[] data = text(256 * 1024);
+        assertThat(decode("zstd", OptionalCodingBodies.zstdWithWindow(data, 23), 4096))
+                .isEqualTo(data);
+        assertThatThrownBy(() -> decode("zstd", OptionalCodingBodies.zstdWithWindow(data, 24), 4096))
+                .isInstanceOf(HttpProtocolException.class)
+                .hasMessageStartingWith("corrupt zstd response body: ")
+                .hasMessageContaining("8 MiB");
+    }
+
+    @Test
+    void aTruncatedBrOrZstdStreamIsIncomplete_anEmptyOneIsNot() {
+        for (String coding : List.of("br", "zstd")) {
+            byte[] coded = coding.equals("br") ? OptionalCodingBodies.br(TEXT) : OptionalCodingBodies.zstd(TEXT);
+            for (int cut : new int[] {1, 4, coded.length / 2}) {
+                ContentDecoder d = ContentDecoder.forCodings(List.of(coding));
+                byte[] out = new byte[TEXT.length];
+                ByteBuffer in = ByteBuffer.wrap(coded, 0, coded.length - cut);
+                int total = 0;
+                int n;
+                while ((n = d.decode(in, out, total, out.length - total)) > 0) total += n;
+                assertThat(d.complete()).as(coding + " less " + cut).isFalse();
+                assertThat(d.untouched()).isFalse();
+                d.end();
+                d.end();
+            }
+            ContentDecoder empty = ContentDecoder.forCodings(List.of(coding));
+            assertThat(empty.untouched()).isTrue();
+            assertThat(empty.complete()).isFalse();
+            empty.end();
+        }
+    }
+
+    @Test
+    void brAndZstdChainWithGzip() {
+        assertThat(decode(List.of("br", "gzip"), gzip(OptionalCodingBodies.br(TEXT)), 10))
+                .isEqualTo(TEXT);
+        assertThat(decode(List.of("gzip", "zstd"), OptionalCodingBodies.zstd(gzip(TEXT)), 10))
+                .isEqualTo(TEXT);
+    }
+
+    @Test
+    void theDecodingSourceGuardsBrAndZstdBombsAndReportsTruncation() {
+        byte[] zeros = new byte[8 * 1024 * 1024];
+        for (String coding : List.of("br", "zstd")) {
+            byte[] bomb = coding.equals("br") ? OptionalCodingBodies.br(zeros) : OptionalCodingBodies.zstd(zeros);
+            assertThatThrownBy(() -> source(coding, bomb, Long.MAX_VALUE, 100).readAll(Long.MAX_VALUE))
+                    .isInstanceOf(DecompressionBombException.class)
+                    .hasMessageContaining("the " + coding + " response body")
+                    .hasMessageContaining("more than 100 times its compressed size");
+            assertThatThrownBy(() -> source(coding, bomb, 100_000, 0).readAll(Long.MAX_VALUE))
+                    .isInstanceOf(DecompressionBombException.class)
+                    .hasMessageContaining("more than 100000 bytes");
+            assertThat(source(coding, bomb, Long.MAX_VALUE, 0).readAll(Long.MAX_VALUE))
+                    .isEqualTo(zeros);
+            assertThat(source(coding, bomb, Long.MAX_VALUE, 0)
+                            .readAllAsync(Long.MAX_VALUE)
+                            .toCompletableFuture()
+                            .join())
+                    .isEqualTo(zeros);
+
+            byte[] coded = coding.equals("br") ? OptionalCodingBodies.br(TEXT) : OptionalCodingBodies.zstd(TEXT);
+            byte[] truncated = Arrays.copyOf(coded, coded.length - 10);
+            assertThatThrownBy(
+                            () -> source(coding, truncated, Long.MAX_VALUE, 0).readAll(Long.MAX_VALUE))
+                    .isInstanceOf(HttpProtocolException.class)
+                    .hasMessageStartingWith("truncated " + coding + " response body");
+            DecodingSource closed = source(coding, coded, Long.MAX_VALUE, 0);
+            byte[] buf = new byte[10];
+            assertThat(closed.read(buf, 0, 10)).isEqualTo(10);
+            closed.close();
+            closed.close();
+            assertThatThrownBy(() -> closed.read(buf, 0, 10))
+                    .isInstanceOf(HttpProtocolException.class)
+                    .hasMessageContaining("closed");
+        }
+    }
+
+    private static DecodingSource source(String coding, byte[] coded, long maxDecoded, int maxRatio) {
+        return new DecodingSource(
+                new BytesSource(coded), ContentDecoder.forCodings(List.of(coding)), maxDecoded, maxRatio, 1024 * 1024);
     }
 
     private static DecodingSource source(byte[] coded, long maxDecoded, int maxRatio) {

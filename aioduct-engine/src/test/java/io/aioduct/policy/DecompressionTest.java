@@ -419,7 +419,7 @@ class DecompressionTest extends EngineTest {
     // ---- helpers ----
 
     /** The first {@code type} in the chain of causes from {@code e}. */
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) return type.cast(t);
         }
@@ -468,7 +468,7 @@ class DecompressionTest extends EngineTest {
         return out;
     }
 
-    private static byte[] readAll(InputStream in) {
+    static byte[] readAll(InputStream in) {
         try (in) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -477,7 +477,7 @@ class DecompressionTest extends EngineTest {
     }
 
     /** Reads a publisher to its end, one buffer at a time. */
-    private static byte[] collect(Flow.Publisher<ByteBuffer> publisher) {
+    static byte[] collect(Flow.Publisher<ByteBuffer> publisher) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
         publisher.subscribe(new Flow.Subscriber<>() {
             private final ByteArrayOutputStream out = new ByteArrayOutputStream();
