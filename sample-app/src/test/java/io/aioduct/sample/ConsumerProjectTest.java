@@ -1,6 +1,7 @@
 package io.aioduct.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.aioduct.Aioduct;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/getting-started.md tells a Spring Boot user what to put in a pom and a class; this builds a project of
@@ -77,6 +79,20 @@ class ConsumerProjectTest {
                 .singleElement()
                 .asString()
                 .startsWith("aioduct-java/");
+    }
+
+    @Test
+    void aPageWithoutTheMarkedPomOrClassFailsNamingWhatIsGone(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("no-pom.md"), "# Getting started\n\n```xml\n<dependencies/>\n```\n");
+        assertThatThrownBy(() -> ConsumerProject.fromPage(dir, "no-pom.md", dir))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no-pom.md has no ```xml block marked <!-- consumer-pom: ... -->");
+
+        Files.writeString(
+                dir.resolve("no-class.md"), "<!-- consumer-pom: x -->\n```xml\n<dependencies/>\n```\nno class\n");
+        assertThatThrownBy(() -> ConsumerProject.fromPage(dir, "no-class.md", dir))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no-class.md has no ```java block after its <!-- consumer-pom --> block");
     }
 
     private static String projectVersion(String parentPom) {
