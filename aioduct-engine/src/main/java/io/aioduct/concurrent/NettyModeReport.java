@@ -81,7 +81,12 @@ public final class NettyModeReport {
         }
     }
 
-    /** A native transport a runtime probed, and why it cannot run here (null when it can). */
+    /**
+     * A native transport a runtime probed.
+     *
+     * @param name the transport as the line names it ({@code epoll}, {@code io_uring})
+     * @param unavailableBecause why it cannot run here (Netty's cause), or null when it can
+     */
     public record Transport(String name, @Nullable String unavailableBecause) {
         public Transport {
             Objects.requireNonNull(name, "name");
@@ -92,6 +97,7 @@ public final class NettyModeReport {
             return of("epoll", Epoll.unavailabilityCause());
         }
 
+        /** A transport named {@code name} that cannot run because of {@code cause}, or can when it is null. */
         public static Transport of(String name, @Nullable Throwable cause) {
             return new Transport(name, cause == null ? null : String.valueOf(cause));
         }
@@ -166,8 +172,9 @@ public final class NettyModeReport {
                         + ")");
             }
             if (nativeAccess == NativeAccess.NOT_ENABLED && !transports.isEmpty()) {
-                fixes.add("--enable-native-access=" + nativeAccessModule
-                        + " (lets Netty load its native transport without a JDK warning; a future JDK refuses it)");
+                fixes.add(
+                        "--enable-native-access=" + nativeAccessModule
+                                + " (Netty loads its native transport with it; without it the JDK warns, and refuses in a future release)");
             }
             return fixes;
         }

@@ -106,7 +106,7 @@ class NettyModeReportTest {
         assertThat(classPath.line())
                 .contains("native access not enabled")
                 .contains(
-                        "Start the JVM with --enable-native-access=ALL-UNNAMED (lets Netty load its native transport");
+                        "Start the JVM with --enable-native-access=ALL-UNNAMED (Netty loads its native transport with it");
         assertThat(modulePath.fixes()).singleElement().asString().startsWith("--enable-native-access=io.netty.common ");
     }
 
