@@ -2,6 +2,7 @@ package io.aioduct.runtime.pooled;
 
 import io.aioduct.concurrent.Completions;
 import io.aioduct.concurrent.LoopSleep;
+import io.aioduct.concurrent.NettyModeReport;
 import io.aioduct.concurrent.RuntimeThread;
 import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimePoll;
@@ -19,6 +20,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -55,6 +57,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
 
     private PooledRuntime(Builder b) {
         this.ioThreads = b.ioThreads;
+        NettyModeReport.beforeNativeLoad();
         boolean epoll = b.preferEpoll && Epoll.isAvailable();
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelFactory = epoll ? EpollSocketChannel::new : NioSocketChannel::new;
@@ -85,6 +88,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
                 (t, e) -> log.error("task spawned on {} failed", self.name, e),
                 true);
         log.info("aioduct runtime {} started: {} io threads, {} worker threads", name, b.ioThreads, b.workerThreads);
+        NettyModeReport.logOnce(b.preferEpoll ? List.of(NettyModeReport.Transport.epoll()) : List.of());
     }
 
     /** A pooled runtime with one I/O thread and one worker per available processor. */

@@ -2,6 +2,7 @@ package io.aioduct.runtime.uring;
 
 import io.aioduct.concurrent.Completions;
 import io.aioduct.concurrent.LoopSleep;
+import io.aioduct.concurrent.NettyModeReport;
 import io.aioduct.concurrent.RuntimeThread;
 import io.aioduct.runtime.ChannelRuntime;
 import io.aioduct.runtime.RuntimeLocal;
@@ -18,6 +19,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,7 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
     private static final int STRIDE = 8;
 
     private IoUringRuntime(Builder b) {
+        NettyModeReport.beforeNativeLoad();
         Throwable cause = b.simulatedCause != null ? b.simulatedCause : IoUring.unavailabilityCause();
         boolean uring = cause == null;
         if (!uring && !b.fallbackToEpoll) {
@@ -92,6 +95,8 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
             loops[i] = groups[i].next();
         }
         log.info("aioduct runtime {} started: {} cores", name, b.cores);
+        NettyModeReport.Transport ioUring = NettyModeReport.Transport.of("io_uring", cause);
+        NettyModeReport.logOnce(uring ? List.of(ioUring) : List.of(ioUring, NettyModeReport.Transport.epoll()));
     }
 
     /** One core per available processor, failing if io_uring is unavailable. */

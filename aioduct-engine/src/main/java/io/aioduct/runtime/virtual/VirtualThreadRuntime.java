@@ -1,6 +1,7 @@
 package io.aioduct.runtime.virtual;
 
 import io.aioduct.concurrent.Completions;
+import io.aioduct.concurrent.NettyModeReport;
 import io.aioduct.concurrent.RuntimeThread;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.RuntimeStats;
@@ -54,6 +55,7 @@ public final class VirtualThreadRuntime implements RuntimePoll {
                 1, RuntimeThread.factory(prefix + "-timer", false, this, -1, false, timerThreads));
         this.timer.setRemoveOnCancelPolicy(true);
         log.info("aioduct runtime {} started", name());
+        NettyModeReport.logOnce(List.of()); // no native transport here, but the body codecs use Netty buffers
     }
 
     public static VirtualThreadRuntime create() {

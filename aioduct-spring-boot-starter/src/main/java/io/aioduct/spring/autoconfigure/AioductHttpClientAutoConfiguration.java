@@ -20,6 +20,7 @@ import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import reactor.core.publisher.Mono;
@@ -35,7 +36,8 @@ import reactor.core.publisher.Mono;
  * <p>Backs off when the application defines its own builder, or names Spring Boot's own choice with
  * {@code spring.http.clients.imperative.factory} / {@code spring.http.clients.reactive.connector}.
  * Spring Boot's {@code ClientHttpRequestFactoryBuilderCustomizer} and {@code
- * ClientHttpConnectorBuilderCustomizer} beans are applied as Spring Boot would.
+ * ClientHttpConnectorBuilderCustomizer} beans are applied as Spring Boot would. When one of those properties is
+ * set, {@link SpringClientChoices} logs at start which clients it took away from aioduct.
  */
 @AutoConfiguration(
         after = AioductAutoConfiguration.class,
@@ -45,6 +47,13 @@ import reactor.core.publisher.Mono;
         })
 @ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
 public final class AioductHttpClientAutoConfiguration {
+
+    /** Logs which of Spring's clients a {@code spring.http.clients.*} property takes away from aioduct. */
+    @Bean
+    @ConditionalOnBean(AioductClient.class)
+    static SpringClientChoices aioductSpringClientChoices(Environment environment) {
+        return new SpringClientChoices(environment);
+    }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(ClientHttpRequestFactory.class)
