@@ -5,14 +5,15 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns on percentile histograms (Prometheus {@code _bucket} series, what {@code histogram_quantile} reads)
  * for aioduct's latency timers, with expected ranges that keep the bucket count bounded: {@code
  * aioduct.client.requests}, {@code aioduct.pool.acquire}, {@code aioduct.connect}, {@code
- * aioduct.tls.handshake}, {@code aioduct.dns}, and Spring's {@code http.client.requests} timer for requests
- * an aioduct client carried (tag {@value AioductClientRequestObservationConvention#CLIENT} other than {@code
- * none}). Other meters are left as they are.
+ * aioduct.tls.handshake}, {@code aioduct.dns}, and Spring's {@code http.client.requests} timer, which holds
+ * the requests a Spring client sent through aioduct (all of it: one meter name cannot be exposed to Prometheus
+ * partly as histograms, partly as summaries). Other meters are left as they are.
  *
  * <p>The settings here are defaults: the starter orders this filter before Spring Boot's {@code
  * management.metrics.distribution.*} filter, which overrides any of them a property sets for a meter
@@ -42,23 +43,26 @@ public final class AioductHistograms implements MeterFilter {
             "aioduct.tls.handshake",
             HANDSHAKES);
 
+    private final String springRequests;
+
+    /**
+     * @param springRequests the name of Spring's client request timer ({@code
+     *     management.observations.http.client.requests.name}, by default {@code http.client.requests})
+     */
+    public AioductHistograms(String springRequests) {
+        this.springRequests = Objects.requireNonNull(springRequests, "springRequests");
+    }
+
     @Override
     public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
         DistributionStatisticConfig defaults = TIMERS.get(id.getName());
-        if (defaults == null && carriedByAioduct(id)) {
+        if (defaults == null && id.getType() == Meter.Type.TIMER && id.getName().equals(springRequests)) {
+            // All of Spring's request timers, not only those of requests aioduct carried: Prometheus cannot
+            // expose one name as histograms and summaries both (the whole scrape fails).
             defaults = REQUESTS;
         }
         // Ours over the timer builder's (Micrometer's 1 ms..30 s range); Boot's property filter, run next, over ours.
         return defaults == null ? config : defaults.merge(config);
-    }
-
-    /** Spring's request timer (whatever its observation is named) for a request an aioduct client carried. */
-    private static boolean carriedByAioduct(Meter.Id id) {
-        if (id.getType() != Meter.Type.TIMER) {
-            return false; // not http.client.requests.active, the long task timer of requests in flight
-        }
-        String client = id.getTag(AioductClientRequestObservationConvention.CLIENT);
-        return client != null && !client.equals(AioductClientRequestObservationConvention.NONE);
     }
 
     private static DistributionStatisticConfig histogram(Duration min, Duration max) {

@@ -55,8 +55,8 @@ public final class AioductMetricsAutoConfiguration {
     @Bean
     @Order(HISTOGRAMS_ORDER)
     @ConditionalOnMissingBean
-    static AioductHistograms aioductHistograms() {
-        return new AioductHistograms();
+    static AioductHistograms aioductHistograms(Environment environment) {
+        return new AioductHistograms(environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
     }
 
     /**
