@@ -28,6 +28,8 @@ module io.aioduct.spring {
     requires static transitive reactor.core;
     requires static org.reactivestreams;
     requires static transitive micrometer.core;
+    requires static transitive micrometer.observation;
+    requires static transitive micrometer.commons;
     requires static transitive spring.boot.health;
     requires static transitive spring.boot.actuator;
     requires static transitive spring.boot.actuator.autoconfigure;

@@ -34,6 +34,11 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
         this.method = method;
     }
 
+    /** The client this request is sent with. */
+    AioductClient client() {
+        return client;
+    }
+
     @Override
     public HttpMethod getMethod() {
         return method;
@@ -75,7 +80,7 @@ final class AioductClientHttpRequest extends AbstractStreamingClientHttpRequest 
             if (e instanceof AioductException ae) throw ExchangeFailures.toIOException(ae);
             throw e;
         }
-        return new AioductClientHttpResponse(response);
+        return new AioductClientHttpResponse(client, response);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.aioduct.spring.http;
 import io.aioduct.AioductClient;
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -36,6 +37,20 @@ public final class AioductClientHttpRequestFactory implements ClientHttpRequestF
     /** The client requests are sent with. */
     public AioductClient client() {
         return client;
+    }
+
+    /**
+     * The client that sent {@code requestOrResponse}: a request this factory made, or the response to one;
+     * {@code null} for any other object (a request another factory made, or a wrapper around one of ours,
+     * such as RestClient's interceptor chain adds). Observation conventions use it to tag Spring's {@code
+     * http.client.requests} with the aioduct client that carried the request.
+     */
+    public static @Nullable AioductClient clientOf(@Nullable Object requestOrResponse) {
+        return switch (requestOrResponse) {
+            case AioductClientHttpRequest request -> request.client();
+            case AioductClientHttpResponse response -> response.client();
+            case null, default -> null;
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.aioduct.spring.http;
 
+import io.aioduct.AioductClient;
 import io.aioduct.AioductException;
 import io.aioduct.Response;
 import java.io.IOException;
@@ -17,12 +18,19 @@ import org.springframework.http.client.ClientHttpResponse;
  * connection is already back in the pool. Used by one thread at a time.
  */
 final class AioductClientHttpResponse implements ClientHttpResponse {
+    private final AioductClient client;
     private final Response response;
     private @Nullable HttpHeaders headers;
     private @Nullable InputStream body;
 
-    AioductClientHttpResponse(Response response) {
+    AioductClientHttpResponse(AioductClient client, Response response) {
+        this.client = client;
         this.response = response;
+    }
+
+    /** The client the response came from. */
+    AioductClient client() {
+        return client;
     }
 
     @Override

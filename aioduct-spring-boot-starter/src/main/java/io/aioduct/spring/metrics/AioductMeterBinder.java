@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds every engine the starter creates to a {@link MeterRegistry}: a metrics listener goes into the engine's
@@ -18,6 +19,7 @@ public final class AioductMeterBinder implements AioductEngineObserver {
     private final int maxOrigins;
     private final boolean clientRequests;
     private final Map<String, EngineMeters> engines = new ConcurrentHashMap<>();
+    private final Map<HttpEngine, String> names = new ConcurrentHashMap<>();
 
     /**
      * @param maxOrigins distinct origins tagged per client before the rest are tagged {@code OTHER}
@@ -47,5 +49,14 @@ public final class AioductMeterBinder implements AioductEngineObserver {
             engines.put(name, meters);
         }
         meters.bind(engine);
+        names.put(engine, name);
+    }
+
+    /**
+     * The client name ({@code default}, or a named client's) of an engine the starter created, {@code null}
+     * for any other engine.
+     */
+    public @Nullable String clientName(HttpEngine engine) {
+        return names.get(engine);
     }
 }

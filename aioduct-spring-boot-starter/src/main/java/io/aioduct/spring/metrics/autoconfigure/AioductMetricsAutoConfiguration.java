@@ -1,6 +1,8 @@
 package io.aioduct.spring.metrics.autoconfigure;
 
 import io.aioduct.spring.autoconfigure.AioductProperties;
+import io.aioduct.spring.metrics.AioductClientRequestObservationConvention;
+import io.aioduct.spring.metrics.AioductHistograms;
 import io.aioduct.spring.metrics.AioductMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,12 +12,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 
 /**
  * The Micrometer binding ({@link AioductMeterBinder}): {@code aioduct.*} meters for every engine the
  * starter creates, when micrometer-core is present and there is a {@link MeterRegistry} bean; ordered after
- * Spring Boot's metrics auto-configuration, which makes the registry. {@code aioduct.metrics.enabled=false}
- * turns it off. Engines an application defines itself are not bound.
+ * Spring Boot's metrics auto-configuration, which makes the registry. Besides, histograms for aioduct's latency
+ * timers ({@link AioductHistograms}) and the {@code aioduct.client} / {@code aioduct.runtime} tags on Spring's
+ * {@code http.client.requests} ({@link AioductClientRequestObservationConvention}), so the Grafana dashboard
+ * fills for an ordinary RestClient app with no property. {@code aioduct.metrics.enabled=false} turns all of it
+ * off. Engines an application defines itself are not bound.
  */
 @AutoConfiguration(
         afterName = {
@@ -28,10 +36,40 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "aioduct.metrics.enabled", matchIfMissing = true)
 public final class AioductMetricsAutoConfiguration {
 
+    /** Spring Boot's property filter ({@code management.metrics.distribution.*}) has order 0: it runs after. */
+    static final int HISTOGRAMS_ORDER = -1;
+
+    /** Spring Boot's property naming the client request observation (and so its timer). */
+    static final String OBSERVATION_NAME_PROPERTY = "management.observations.http.client.requests.name";
+
+    static final String DEFAULT_OBSERVATION_NAME = "http.client.requests";
+
     @Bean
     @ConditionalOnMissingBean
     AioductMeterBinder aioductMeterBinder(ObjectProvider<MeterRegistry> registry, AioductProperties properties) {
         AioductProperties.Metrics m = properties.getMetrics();
         return new AioductMeterBinder(registry.getObject(), m.getMaxOrigins(), m.isClientRequests());
+    }
+
+    /** Histograms on by default for aioduct's latency timers, before the properties that may override them. */
+    @Bean
+    @Order(HISTOGRAMS_ORDER)
+    @ConditionalOnMissingBean
+    static AioductHistograms aioductHistograms(Environment environment) {
+        return new AioductHistograms(environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
+    }
+
+    /**
+     * Tags {@code http.client.requests} of RestClient and RestTemplate with the aioduct client and runtime that
+     * carried each request; Spring Boot's observation auto-configuration picks this bean up unless the
+     * application defines its own convention.
+     */
+    @Bean
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationConvention")
+    @ConditionalOnMissingBean(ClientRequestObservationConvention.class)
+    AioductClientRequestObservationConvention aioductClientRequestObservationConvention(
+            Environment environment, AioductMeterBinder binder) {
+        return new AioductClientRequestObservationConvention(
+                environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME), binder);
     }
 }
