@@ -489,8 +489,21 @@ public final class Contenders {
                 factory = new AioductClientHttpRequestFactory(aioductClient(engine));
             }
             case "jdk" -> factory = ClientHttpRequestFactoryBuilder.jdk().build();
-            case "reactor" ->
-                factory = ClientHttpRequestFactoryBuilder.reactor().build();
+            case "reactor" -> {
+                // The same pool as the reactor-netty contender. Left to Boot's default, HttpClient.create()
+                // takes Reactor Netty's global provider: max(CPUs, 8) * 2 = 16 connections on the one
+                // client core, so 64 requests in flight queued for 16 connections while every other
+                // contender had 64 (the 2026-11-22 run measured that).
+                ConnectionProvider provider = ConnectionProvider.builder("bench-spring")
+                        .maxConnections(max)
+                        .pendingAcquireMaxCount(-1)
+                        .maxIdleTime(Duration.ofMinutes(10))
+                        .build();
+                owned = () -> provider.disposeLater().block(Duration.ofSeconds(10));
+                factory = ClientHttpRequestFactoryBuilder.reactor()
+                        .withHttpClientFactory(() -> reactor.netty.http.client.HttpClient.create(provider))
+                        .build();
+            }
             case "jetty" ->
                 factory = ClientHttpRequestFactoryBuilder.jetty()
                         .withHttpClientCustomizer(c -> c.setMaxConnectionsPerDestination(max))

@@ -26,7 +26,7 @@ import javax.imageio.ImageIO;
 /**
  * Turns a run's raw CSV into the generated part of {@code docs/benchmarks.md} (between its markers: the
  * run's conditions, one table per scenario with medians over the rounds and the ratios to the limit
- * tool and to the fastest peer, the targets of issue #8 with their measured ratios) and the chart {@code
+ * tool and to the fastest peer, the project's performance targets with their measured ratios) and the chart {@code
  * docs/images/benchmarks.png}. Usage: {@code Report <run.csv> [docs dir]}.
  */
 public final class Report {
@@ -82,7 +82,7 @@ public final class Report {
         List<Row> rows = read(csv);
         Map<String, List<Summary>> byScenario = summarise(rows);
         Path images = Files.createDirectories(docs.resolve("images"));
-        chart(byScenario, images.resolve("benchmarks.png"));
+        chart(byScenario, meta, images.resolve("benchmarks.png"));
         Path md = docs.resolve("benchmarks.md");
         String generated = markdown(
                 byScenario,
@@ -192,8 +192,11 @@ public final class Report {
                 .append("](")
                 .append(csvLink)
                 .append(") |\n\n");
-        md.append("![requests/s and CPU per request, key scenarios](images/benchmarks.png)\n\n");
-        md.append("## Targets (issue #8)\n\n");
+        md.append("![requests/s and CPU µs per request of each client on one client core, key scenarios]"
+                + "(images/benchmarks.png)\n\n");
+        md.append("## Targets\n\n");
+        md.append("The goals the project set for the engine: each against the fastest peer (the non-aioduct Java "
+                + "client with the most requests/s in that scenario) or against wrk / h2load on the same core.\n\n");
         md.append(targets(byScenario));
         md.append("\n## Results per scenario\n\n");
         md.append("Medians over the rounds. *× limit*: requests/s over wrk's (HTTP/1.1) or h2load's (h2c), on the "
@@ -247,7 +250,7 @@ public final class Report {
         return md.toString();
     }
 
-    /** One target of the issue: what was measured and whether it is met. */
+    /** One performance target: what was measured and whether it is met. */
     record Target(String target, String measured, Boolean met) {}
 
     static String targets(Map<String, List<Summary>> by) {
@@ -407,8 +410,31 @@ public final class Report {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 
+    static final Color AIODUCT = new Color(0xE0, 0x6C, 0x1B);
+    static final Color PEER = new Color(0x5B, 0x7C, 0xA8);
+    static final Color LIMIT = new Color(0x3A, 0x9A, 0x4A);
+
+    /**
+     * The chart's header lines: what was measured and on what. The figures mean little without "one client
+     * core": every client runs in its own JVM pinned to one CPU, so requests/s is bounded by that core (and
+     * by nginx's one worker), and CPU per request is the figure that compares clients.
+     */
+    static List<String> chartNotes(Map<String, List<Summary>> by, Properties meta) {
+        int rounds = by.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(Summary::rounds)
+                .max()
+                .orElse(0);
+        String date = meta.getProperty("date", "");
+        String when = date.length() >= 16 ? ", run of " + date.substring(0, 16).replace('T', ' ') + " UTC" : "";
+        return List.of(
+                "Measured on one client core: each client in its own JVM pinned to CPU 0, nginx (one worker) on CPU 1,",
+                "loopback. Medians of " + rounds + " alternated rounds" + when + ". wrk / h2load: C tools on the same"
+                        + " core, the limit.");
+    }
+
     /** Horizontal bars: req/s and CPU µs per request for the key scenarios present in the run. */
-    static void chart(Map<String, List<Summary>> by, Path png) throws IOException {
+    static void chart(Map<String, List<Summary>> by, Properties meta, Path png) throws IOException {
         List<String> keys =
                 List.of("h1-get-small-c64", "h1-get-64k-c64", "h2c-get-small-s64", "spring-get-small-c64").stream()
                         .filter(k -> by.containsKey(k))
@@ -423,7 +449,9 @@ public final class Report {
         int panelW = 560;
         int labelW = 170;
         int margin = 20;
-        int height = margin;
+        List<String> notes = chartNotes(by, meta);
+        int header = 18 * notes.size() + 34; // the notes, then the legend row
+        int height = margin + header;
         for (String k : keys) height += 40 + by.get(k).size() * (barH + 4) + 20;
         height = Math.max(height, 200);
         BufferedImage img = new BufferedImage(margin * 3 + panelW * 2, height, BufferedImage.TYPE_INT_RGB);
@@ -435,6 +463,25 @@ public final class Report {
         Font plain = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
         Font bold = new Font(Font.SANS_SERIF, Font.BOLD, 13);
         int y = margin;
+        g.setFont(plain);
+        g.setColor(Color.BLACK);
+        for (String line : notes) {
+            g.drawString(line, margin, y + 12);
+            y += 18;
+        }
+        y += 4;
+        int x = margin;
+        for (var entry : List.of(
+                Map.entry("aioduct (also RestClient on aioduct)", AIODUCT),
+                Map.entry("peer Java clients (also RestClient on Spring Boot's factories)", PEER),
+                Map.entry("wrk / h2load: the limit", LIMIT))) {
+            g.setColor(entry.getValue());
+            g.fillRect(x, y, 14, 14);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(entry.getKey(), x + 20, y + 12);
+            x += 20 + g.getFontMetrics().stringWidth(entry.getKey()) + 28;
+        }
+        y += 30;
         for (String k : keys) {
             List<Summary> list = by.get(k);
             g.setFont(bold);
@@ -454,9 +501,7 @@ public final class Report {
                     .orElse(1);
             g.setFont(plain);
             for (Summary s : list) {
-                Color c = s.isAioduct()
-                        ? new Color(0xE0, 0x6C, 0x1B)
-                        : s.isLimit() ? new Color(0x3A, 0x9A, 0x4A) : new Color(0x5B, 0x7C, 0xA8);
+                Color c = s.isAioduct() ? AIODUCT : s.isLimit() ? LIMIT : PEER;
                 bar(g, margin, y, labelW, panelW, barH, s.contender(), s.rps(), maxRps, c, 0);
                 bar(g, margin * 2 + panelW, y, labelW, panelW, barH, s.contender(), s.cpuUs(), maxCpu, c, 1);
                 y += barH + 4;

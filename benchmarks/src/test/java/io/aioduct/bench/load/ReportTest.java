@@ -174,6 +174,23 @@ class ReportTest {
     }
 
     @Test
+    void thePageNamesNoIssueAndTheChartSaysItRanOnOneClientCore() {
+        Map<String, List<Report.Summary>> by = Report.summarise(List.of(
+                row("h1-get-small-c64", "aioduct-pooled", 0, 40_000, 900, 20, 1500),
+                row("h1-get-small-c64", "aioduct-pooled", 1, 41_000, 900, 20, 1500),
+                row("h1-get-small-c64", "wrk", 0, 80_000, 300, 10, Double.NaN)));
+        Properties meta = new Properties();
+        meta.setProperty("date", "2026-11-22T13:42:38.468582928Z");
+
+        String md = Report.markdown(by, meta, "load-1.csv", Path.of("load-1.csv"));
+        // A reader of the docs cannot follow an issue number: the targets are introduced in words.
+        assertThat(md).doesNotContainPattern("#\\d").contains("## Targets\n\nThe goals the project set");
+        assertThat(String.join(" ", Report.chartNotes(by, meta)))
+                .contains(
+                        "one client core", "pinned to CPU 0", "Medians of 2 alternated rounds", "2026-11-22 13:42 UTC");
+    }
+
+    @Test
     void refusesADocumentWithoutMarkers() {
         assertThatThrownBy(() -> Report.splice("# no markers", "x")).hasMessageContaining("lacks the markers");
     }
