@@ -64,7 +64,7 @@ public final class AioductGracefulShutdownLifecycle implements SmartLifecycle {
         return managed;
     }
 
-    /** The budget for the drain, {@value #TIMEOUT_PROPERTY}. */
+    /** The budget for the drain: {@code spring.lifecycle.timeout-per-shutdown-phase}, 30 s unless set. */
     public Duration timeout() {
         return timeout;
     }
