@@ -28,7 +28,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The engine and the client: one {@link HttpEngine} (its runtime, threads and pools) created once from
- * the {@code aioduct.*} properties and closed with the context, and one {@link AioductClient} on it
+ * the {@code aioduct.*} properties, drained when the context stops ({@link AioductGracefulShutdownLifecycle})
+ * and closed with it, and one {@link AioductClient} on it
  * that every Spring HTTP client shares. Each bean backs off when the application defines its own. The
  * {@link SslBundleEngines} bean makes the engines for SSL bundles in Spring Boot's HTTP client settings,
  * on the same runtime, and closes them with the context. Each {@code aioduct.clients.<name>} adds an engine
@@ -46,6 +47,16 @@ public final class AioductAutoConfiguration {
     @ConfigurationPropertiesBinding
     static Converter<String, RuntimeKind> aioductRuntimeKindConverter() {
         return new RuntimeKindConverter();
+    }
+
+    /**
+     * Waits for the requests in flight on the starter's engines when the context stops, after the web server
+     * stopped ({@code spring.lifecycle.timeout-per-shutdown-phase}). Static: no configuration instance is
+     * needed to make it, and the engines' beans register with it as they are made.
+     */
+    @Bean
+    static AioductGracefulShutdownLifecycle aioductGracefulShutdownLifecycle(Environment environment) {
+        return AioductGracefulShutdownLifecycle.of(environment);
     }
 
     /**
@@ -132,7 +143,8 @@ public final class AioductAutoConfiguration {
             ObjectProvider<AioductEngineObserver> observers,
             ObjectProvider<AioductClientCustomizer> clientCustomizers,
             ObjectProvider<RestClient.Builder> restClientBuilders,
-            ObjectProvider<HttpClientSettings> httpClientSettings) {
+            ObjectProvider<HttpClientSettings> httpClientSettings,
+            AioductGracefulShutdownLifecycle shutdown) {
         Map<String, AioductClients.Named> clients = new LinkedHashMap<>();
         clients.put(AioductClients.DEFAULT, new AioductClients.Named(client, engine, sslBundleEngines, null));
         Duration grace = properties.getShutdown().getGrace();
@@ -141,7 +153,7 @@ public final class AioductAutoConfiguration {
                     properties.getClients().entrySet()) {
                 EngineFactory factory = new EngineFactory(
                         properties, environment, resourceLoader.getClassLoader(), sslBundles.getIfAvailable());
-                ManagedEngines managed = new ManagedEngines(grace);
+                ManagedEngines managed = shutdown.manage(new ManagedEngines(grace));
                 HttpEngine named = managed.own(
                         factory.createNamed(
                                 e.getKey(),
@@ -174,8 +186,10 @@ public final class AioductAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(SslBundleEngines.class)
-    ManagedEngines aioductSslBundleEngines(HttpEngine engine, AioductProperties properties) {
-        return new ManagedEngines(properties.getShutdown().getGrace()).besides(engine);
+    ManagedEngines aioductSslBundleEngines(
+            HttpEngine engine, AioductProperties properties, AioductGracefulShutdownLifecycle shutdown) {
+        return shutdown.manage(new ManagedEngines(properties.getShutdown().getGrace()))
+                .besides(engine);
     }
 
     /** The engine and its shutdown, only when the application has no engine of its own. */
@@ -185,8 +199,8 @@ public final class AioductAutoConfiguration {
 
         /** Closes the engine, its runtime and the engines made for SSL bundles when the context closes. */
         @Bean
-        ManagedEngines aioductEngines(AioductProperties properties) {
-            return new ManagedEngines(properties.getShutdown().getGrace());
+        ManagedEngines aioductEngines(AioductProperties properties, AioductGracefulShutdownLifecycle shutdown) {
+            return shutdown.manage(new ManagedEngines(properties.getShutdown().getGrace()));
         }
 
         /** Closed by {@link ManagedEngines} with the grace period, not by Spring's inferred close(). */

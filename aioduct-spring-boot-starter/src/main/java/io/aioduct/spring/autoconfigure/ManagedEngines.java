@@ -34,7 +34,9 @@ import org.springframework.boot.ssl.SslBundle;
  * Boot reloads is a new instance, so clients built after the reload get a new engine while those built
  * before keep theirs.
  *
- * <p><b>Closing.</b> Spring destroys this bean after every bean that uses one of these engines (they all
+ * <p><b>Closing.</b> First, when the context stops, {@link AioductGracefulShutdownLifecycle} waits for the
+ * requests in flight here (and closes these engines early if its budget runs out). Then Spring destroys this
+ * bean after every bean that uses one of these engines (they all
  * depend on it, or on the shared engine, which depends on it). In-flight requests on every engine share one
  * grace period ({@code aioduct.shutdown.grace}), counted from the moment the context closes: the bundle
  * engines close first, then the shared engine and its runtime, if the starter created them. An engine the
@@ -103,6 +105,18 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
     /** The engines made for bundles so far. */
     synchronized List<HttpEngine> bundleEngines() {
         return List.copyOf(bundleEngines.values());
+    }
+
+    /**
+     * Exchanges in flight on every engine here: the shared one (also when the application made it, which is
+     * waited for, never closed, here) and the bundle engines.
+     */
+    synchronized long inFlight() {
+        long sum = shared == null ? 0 : shared.inFlight();
+        for (HttpEngine e : bundleEngines.values()) {
+            sum += e.inFlight();
+        }
+        return sum;
     }
 
     @Override

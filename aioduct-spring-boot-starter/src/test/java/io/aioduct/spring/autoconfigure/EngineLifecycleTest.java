@@ -29,8 +29,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The engine shuts down with its context: requests in flight get {@code aioduct.shutdown.grace} to
- * finish, those that outlast it are cancelled, and nothing of the runtime is left running.
+ * The engine shuts down with its context: requests in flight when the engine closes (those a bean sends as
+ * it is destroyed, after the stop phase drained the rest, see {@link GracefulShutdownLifecycleTest}) get
+ * {@code aioduct.shutdown.grace} to finish, those that outlast it are cancelled, and nothing of the runtime is
+ * left running.
  */
 class EngineLifecycleTest extends NoLeaks {
     private final ApplicationContextRunner runner =
@@ -51,22 +53,22 @@ class EngineLifecycleTest extends NoLeaks {
 
     @ParameterizedTest
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
-    void anInFlightRequestFinishesWithinTheGracePeriod(String kind) {
-        runner.withPropertyValues("aioduct.runtime.kind=" + kind, "aioduct.shutdown.grace=10s")
+    void aLastRequestInFlightFinishesWithinTheGracePeriod(String kind) {
+        runner.withPropertyValues(
+                        "aioduct.runtime.kind=" + kind,
+                        "aioduct.shutdown.grace=10s",
+                        "farewell.url=" + server.uri("/hold"))
+                .withUserConfiguration(FarewellConfiguration.class)
                 .run(context -> {
-                    AioductClient client = context.getBean(AioductClient.class);
-                    CompletableFuture<Response> inFlight =
-                            client.get(server.uri("/hold")).send();
+                    CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
                     ServerExchange exchange = held.poll(10, TimeUnit.SECONDS);
                     assertThat(exchange).isNotNull();
-
-                    CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
                     // The engine refuses new work at once, but lets the running exchange finish.
                     HttpEngine engine = context.getSourceApplicationContext().getBean(HttpEngine.class);
                     while (!engine.isClosed()) Thread.sleep(5);
                     exchange.respond(200, "finished in time");
 
-                    try (Response response = inFlight.get(10, TimeUnit.SECONDS)) {
+                    try (Response response = Farewell.sent.get(10, TimeUnit.SECONDS)) {
                         assertThat(response.body().string()).isEqualTo("finished in time");
                     }
                     closing.get(20, TimeUnit.SECONDS);
@@ -76,17 +78,17 @@ class EngineLifecycleTest extends NoLeaks {
 
     @ParameterizedTest
     @ValueSource(strings = {"pooled", "virtual", "io-uring"})
-    void aRequestOutlastingTheGracePeriodIsCancelled(String kind) {
-        runner.withPropertyValues("aioduct.runtime.kind=" + kind, "aioduct.shutdown.grace=100ms")
+    void aLastRequestOutlastingTheGracePeriodIsCancelled(String kind) {
+        runner.withPropertyValues(
+                        "aioduct.runtime.kind=" + kind,
+                        "aioduct.shutdown.grace=100ms",
+                        "farewell.url=" + server.uri("/hold"))
+                .withUserConfiguration(FarewellConfiguration.class)
                 .run(context -> {
-                    AioductClient client = context.getBean(AioductClient.class);
-                    CompletableFuture<Response> inFlight =
-                            client.get(server.uri("/hold")).send();
+                    context.close();
                     assertThat(held.poll(10, TimeUnit.SECONDS)).isNotNull();
 
-                    context.close();
-
-                    Throwable thrown = catchThrowable(() -> inFlight.get(10, TimeUnit.SECONDS));
+                    Throwable thrown = catchThrowable(() -> Farewell.sent.get(10, TimeUnit.SECONDS));
                     assertThat(thrown)
                             .isInstanceOf(ExecutionException.class)
                             .hasCauseInstanceOf(RequestCancelledException.class);
@@ -108,6 +110,28 @@ class EngineLifecycleTest extends NoLeaks {
         @Bean
         LastWords lastWords(AioductClient client, @Value("${lastwords.url}") String url) {
             return new LastWords(client, url);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FarewellConfiguration {
+        @Bean
+        Farewell farewell(AioductClient client, @Value("${farewell.url}") String url) {
+            Farewell.sent = new CompletableFuture<>();
+            return new Farewell(client, url);
+        }
+    }
+
+    /** Sends a request as it is destroyed, without waiting for it: the engine closes while it is in flight. */
+    record Farewell(AioductClient client, String url) implements DisposableBean {
+        static volatile CompletableFuture<Response> sent = new CompletableFuture<>();
+
+        @Override
+        public void destroy() {
+            client.get(url).send().whenComplete((r, e) -> {
+                if (e != null) sent.completeExceptionally(e);
+                else sent.complete(r);
+            });
         }
     }
 
