@@ -2,15 +2,16 @@ package io.aioduct.sample;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,6 +19,10 @@ import org.springframework.stereotype.Component;
  * (virtual-thread callers) and duration, stopping by itself. Every call is timed in {@code sample.load}
  * (tags {@code name} = client, {@code outcome} = success/error), with p50/p95/p99 over the last few seconds,
  * which the dashboard charts.
+ *
+ * <p>On shutdown the loads stop first ({@link StopLoadsFirst}), before the web server drains and the aioduct
+ * engines wait for their requests in flight: a load still sending would keep those waits busy until their
+ * budget ran out and its last calls were cancelled.
  */
 @Component
 class LoadRunner {
@@ -29,6 +34,7 @@ class LoadRunner {
     private final ClientDirectory clients;
     private final MeterRegistry registry;
     private final Map<String, LoadRun> runs = new ConcurrentHashMap<>();
+    private final List<Thread> supervisors = new CopyOnWriteArrayList<>();
 
     LoadRunner(Gateway gateway, ClientDirectory clients, MeterRegistry registry) {
         this.gateway = gateway;
@@ -69,7 +75,7 @@ class LoadRunner {
                     .name("sample-load-" + spec.client() + "-" + i)
                     .start(() -> callLoop(run, client, success, error)));
         }
-        Thread.ofVirtual().name("sample-load-" + spec.client()).start(() -> {
+        supervisors.add(Thread.ofVirtual().name("sample-load-" + spec.client()).start(() -> {
             for (Thread caller : callers) {
                 try {
                     caller.join();
@@ -80,7 +86,8 @@ class LoadRunner {
             }
             run.finished();
             log.info("load finished: {}", run.snapshot());
-        });
+            supervisors.remove(Thread.currentThread());
+        }));
         log.info("load started: {}", spec);
         return run;
     }
@@ -119,8 +126,50 @@ class LoadRunner {
         return true;
     }
 
-    @PreDestroy
-    void stopAll() {
+    /** Asks every load to stop and waits (up to {@code wait}) until their callers finished their last call. */
+    void stopAll(Duration wait) {
         runs.values().forEach(run -> run.stopRequested.set(true));
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            for (Thread supervisor : supervisors) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !supervisor.join(Duration.ofNanos(left))) {
+                    log.warn("loads still finishing their last calls after {}", wait);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the loads in the first shutdown phase (the highest), so no load call starts once the web server
+     * begins its graceful drain or the aioduct engines wait for their requests in flight.
+     */
+    @Component
+    static final class StopLoadsFirst implements SmartLifecycle {
+        private final LoadRunner loads;
+        private volatile boolean running;
+
+        StopLoadsFirst(LoadRunner loads) {
+            this.loads = loads;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            loads.stopAll(Duration.ofSeconds(10));
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
     }
 }
