@@ -713,8 +713,9 @@ public class AioductProperties implements Validator {
     public static class Shutdown {
 
         /**
-         * How long in-flight requests may finish when the context closes; the rest then fail with
-         * RequestCancelledException.
+         * How long requests still in flight when the engines close (those sent after the shutdown phase, e.g.
+         * from @PreDestroy) may finish; the rest then fail with RequestCancelledException. Requests in flight
+         * when the context stops are waited for up to spring.lifecycle.timeout-per-shutdown-phase.
          */
         private Duration grace = Duration.ofSeconds(5);
 
