@@ -12,10 +12,9 @@ import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
 import io.aioduct.testing.RecordedRequest;
-import io.aioduct.testing.RedirectMatrix;
-import io.aioduct.testing.RedirectMatrix.Protocol;
-import io.aioduct.testing.RedirectMatrix.Server;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -43,23 +42,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RedirectTest extends EngineTest {
     private static final byte[] EMPTY = new byte[0];
 
-    private final List<Server> servers = new ArrayList<>();
+    private final List<MatrixServer> servers = new ArrayList<>();
     private final List<HttpEngine> myEngines = new ArrayList<>();
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        return RedirectMatrix.everyRuntimeAndProtocol();
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     static Stream<Arguments> everyRuntimeOverTls() {
-        return RedirectMatrix.everyRuntimeAndProtocol().filter(a -> ((Protocol) a.get()[1]).tls);
+        return MatrixServer.everyRuntimeAndProtocol().filter(a -> ((Protocol) a.get()[1]).tls);
     }
 
     static Stream<Arguments> everyRuntimeOverHttp11() {
-        return RedirectMatrix.everyRuntimeAndProtocol().filter(a -> !((Protocol) a.get()[1]).h2);
+        return MatrixServer.everyRuntimeAndProtocol().filter(a -> !((Protocol) a.get()[1]).h2);
     }
 
-    private Server serve(Protocol protocol) {
-        Server s = protocol.start();
+    private MatrixServer serve(Protocol protocol) {
+        MatrixServer s = protocol.start();
         servers.add(s);
         return s;
     }
@@ -96,15 +95,15 @@ class RedirectTest extends EngineTest {
         }
     }
 
-    private static void redirect(Server server, String from, int status, String location) {
+    private static void redirect(MatrixServer server, String from, int status, String location) {
         server.route(from, (req, reply) -> reply.respond(status, EMPTY, "Location", location));
     }
 
-    private static void ok(Server server, String path) {
+    private static void ok(MatrixServer server, String path) {
         server.route(path, (req, reply) -> reply.respond(200, req.uri().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static List<String> paths(Server server, int n) {
+    private static List<String> paths(MatrixServer server, int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(server.takeRequest().uri());
         return out;
@@ -114,7 +113,7 @@ class RedirectTest extends EngineTest {
     @MethodSource("everyRuntimeAndProtocol")
     void followsEveryRedirectStatusAndTheResponseSaysWhereItEnded(RuntimeKind kind, Protocol protocol)
             throws Exception {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/one", 301, "/two");
         redirect(server, "/two", 302, "three");
         redirect(server, "/three", 303, "./four");
@@ -141,7 +140,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void relativeLocationsAreResolvedPerRfc3986(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route(
                 "/dir/list",
                 (req, reply) -> reply.respond(
@@ -160,7 +159,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aLocationWithSpacesAndNonAsciiIsEncodedAndFollowed(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         // The UTF-8 bytes as they go on the wire (the servers write header text one char per byte).
         String raw = "/caf\u00e9 au lait?q=\u00fc ber";
         redirect(server, "/a", 302, new String(raw.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
@@ -189,7 +188,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theMethodAndBodyAfterEachRedirect(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         for (int status : new int[] {301, 302, 303, 307, 308}) {
             redirect(server, "/m" + status, status, "/target");
         }
@@ -221,7 +220,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void headStaysHeadOnA303(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 303, "/b");
         server.route("/b", (req, reply) -> reply.respond(204, EMPTY));
         AioductClient client = client(kind, protocol, b -> {});
@@ -236,7 +235,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBodyThatCannotBeSentAgainGetsThe3xxBackAndNothingIsSentWithoutIt(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/m301", 301, "/target");
         redirect(server, "/m307", 307, "/target");
         ok(server, "/target");
@@ -259,7 +258,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeOverTls")
     void httpsToHttpIsHandedBackByDefaultAndFollowedWithAlways(RuntimeKind kind, Protocol protocol) {
-        Server secure = serve(protocol);
+        MatrixServer secure = serve(protocol);
         secure.route("/a", (req, reply) -> reply.respond(302, EMPTY, "Location", server.uri("/plain")));
         server.route("/plain", (req, ex) -> ex.respond(200, "plain"));
         AioductClient client = client(kind, protocol, b -> {});
@@ -288,7 +287,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aRedirectLoopFailsAtTheLimitNamingItAndTheLocation(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/loop", 302, "/loop");
         AioductClient client = client(kind, protocol, b -> {});
 
@@ -314,7 +313,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void neverHandsEveryRedirectBackAndNewBuilderKeepsThePolicy(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/b");
         AioductClient client = client(kind, protocol, b -> b.redirects(RedirectPolicy.never()));
         AioductClient derived = client.newBuilder().build();
@@ -330,8 +329,8 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aHopToAnotherOriginDropsTheCredentials(RuntimeKind kind, Protocol protocol) {
-        Server a = serve(protocol);
-        Server b = serve(protocol); // another port: another origin
+        MatrixServer a = serve(protocol);
+        MatrixServer b = serve(protocol); // another port: another origin
         redirect(a, "/same", 302, "/start");
         redirect(a, "/start", 307, b.uri("/land"));
         ok(b, "/land");
@@ -359,7 +358,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theFilterCanRefuseAndTheRefererIsSentWhenAskedFor(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/b#frag");
         redirect(server, "/b", 302, "/blocked");
         AioductClient client = client(
@@ -381,7 +380,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void eachHopIsReportedEvenWhenAListenerThrows(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 301, "/b");
         redirect(server, "/b", 307, "/c");
         ok(server, "/c");
@@ -417,7 +416,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeOverHttp11")
     void aSmallRedirectBodyIsDrainedSoTheNextHopReusesTheConnection(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route(
                 "/a",
                 (req, reply) -> reply.respond(
@@ -445,7 +444,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void cancellingAnAsyncCallMidRedirectLeavesNothingInFlight(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/stall");
         server.route("/stall", (req, reply) -> reply.stall());
         AioductClient client = client(kind, protocol, b -> b.totalTimeout(Duration.ZERO));
