@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aioduct.AioductClient;
 import io.aioduct.Interceptor;
 import io.aioduct.Response;
-import io.aioduct.engine.HttpEngine;
-import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,41 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * before the engine, and see the request as it goes out (with what the application interceptors added); on
  * every runtime over every protocol.
  */
-class NetworkInterceptorTest extends EngineTest {
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
+class NetworkInterceptorTest extends MatrixTest {
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return MatrixServer.everyRuntimeAndProtocol();
-    }
-
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
-    private HttpEngine engine(RuntimeKind kind, Protocol protocol) {
-        HttpEngine engine = engine(kind, protocol.config());
-        myEngines.add(engine);
-        return engine;
-    }
-
-    /** Before {@link EngineTest}'s checks: the engines go quiet while the servers still run, then they close. */
-    @AfterEach
-    void closeServers() {
-        try {
-            myEngines.forEach(EngineTest::awaitQuiet);
-        } finally {
-            myEngines.clear();
-            List<Throwable> failures = new ArrayList<>();
-            servers.forEach(s -> {
-                failures.addAll(s.failures());
-                s.close();
-            });
-            servers.clear();
-            assertThat(failures).as("server-side failures").isEmpty();
-        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -84,7 +50,7 @@ class NetworkInterceptorTest extends EngineTest {
                         return response;
                     });
         };
-        AioductClient client = AioductClient.builder(engine(kind, protocol))
+        AioductClient client = AioductClient.builder(matrixEngine(kind, protocol.config()))
                 .networkInterceptor(network)
                 .interceptor(application)
                 .build();
@@ -118,7 +84,7 @@ class NetworkInterceptorTest extends EngineTest {
         MatrixServer server = serve(protocol);
         server.route("/alone", (req, reply) -> reply.respond(204, ""));
         List<String> seen = new CopyOnWriteArrayList<>();
-        AioductClient client = AioductClient.builder(engine(kind, protocol))
+        AioductClient client = AioductClient.builder(matrixEngine(kind, protocol.config()))
                 .networkInterceptor(chain -> {
                     seen.add(chain.request().uri().getPath());
                     return chain.proceed(chain.request());

@@ -16,6 +16,7 @@ import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
 import io.aioduct.testing.MatrixServer.Reply;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import io.aioduct.testing.TestServer;
@@ -40,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counts are exact. After each test the server is checked for handler failures and, through
  * {@link EngineTest}, the engine for anything left in flight or leaked.
  */
-class ProtocolMatrixTest extends EngineTest {
+class ProtocolMatrixTest extends MatrixTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
@@ -72,16 +72,6 @@ class ProtocolMatrixTest extends EngineTest {
 
     // ---- per-test state ----
 
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
-
-    /** Starts {@code protocol}'s server; closed and checked for handler failures after the test. */
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     /** A client on a single-pool engine of {@code kind} set up for {@code protocol}. */
     private AioductClient client(RuntimeKind kind, Protocol protocol) {
         return client(kind, protocol, b -> {});
@@ -89,42 +79,10 @@ class ProtocolMatrixTest extends EngineTest {
 
     private AioductClient client(
             RuntimeKind kind, Protocol protocol, java.util.function.Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    /**
-     * Runs before {@link EngineTest}'s checks: waits for the engines to quiet down while the servers still
-     * run (so a leak is not hidden by the server closing the connection), then closes the servers and
-     * reports their handler failures.
-     */
-    @AfterEach
-    void closeServers() {
-        AssertionError first = null;
-        for (HttpEngine e : myEngines) {
-            try {
-                if (!e.isClosed()) {
-                    awaitQuiet(e);
-                }
-            } catch (AssertionError notQuiet) {
-                first = first == null ? notQuiet : first;
-                e.close(Duration.ofSeconds(1));
-            }
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        if (first != null) {
-            throw first;
-        }
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** Checks the status and that the exchange spoke {@code protocol}'s version. */
@@ -300,8 +258,8 @@ class ProtocolMatrixTest extends EngineTest {
             assertThat(server.takeRequest().body()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
         }
 
-        awaitQuiet(myEngines.get(0));
-        assertThat(myEngines.get(0).poolStats())
+        awaitQuiet(lastMatrixEngine());
+        assertThat(lastMatrixEngine().poolStats())
                 .as("both requests ended on the one connection, which went back to the pool")
                 .singleElement()
                 .satisfies(s -> assertThat(s.idle()).isEqualTo(1));
@@ -453,12 +411,11 @@ class ProtocolMatrixTest extends EngineTest {
         MatrixServer server = serve(protocol);
         byte[] body = random(1500, 5);
         server.route("/body", (req, reply) -> reply.respond(200, body));
-        HttpEngine engine = singlePoolEngine(
+        HttpEngine engine = matrixEngine(
                 kind,
                 protocol.config().toBuilder()
                         .http1(new Http1Options(Http1Options.DEFAULT.maxHeadBytes(), 1024, 0))
                         .build());
-        myEngines.add(engine);
         AioductClient client = AioductClient.builder(engine).build();
 
         for (int i = 0; i < 3; i++) {

@@ -12,12 +12,12 @@ import io.aioduct.event.EventListener;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answer per challenge (a wrong password costs one request, never a loop), stale Digest nonces, bodies that
  * cannot be sent twice, blocking and asynchronous calls. {@link EngineTest} checks for leaks afterwards.
  */
-class AuthenticationTest extends EngineTest {
+class AuthenticationTest extends MatrixTest {
     private static final String USER = "Mufasa";
     private static final String PASSWORD = "Circle of Life";
 
@@ -61,15 +60,7 @@ class AuthenticationTest extends EngineTest {
         return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
     }
 
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
-
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
 
     /** A client with {@code authenticator}, on an engine whose listener records authentication events. */
     private AioductClient client(RuntimeKind kind, Protocol protocol, Authenticator authenticator) {
@@ -83,28 +74,11 @@ class AuthenticationTest extends EngineTest {
                 events.add(status + " " + scheme + " " + request.target() + " " + request.headers());
             }
         };
-        HttpEngine engine = singlePoolEngine(
+        HttpEngine engine = matrixEngine(
                 kind, protocol.config().toBuilder().eventListener(recorder).build());
-        myEngines.add(engine);
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    /** Waits for the engines to quiet down while the servers still run, then closes the servers. */
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** Sends {@code request} as a blocking call, or asynchronously and then waits for the response. */

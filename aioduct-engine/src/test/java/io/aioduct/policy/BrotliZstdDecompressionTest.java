@@ -18,6 +18,7 @@ import io.aioduct.policy.DecompressionTest.Style;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.OptionalCodingBodies;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,12 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an early close giving the connection up; a client that does not ask for them gets them raw. Nothing
  * leaks ({@link EngineTest}'s teardown). {@code OptionalCodingsTest} covers the libraries' absence.
  */
-class BrotliZstdDecompressionTest extends EngineTest {
+class BrotliZstdDecompressionTest extends MatrixTest {
     private static final byte[] TEXT = text(50_000, 4);
     private static final List<String> CODINGS = List.of("br", "zstd");
-
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return DecompressionTest.everyRuntimeAndProtocol();
@@ -66,33 +63,11 @@ class BrotliZstdDecompressionTest extends EngineTest {
         assertThat(Decompression.isAvailable("zstd")).as("zstd-jni available").isTrue();
     }
 
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     private static byte[] encode(String coding, byte[] data) {
@@ -339,7 +314,7 @@ class BrotliZstdDecompressionTest extends EngineTest {
         try {
             server.awaitAbandonedOrClosed(exchanges);
         } catch (AssertionError e) {
-            HttpEngine engine = myEngines.get(myEngines.size() - 1);
+            HttpEngine engine = lastMatrixEngine();
             throw new AssertionError(
                     e.getMessage() + "; client: inFlight=" + engine.inFlight() + " pools=" + engine.poolStats(), e);
         }

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
-import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RuntimeKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link InMemoryCookieStoreTest}; here the point is the wiring (the bridge on every request, blocking and
  * asynchronous, the single {@code Cookie} field on HTTP/2) and the scheme rules that need a real https.
  */
-class CookieTest extends EngineTest {
+class CookieTest extends MatrixTest {
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
@@ -45,29 +43,10 @@ class CookieTest extends EngineTest {
                         200, String.join(" | ", req.headers("cookie")).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private final List<MatrixServer> sites = new ArrayList<>();
-
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        sites.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, CookieStore store) {
         return AioductClient.builder(engine(kind, protocol.config()))
                 .cookieStore(store)
                 .build();
-    }
-
-    @AfterEach
-    void closeSites() {
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : sites) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        sites.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     private static String get(AioductClient client, String url) {

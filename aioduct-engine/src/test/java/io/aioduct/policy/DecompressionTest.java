@@ -13,6 +13,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,6 @@ import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,43 +49,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * alone, and the failures (bomb, corrupt and truncated streams, early close), each with nothing leaked
  * ({@link EngineTest}'s teardown) and the connection given up when the body was not read to its end.
  */
-class DecompressionTest extends EngineTest {
+class DecompressionTest extends MatrixTest {
     private static final byte[] TEXT = text(50_000, 1);
-
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return MatrixServer.everyRuntimeAndProtocol();
     }
 
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** The four ways to read a body, each returning the bytes read. */

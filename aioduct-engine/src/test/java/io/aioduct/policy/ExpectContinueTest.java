@@ -9,20 +9,18 @@ import io.aioduct.Response;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
-import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sent the body at once would show it) records how many body bytes had arrived when it did. No test
  * measures time: a wait that should have ended by a 100 is made too long to end any other way.
  */
-class ExpectContinueTest extends EngineTest {
+class ExpectContinueTest extends MatrixTest {
 
     /** Long enough that a body released by it instead of by the 100 fails the test (response timeout). */
     private static final Duration NEVER = Duration.ofMinutes(5);
@@ -52,8 +50,6 @@ class ExpectContinueTest extends EngineTest {
         return MatrixServer.everyRuntimeAndProtocol();
     }
 
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     /** requestBodyStart events heard: only bodies that really started. */
     private final AtomicInteger bodyStarts = new AtomicInteger();
 
@@ -64,37 +60,13 @@ class ExpectContinueTest extends EngineTest {
         }
     };
 
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Duration continueTimeout) {
-        HttpEngine engine = singlePoolEngine(
+        HttpEngine engine = matrixEngine(
                 kind, protocol.config().toBuilder().eventListener(listener).build());
-        myEngines.add(engine);
         return AioductClient.builder(engine)
                 .expectContinueTimeout(continueTimeout)
                 .responseTimeout(WAIT)
                 .build();
-    }
-
-    /** Engines quiet while the servers still run (so a leak is not hidden by a server's close), then servers. */
-    @AfterEach
-    void closeServers() {
-        try {
-            myEngines.forEach(EngineTest::awaitQuiet);
-        } finally {
-            myEngines.clear();
-            List<Throwable> failures = new ArrayList<>();
-            for (MatrixServer s : servers) {
-                failures.addAll(s.failures());
-                s.close();
-            }
-            servers.clear();
-            assertThat(failures).as("server-side failures").isEmpty();
-        }
     }
 
     private static byte[] payload(int size) {

@@ -11,9 +11,9 @@ import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
-import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,11 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * another origin drops, the limits, events, connection reuse and cancellation. The rules without a network are
  * in {@code io.aioduct.chain.RedirectRulesTest} and {@code LocationsTest}.
  */
-class RedirectTest extends EngineTest {
+class RedirectTest extends MatrixTest {
     private static final byte[] EMPTY = new byte[0];
-
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return MatrixServer.everyRuntimeAndProtocol();
@@ -57,42 +53,16 @@ class RedirectTest extends EngineTest {
         return MatrixServer.everyRuntimeAndProtocol().filter(a -> !((Protocol) a.get()[1]).h2);
     }
 
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
         return client(kind, protocol.config(), settings);
     }
 
     @Override
     protected AioductClient client(RuntimeKind kind, EngineConfig config, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, config);
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, config);
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    /** Before {@link EngineTest}'s checks: the engines go quiet while the servers still run, then they close. */
-    @AfterEach
-    void closeServers() {
-        try {
-            for (HttpEngine e : myEngines) {
-                if (!e.isClosed()) awaitQuiet(e);
-            }
-        } finally {
-            myEngines.clear();
-            List<Throwable> failures = new ArrayList<>();
-            servers.forEach(s -> {
-                failures.addAll(s.failures());
-                s.close();
-            });
-            servers.clear();
-            assertThat(failures).as("server-side failures").isEmpty();
-        }
     }
 
     private static void redirect(MatrixServer server, String from, int status, String location) {

@@ -16,9 +16,9 @@ import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.RetryPolicy.Jitter;
-import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * handed back, how long the client asks to wait. Nothing sleeps: the client waits through {@link
  * RecordingDelays}, which records each delay and, where the test says so, holds the wait open.
  */
-class RetryTest extends EngineTest {
+class RetryTest extends MatrixTest {
 
     /** Every back-off is exactly its ceiling: 100 ms, 200 ms, ... */
     private static final RetryPolicy POLICY = RetryPolicy.defaults()
@@ -131,16 +130,8 @@ class RetryTest extends EngineTest {
         }
     }
 
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     private final RecordingDelays delays = new RecordingDelays();
     private final RetryEvents events = new RetryEvents();
-
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
 
     /** Resolves {@code localhost} to whatever {@code addresses} holds at the time. */
     private static Resolver resolver(AtomicReference<InetAddress> address) {
@@ -161,8 +152,7 @@ class RetryTest extends EngineTest {
                 .resolver(resolver(address))
                 .eventListener(events)
                 .build();
-        HttpEngine engine = singlePoolEngine(kind, config);
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, config);
         AioductClient.Builder b = AioductClient.builder(engine).retries(policy);
         RetryTestHooks.delays(b, delays);
         more.accept(b);
@@ -171,27 +161,6 @@ class RetryTest extends EngineTest {
 
     private static String url(Protocol protocol, MatrixServer server, String path) {
         return (protocol.tls ? "https" : "http") + "://localhost:" + server.port() + path;
-    }
-
-    @AfterEach
-    void closeServers() {
-        AssertionError first = null;
-        for (HttpEngine e : myEngines) {
-            try {
-                if (!e.isClosed()) awaitQuiet(e);
-            } catch (AssertionError notQuiet) {
-                first = first == null ? notQuiet : first;
-            }
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        if (first != null) throw first;
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     private static Answer failThenSucceed(int failures, int status, String... headers) {
