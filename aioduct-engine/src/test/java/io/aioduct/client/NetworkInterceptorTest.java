@@ -5,25 +5,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aioduct.AioductClient;
 import io.aioduct.Interceptor;
 import io.aioduct.Response;
-import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Application interceptors wrap the call; network interceptors run after the built-in policies, just
- * before the engine, and see the request as it goes out (with what the application interceptors added).
+ * before the engine, and see the request as it goes out (with what the application interceptors added); on
+ * every runtime over every protocol.
  */
-class NetworkInterceptorTest extends EngineTest {
+class NetworkInterceptorTest extends MatrixTest {
 
-    @ParameterizedTest
-    @EnumSource(RuntimeKind.class)
-    void networkInterceptorsRunAfterTheApplicationOnesOnBothKindsOfCall(RuntimeKind kind) throws Exception {
-        server.route("/n", (req, ex) -> ex.respond(200, "ok"));
+    static Stream<Arguments> everyRuntimeAndProtocol() {
+        return MatrixServer.everyRuntimeAndProtocol();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void networkInterceptorsRunAfterTheApplicationOnesOnBothKindsOfCall(RuntimeKind kind, Protocol protocol)
+            throws Exception {
+        MatrixServer server = serve(protocol);
+        server.route("/n", (req, reply) -> reply.respond(200, "ok"));
         List<String> order = new CopyOnWriteArrayList<>();
         Interceptor application = chain -> {
             order.add("application");
@@ -39,7 +50,7 @@ class NetworkInterceptorTest extends EngineTest {
                         return response;
                     });
         };
-        AioductClient client = AioductClient.builder(engine(kind))
+        AioductClient client = AioductClient.builder(matrixEngine(kind, protocol.config()))
                 .networkInterceptor(network)
                 .interceptor(application)
                 .build();
@@ -67,12 +78,13 @@ class NetworkInterceptorTest extends EngineTest {
         assertThat(client.newBuilder().build().toString()).contains("AioductClient");
     }
 
-    @ParameterizedTest
-    @EnumSource(RuntimeKind.class)
-    void aNetworkInterceptorAloneStillReachesTheEngine(RuntimeKind kind) throws Exception {
-        server.route("/alone", (req, ex) -> ex.respond(204, ""));
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void aNetworkInterceptorAloneStillReachesTheEngine(RuntimeKind kind, Protocol protocol) throws Exception {
+        MatrixServer server = serve(protocol);
+        server.route("/alone", (req, reply) -> reply.respond(204, ""));
         List<String> seen = new CopyOnWriteArrayList<>();
-        AioductClient client = AioductClient.builder(engine(kind))
+        AioductClient client = AioductClient.builder(matrixEngine(kind, protocol.config()))
                 .networkInterceptor(chain -> {
                     seen.add(chain.request().uri().getPath());
                     return chain.proceed(chain.request());

@@ -5,39 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.AioductClient;
 import io.aioduct.BodyTooLargeException;
-import io.aioduct.HttpVersion;
 import io.aioduct.RequestBody;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.Response;
 import io.aioduct.TimedOutException;
-import io.aioduct.connect.Resolver;
-import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.protocol.Http1Options;
-import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
-import io.aioduct.testing.H2ServerExchange;
 import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixServer.Reply;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
-import io.aioduct.testing.ServerExchange;
 import io.aioduct.testing.TestServer;
-import io.aioduct.testing.TlsMaterial;
-import io.aioduct.tls.TlsConfig;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Error;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,79 +61,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counts are exact. After each test the server is checked for handler failures and, through
  * {@link EngineTest}, the engine for anything left in flight or leaked.
  */
-class ProtocolMatrixTest extends EngineTest {
+class ProtocolMatrixTest extends MatrixTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
 
-    /** How the client speaks to the server: which server, which engine settings, which version results. */
-    enum Protocol {
-        HTTP11(false, false),
-        HTTP11_TLS(true, false),
-        H2C(false, true),
-        H2_TLS(true, true);
-
-        final boolean tls;
-        final boolean h2;
-
-        Protocol(boolean tls, boolean h2) {
-            this.tls = tls;
-            this.h2 = h2;
-        }
-
-        /** Starts a fresh server speaking this protocol on 127.0.0.1 (TLS servers present {@code localhost}). */
-        MatrixServer start() {
-            return switch (this) {
-                case HTTP11 -> new H1Server(TestServer.start());
-                case HTTP11_TLS -> new H1Server(TestServer.startTls(TlsMaterial.shared()));
-                case H2C -> new H2Server(H2TestServer.start());
-                case H2_TLS -> new H2Server(H2TestServer.startTls(TlsMaterial.shared()));
-            };
-        }
-
-        /**
-         * Engine settings that reach this protocol's server: the defaults (h2 offered by ALPN over TLS,
-         * HTTP/1.1 in cleartext), prior knowledge for h2c, trust in the test CA, {@code localhost} resolved
-         * to loopback.
-         */
-        EngineConfig config() {
-            return EngineConfig.builder()
-                    .http2(Http2Options.DEFAULT.withPriorKnowledge(this == H2C))
-                    .tls(TlsConfig.builder()
-                            .trustPem(TlsMaterial.shared().caCertificatePem())
-                            .build())
-                    .resolver(Resolver.of(Map.of(
-                            "localhost", List.of(InetAddress.getLoopbackAddress()),
-                            "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))))
-                    .build();
-        }
-
-        HttpVersion version() {
-            return h2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
-        }
-    }
-
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) {
-                out.add(Arguments.of(kind, protocol));
-            }
-        }
-        return out.stream();
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     // ---- per-test state ----
-
-    private final List<MatrixServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
-
-    /** Starts {@code protocol}'s server; closed and checked for handler failures after the test. */
-    private MatrixServer serve(Protocol protocol) {
-        MatrixServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
 
     /** A client on a single-pool engine of {@code kind} set up for {@code protocol}. */
     private AioductClient client(RuntimeKind kind, Protocol protocol) {
@@ -151,42 +79,10 @@ class ProtocolMatrixTest extends EngineTest {
 
     private AioductClient client(
             RuntimeKind kind, Protocol protocol, java.util.function.Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    /**
-     * Runs before {@link EngineTest}'s checks: waits for the engines to quiet down while the servers still
-     * run (so a leak is not hidden by the server closing the connection), then closes the servers and
-     * reports their handler failures.
-     */
-    @AfterEach
-    void closeServers() {
-        AssertionError first = null;
-        for (HttpEngine e : myEngines) {
-            try {
-                if (!e.isClosed()) {
-                    awaitQuiet(e);
-                }
-            } catch (AssertionError notQuiet) {
-                first = first == null ? notQuiet : first;
-                e.close(Duration.ofSeconds(1));
-            }
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (MatrixServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        if (first != null) {
-            throw first;
-        }
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** Checks the status and that the exchange spoke {@code protocol}'s version. */
@@ -362,8 +258,8 @@ class ProtocolMatrixTest extends EngineTest {
             assertThat(server.takeRequest().body()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
         }
 
-        awaitQuiet(myEngines.get(0));
-        assertThat(myEngines.get(0).poolStats())
+        awaitQuiet(lastMatrixEngine());
+        assertThat(lastMatrixEngine().poolStats())
                 .as("both requests ended on the one connection, which went back to the pool")
                 .singleElement()
                 .satisfies(s -> assertThat(s.idle()).isEqualTo(1));
@@ -489,7 +385,7 @@ class ProtocolMatrixTest extends EngineTest {
         byte[] body = random(300_000, 4);
         server.route("/body", (req, reply) -> {
             // Streamed in three parts, so the body arrives over several reads.
-            BodyWriter out = reply.respondStreaming(200, body.length);
+            MatrixServer.Writer out = reply.respondStreaming(200, body.length);
             out.write(java.util.Arrays.copyOfRange(body, 0, 100_000));
             out.write(java.util.Arrays.copyOfRange(body, 100_000, 200_000));
             out.write(java.util.Arrays.copyOfRange(body, 200_000, body.length));
@@ -515,12 +411,11 @@ class ProtocolMatrixTest extends EngineTest {
         MatrixServer server = serve(protocol);
         byte[] body = random(1500, 5);
         server.route("/body", (req, reply) -> reply.respond(200, body));
-        HttpEngine engine = singlePoolEngine(
+        HttpEngine engine = matrixEngine(
                 kind,
                 protocol.config().toBuilder()
                         .http1(new Http1Options(Http1Options.DEFAULT.maxHeadBytes(), 1024, 0))
                         .build());
-        myEngines.add(engine);
         AioductClient client = AioductClient.builder(engine).build();
 
         for (int i = 0; i < 3; i++) {
@@ -915,7 +810,7 @@ class ProtocolMatrixTest extends EngineTest {
         byte[] payload = random(8 * 1024, 9);
         // The head first, the body later: the response is handed out before its body ends.
         server.route("/late", (req, reply) -> {
-            BodyWriter body = reply.respondStreaming(200, payload.length);
+            MatrixServer.Writer body = reply.respondStreaming(200, payload.length);
             body.write(payload);
             body.end();
         });
@@ -1018,324 +913,6 @@ class ProtocolMatrixTest extends EngineTest {
         @Override
         public void onComplete() {
             done.complete(bytes.toByteArray());
-        }
-    }
-
-    // ---- one server interface over both test servers ----
-
-    /** What a behaviour needs of a server, whatever protocol it speaks. */
-    interface MatrixServer extends AutoCloseable {
-        String uri(String path);
-
-        String host();
-
-        int port();
-
-        /** Answers requests whose path starts with {@code prefix}, once the whole request has arrived. */
-        void route(String prefix, Responder responder);
-
-        RecordedRequest takeRequest();
-
-        int requestCount();
-
-        /** TCP connections accepted since start. */
-        int connectionsAccepted();
-
-        /**
-         * Waits until the client has given up on {@code exchanges} exchanges in the way its protocol
-         * requires: HTTP/1.1 closes the exchange's connection, HTTP/2 resets the stream (RST_STREAM
-         * CANCEL) and keeps the connection, which other streams may share (no GOAWAY, no close).
-         */
-        void awaitAbandoned(int exchanges);
-
-        /** As {@link #awaitAbandoned}, or HTTP/2 may have closed the connection instead of resetting streams. */
-        default void awaitAbandonedOrClosed(int exchanges) {
-            awaitAbandoned(exchanges);
-        }
-
-        List<Throwable> failures();
-
-        @Override
-        void close();
-    }
-
-    @FunctionalInterface
-    interface Responder {
-        void respond(RecordedRequest request, Reply reply);
-    }
-
-    /** One request's answer. */
-    interface Reply {
-        /** A complete response with a Content-Length ({@code name, value, ...} headers first). */
-        void respond(int status, byte[] body, String... headerNameValuePairs);
-
-        /** A complete UTF-8 {@code text/plain} response. */
-        default void respond(int status, String body) {
-            respond(status, body.getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain; charset=utf-8");
-        }
-
-        /** A 204 with only the given headers (no Content-Length, no body). */
-        void noContent(String... headerNameValuePairs);
-
-        /**
-         * A complete text response whose HTTP/1.1 status line carries {@code reason} as given ("" leaves the
-         * phrase empty after the space, null leaves out the space too); HTTP/2 has no reason phrase to send.
-         */
-        void respondWithReason(int status, @Nullable String reason, String body);
-
-        /** The head now, with a Content-Length of {@code length}; the body through the writer. */
-        BodyWriter respondStreaming(int status, long length);
-
-        /** Never answers. */
-        void stall();
-    }
-
-    interface BodyWriter {
-        void write(byte[] data);
-
-        void end();
-    }
-
-    /** {@link TestServer}: HTTP/1.1 in cleartext or over TLS. */
-    private static final class H1Server implements MatrixServer {
-        private final TestServer server;
-
-        H1Server(TestServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public String host() {
-            return server.host();
-        }
-
-        @Override
-        public int port() {
-            return server.port();
-        }
-
-        @Override
-        public void route(String prefix, Responder responder) {
-            server.route(prefix, (req, ex) -> responder.respond(req, new H1Reply(ex)));
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            return server.takeRequest();
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public int connectionsAccepted() {
-            return server.connectionsAccepted();
-        }
-
-        @Override
-        public void awaitAbandoned(int exchanges) {
-            server.awaitOpenConnections(server.connectionsAccepted() - exchanges, WAIT);
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H1Reply(ServerExchange exchange) implements Reply {
-        @Override
-        public void respond(int status, byte[] body, String... headerNameValuePairs) {
-            exchange.respond(status, body, headerNameValuePairs);
-        }
-
-        @Override
-        public void noContent(String... headerNameValuePairs) {
-            StringBuilder head = new StringBuilder("HTTP/1.1 204 No Content\r\n");
-            for (int i = 0; i < headerNameValuePairs.length; i += 2) {
-                head.append(headerNameValuePairs[i])
-                        .append(": ")
-                        .append(headerNameValuePairs[i + 1])
-                        .append("\r\n");
-            }
-            exchange.writeRaw(head.append("\r\n").toString());
-            exchange.complete();
-        }
-
-        @Override
-        public void respondWithReason(int status, @Nullable String reason, String body) {
-            exchange.writeRaw("HTTP/1.1 " + status + (reason == null ? "" : " " + reason) + "\r\nContent-Length: "
-                    + body.length() + "\r\n\r\n" + body);
-            exchange.complete();
-        }
-
-        @Override
-        public BodyWriter respondStreaming(int status, long length) {
-            var out = exchange.respondStreaming(status, length);
-            return new BodyWriter() {
-                @Override
-                public void write(byte[] data) {
-                    out.write(data);
-                }
-
-                @Override
-                public void end() {
-                    out.end();
-                }
-            };
-        }
-
-        @Override
-        public void stall() {
-            exchange.stall();
-        }
-    }
-
-    /** {@link H2TestServer}: HTTP/2 by prior knowledge or over TLS. */
-    private static final class H2Server implements MatrixServer {
-        private final H2TestServer server;
-
-        H2Server(H2TestServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public String host() {
-            return server.host();
-        }
-
-        @Override
-        public int port() {
-            return server.port();
-        }
-
-        @Override
-        public void route(String prefix, Responder responder) {
-            server.route(prefix, (req, ex) -> responder.respond(req, new H2Reply(ex)));
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            try {
-                return server.takeRequest();
-            } catch (AssertionError none) {
-                if (server.isTls() && server.http1().requestCount() > 0) {
-                    throw new AssertionError(
-                            "ALPN settled on http/1.1 instead of h2: the request went to the server's HTTP/1.1"
-                                    + " fallback: " + server.http1().requests(),
-                            none);
-                }
-                throw none;
-            }
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public int connectionsAccepted() {
-            return server.connectionsAccepted();
-        }
-
-        @Override
-        public void awaitAbandoned(int exchanges) {
-            awaitTrue(
-                    () -> server.resetsReceived().size() >= exchanges
-                            || !server.goAwaysReceived().isEmpty()
-                            || server.openConnections() < server.connectionsAccepted(),
-                    () -> "expected " + exchanges + " RST_STREAM from the client, got " + server.resetsReceived());
-            assertThat(server.goAwaysReceived())
-                    .as("GOAWAYs from the client: giving up on one stream must not end the connection")
-                    .isEmpty();
-            assertThat(server.openConnections())
-                    .as("open connections: giving up on one stream must not close the connection")
-                    .isEqualTo(server.connectionsAccepted());
-            assertThat(server.resetsReceived())
-                    .hasSize(exchanges)
-                    .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
-        }
-
-        @Override
-        public void awaitAbandonedOrClosed(int exchanges) {
-            awaitTrue(
-                    () -> server.resetsReceived().size() >= exchanges
-                            || server.openConnections() < server.connectionsAccepted(),
-                    () -> "expected " + exchanges + " RST_STREAM or a closed connection, got resets "
-                            + server.resetsReceived() + ", " + server.openConnections() + " of "
-                            + server.connectionsAccepted() + " connections open");
-            assertThat(server.resetsReceived())
-                    .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H2Reply(H2ServerExchange exchange) implements Reply {
-        @Override
-        public void respond(int status, byte[] body, String... headerNameValuePairs) {
-            exchange.respond(status, body, headerNameValuePairs);
-        }
-
-        @Override
-        public void noContent(String... headerNameValuePairs) {
-            var headers = new DefaultHttp2Headers(false).status("204");
-            for (int i = 0; i < headerNameValuePairs.length; i += 2) {
-                headers.add(headerNameValuePairs[i].toLowerCase(java.util.Locale.ROOT), headerNameValuePairs[i + 1]);
-            }
-            exchange.respond(headers, new byte[0], null);
-        }
-
-        @Override
-        public void respondWithReason(int status, @Nullable String reason, String body) {
-            exchange.respond(status, body.getBytes(StandardCharsets.ISO_8859_1));
-        }
-
-        @Override
-        public BodyWriter respondStreaming(int status, long length) {
-            var out = exchange.respondStreaming(status, "content-length", Long.toString(length));
-            return new BodyWriter() {
-                @Override
-                public void write(byte[] data) {
-                    out.write(data);
-                }
-
-                @Override
-                public void end() {
-                    out.end();
-                }
-            };
-        }
-
-        @Override
-        public void stall() {
-            exchange.stall();
         }
     }
 }

@@ -4,37 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.AioductClient;
-import io.aioduct.HttpVersion;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
-import io.aioduct.connect.Resolver;
-import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
-import io.aioduct.protocol.Http2Options;
 import io.aioduct.testing.EngineTest;
-import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
-import io.aioduct.testing.TestServer;
-import io.aioduct.testing.TlsMaterial;
-import io.aioduct.tls.TlsConfig;
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,53 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answer per challenge (a wrong password costs one request, never a loop), stale Digest nonces, bodies that
  * cannot be sent twice, blocking and asynchronous calls. {@link EngineTest} checks for leaks afterwards.
  */
-class AuthenticationTest extends EngineTest {
+class AuthenticationTest extends MatrixTest {
     private static final String USER = "Mufasa";
     private static final String PASSWORD = "Circle of Life";
-
-    enum Protocol {
-        HTTP11,
-        H2C,
-        TLS;
-
-        Server start() {
-            return switch (this) {
-                case HTTP11 -> new H1(TestServer.start());
-                case H2C -> new H2(H2TestServer.start());
-                case TLS -> new H2(H2TestServer.startTls(TlsMaterial.shared()));
-            };
-        }
-
-        EngineConfig.Builder config() {
-            return EngineConfig.builder()
-                    .http2(Http2Options.DEFAULT.withPriorKnowledge(this == H2C))
-                    .tls(TlsConfig.builder()
-                            .trustPem(TlsMaterial.shared().caCertificatePem())
-                            .build())
-                    .resolver(Resolver.of(Map.of(
-                            "localhost", List.of(InetAddress.getLoopbackAddress()),
-                            "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))));
-        }
-
-        HttpVersion version() {
-            return this == HTTP11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_2;
-        }
-    }
-
-    /** The part of TestServer and H2TestServer these tests use. */
-    interface Server extends AutoCloseable {
-        String uri(String path);
-
-        /** Answers requests under {@code prefix} with {@code status}, a text body and the given headers. */
-        void route(String prefix, Responder responder);
-
-        int requestCount();
-
-        List<Throwable> failures();
-
-        @Override
-        void close();
-    }
 
     @FunctionalInterface
     interface Responder {
@@ -101,85 +48,19 @@ class AuthenticationTest extends EngineTest {
 
     record Answer(int status, String body, String... headers) {}
 
-    private record H1(TestServer server) implements Server {
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public void route(String prefix, Responder responder) {
-            server.route(prefix, (req, ex) -> {
-                Answer a = responder.answer(req);
-                ex.respond(a.status(), a.body().getBytes(StandardCharsets.UTF_8), a.headers());
-            });
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H2(H2TestServer server) implements Server {
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public void route(String prefix, Responder responder) {
-            server.route(prefix, (req, ex) -> {
-                Answer a = responder.answer(req);
-                ex.respond(a.status(), a.body().getBytes(StandardCharsets.UTF_8), a.headers());
-            });
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
+    /** Answers requests under {@code prefix} with what {@code responder} says. */
+    private static void route(MatrixServer server, String prefix, Responder responder) {
+        server.route(prefix, (req, reply) -> {
+            Answer a = responder.answer(req);
+            reply.respond(a.status(), a.body().getBytes(StandardCharsets.UTF_8), a.headers());
+        });
     }
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) {
-                out.add(Arguments.of(kind, protocol));
-            }
-        }
-        return out.stream();
+        return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
     }
 
-    private final List<Server> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
-
-    private Server serve(Protocol protocol) {
-        Server s = protocol.start();
-        servers.add(s);
-        return s;
-    }
 
     /** A client with {@code authenticator}, on an engine whose listener records authentication events. */
     private AioductClient client(RuntimeKind kind, Protocol protocol, Authenticator authenticator) {
@@ -193,28 +74,11 @@ class AuthenticationTest extends EngineTest {
                 events.add(status + " " + scheme + " " + request.target() + " " + request.headers());
             }
         };
-        HttpEngine engine =
-                singlePoolEngine(kind, protocol.config().eventListener(recorder).build());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(
+                kind, protocol.config().toBuilder().eventListener(recorder).build());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    /** Waits for the engines to quiet down while the servers still run, then closes the servers. */
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (Server s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** Sends {@code request} as a blocking call, or asynchronously and then waits for the response. */
@@ -234,8 +98,8 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBasicChallengeIsAnsweredOnceInBlockingAndAsyncCalls(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/basic", basicProtected("test"));
+        MatrixServer server = serve(protocol);
+        route(server, "/basic", basicProtected("test"));
         AioductClient client = client(kind, protocol, Authenticator.basic(USER, PASSWORD));
         for (boolean async : new boolean[] {false, true}) {
             Request request = client.get(server.uri("/basic")).build();
@@ -257,8 +121,8 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void noAuthenticatorByDefaultThe401IsHandedBack(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/basic", basicProtected("test"));
+        MatrixServer server = serve(protocol);
+        route(server, "/basic", basicProtected("test"));
         AioductClient client = client(kind, protocol, b -> {});
         try (Response r = client.get(server.uri("/basic")).execute()) {
             assertThat(r.status()).isEqualTo(401);
@@ -279,9 +143,9 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aWrongPasswordCostsOneRequestAndThe401IsHandedBack(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/basic", basicProtected("test"));
-        server.route("/digest", new DigestHandler("n1", false)::answer);
+        MatrixServer server = serve(protocol);
+        route(server, "/basic", basicProtected("test"));
+        route(server, "/digest", new DigestHandler("n1", false)::answer);
         AioductClient client =
                 client(kind, protocol, Authenticator.basic(USER, "wrong").orElse(Authenticator.digest(USER, "wrong")));
         for (boolean async : new boolean[] {false, true}) {
@@ -302,9 +166,9 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void digestIsAnsweredWithSha256AndVerifiedByTheServer(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         DigestHandler digest = new DigestHandler("n1", false);
-        server.route("/digest", digest::answer);
+        route(server, "/digest", digest::answer);
         AioductClient client = client(kind, protocol, Authenticator.digest(USER, PASSWORD));
         for (boolean async : new boolean[] {false, true}) {
             Request request = client.post(server.uri("/digest/x?y=1"))
@@ -324,9 +188,9 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aStaleNonceIsAnsweredWithTheNewOneWithoutCountingAsARefusal(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         DigestHandler digest = new DigestHandler("n1", false);
-        server.route("/digest", digest::answer);
+        route(server, "/digest", digest::answer);
         AioductClient client = client(kind, protocol, Authenticator.digest(USER, PASSWORD));
         digest.staleOnce("n2");
         try (Response r = client.get(server.uri("/digest")).execute()) {
@@ -341,9 +205,9 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aServerThatCallsEveryNonceStaleIsAnsweredAFewTimesOnly(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         DigestHandler digest = new DigestHandler("n", true);
-        server.route("/digest", digest::answer);
+        route(server, "/digest", digest::answer);
         AioductClient client = client(kind, protocol, Authenticator.digest(USER, PASSWORD));
         try (Response r = client.get(server.uri("/digest")).send().join()) {
             assertThat(r.status()).isEqualTo(401);
@@ -356,8 +220,8 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBodyThatCannotBeSentTwiceGetsThe401Back(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/basic", basicProtected("test"));
+        MatrixServer server = serve(protocol);
+        route(server, "/basic", basicProtected("test"));
         AtomicInteger asked = new AtomicInteger();
         Authenticator basic = Authenticator.basic(USER, PASSWORD);
         AioductClient client = client(kind, protocol, (response, challenges) -> {
@@ -389,8 +253,9 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aProxyChallengeIsAnsweredInProxyAuthorization(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route(
+        MatrixServer server = serve(protocol);
+        route(
+                server,
                 "/proxied",
                 req -> req.header("Proxy-Authorization") != null
                         ? new Answer(
@@ -408,8 +273,8 @@ class AuthenticationTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void anAnswerAimedAtAnotherOriginFailsTheCall(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/basic", basicProtected("test"));
+        MatrixServer server = serve(protocol);
+        route(server, "/basic", basicProtected("test"));
         Authenticator elsewhere = (response, challenges) -> Request.builder("GET", "http://other.example:1/steal")
                 .basicAuth(USER, PASSWORD)
                 .build();

@@ -15,9 +15,10 @@ import io.aioduct.HttpProtocolException;
 import io.aioduct.Response;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.policy.DecompressionTest.Style;
-import io.aioduct.testing.CodingServer;
-import io.aioduct.testing.CodingServer.Protocol;
 import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.OptionalCodingBodies;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,12 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an early close giving the connection up; a client that does not ask for them gets them raw. Nothing
  * leaks ({@link EngineTest}'s teardown). {@code OptionalCodingsTest} covers the libraries' absence.
  */
-class BrotliZstdDecompressionTest extends EngineTest {
+class BrotliZstdDecompressionTest extends MatrixTest {
     private static final byte[] TEXT = text(50_000, 4);
     private static final List<String> CODINGS = List.of("br", "zstd");
-
-    private final List<CodingServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
         return DecompressionTest.everyRuntimeAndProtocol();
@@ -66,33 +63,11 @@ class BrotliZstdDecompressionTest extends EngineTest {
         assertThat(Decompression.isAvailable("zstd")).as("zstd-jni available").isTrue();
     }
 
-    private CodingServer serve(Protocol protocol) {
-        CodingServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (CodingServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     private static byte[] encode(String coding, byte[] data) {
@@ -105,7 +80,7 @@ class BrotliZstdDecompressionTest extends EngineTest {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         frames.writeBytes(OptionalCodingBodies.zstd(Arrays.copyOf(TEXT, 20_000)));
         frames.writeBytes(OptionalCodingBodies.zstd(Arrays.copyOfRange(TEXT, 20_000, TEXT.length)));
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/br", (req, reply) -> reply.respond(200, encode("br", TEXT), "Content-Encoding", "br"));
         server.route("/zstd", (req, reply) -> reply.respond(200, encode("zstd", TEXT), "Content-Encoding", "zstd"));
         server.route(
@@ -147,7 +122,7 @@ class BrotliZstdDecompressionTest extends EngineTest {
     @MethodSource("everyRuntimeAndProtocol")
     void aBrOrZstdBombFailsAtTheSizeLimitOrTheRatio(RuntimeKind kind, Protocol protocol) {
         byte[] zeros = new byte[16 * 1024 * 1024];
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         for (String coding : CODINGS) {
             byte[] bomb = encode(coding, zeros);
             server.route(
@@ -187,7 +162,7 @@ class BrotliZstdDecompressionTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aCorruptOrTruncatedBrOrZstdStreamIsAProtocolErrorNamingTheCoding(RuntimeKind kind, Protocol protocol) {
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         for (String coding : CODINGS) {
             byte[] good = encode(coding, TEXT);
             byte[] corrupt = good.clone();
@@ -228,7 +203,7 @@ class BrotliZstdDecompressionTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aClientThatDoesNotAskForBrOrZstdGetsThemRaw(RuntimeKind kind, Protocol protocol) {
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         for (String coding : CODINGS) {
             byte[] coded = encode(coding, TEXT);
             server.route("/" + coding, (req, reply) -> reply.respond(200, coded, "Content-Encoding", coding));
@@ -278,10 +253,10 @@ class BrotliZstdDecompressionTest extends EngineTest {
         // close reaches the event loop a little after close() returns: a body that ended in between would
         // rightly put its connection back in the pool).
         AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/big", (req, reply) -> {
             CompletableFuture<Void> gate = closed.get();
-            CodingServer.Writer w = reply.stream(200, "Content-Encoding", coding);
+            MatrixServer.Writer w = reply.respondStreaming(200, -1, "Content-Encoding", coding);
             CompletableFuture.runAsync(() -> {
                 try {
                     List<byte[]> pieces = pieces(coded, 16 * 1024);
@@ -334,12 +309,12 @@ class BrotliZstdDecompressionTest extends EngineTest {
         closed.get().complete(null);
     }
 
-    /** {@link CodingServer#awaitAbandoned}, saying what the client's pool holds when it fails. */
-    private void abandoned(CodingServer server, int exchanges) {
+    /** {@link MatrixServer#awaitAbandonedOrClosed}, saying what the client's pool holds when it fails. */
+    private void abandoned(MatrixServer server, int exchanges) {
         try {
-            server.awaitAbandoned(exchanges);
+            server.awaitAbandonedOrClosed(exchanges);
         } catch (AssertionError e) {
-            HttpEngine engine = myEngines.get(myEngines.size() - 1);
+            HttpEngine engine = lastMatrixEngine();
             throw new AssertionError(
                     e.getMessage() + "; client: inFlight=" + engine.inFlight() + " pools=" + engine.poolStats(), e);
         }

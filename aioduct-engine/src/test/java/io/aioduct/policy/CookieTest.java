@@ -3,28 +3,17 @@ package io.aioduct.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aioduct.AioductClient;
-import io.aioduct.HttpVersion;
 import io.aioduct.Response;
-import io.aioduct.connect.Resolver;
-import io.aioduct.engine.EngineConfig;
-import io.aioduct.protocol.Http2Options;
-import io.aioduct.testing.EngineTest;
-import io.aioduct.testing.H2TestServer;
-import io.aioduct.testing.RecordedRequest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RuntimeKind;
-import io.aioduct.testing.TestServer;
-import io.aioduct.testing.TlsMaterial;
-import io.aioduct.tls.TlsConfig;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,153 +24,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link InMemoryCookieStoreTest}; here the point is the wiring (the bridge on every request, blocking and
  * asynchronous, the single {@code Cookie} field on HTTP/2) and the scheme rules that need a real https.
  */
-class CookieTest extends EngineTest {
-
-    enum Protocol {
-        HTTP11,
-        H2C,
-        TLS;
-
-        Site start() {
-            return switch (this) {
-                case HTTP11 -> Site.of(TestServer.start());
-                case H2C -> Site.of(H2TestServer.start());
-                case TLS -> Site.of(H2TestServer.startTls(TlsMaterial.shared()));
-            };
-        }
-
-        EngineConfig config() {
-            return EngineConfig.builder()
-                    .http2(Http2Options.DEFAULT.withPriorKnowledge(this == H2C))
-                    .tls(TlsConfig.builder()
-                            .trustPem(TlsMaterial.shared().caCertificatePem())
-                            .build())
-                    .resolver(Resolver.of(Map.of(
-                            "localhost", List.of(InetAddress.getLoopbackAddress()),
-                            "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))))
-                    .build();
-        }
-
-        HttpVersion version() {
-            return this == HTTP11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_2;
-        }
-    }
+class CookieTest extends MatrixTest {
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) out.add(Arguments.of(kind, protocol));
-        }
-        return out.stream();
+        return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
     }
 
-    /** A test server of either kind, reduced to what these tests use. */
-    interface Site extends AutoCloseable {
-        String uri(String path);
-
-        /** Answers requests under {@code prefix} with {@code status}, no body, and the given headers. */
-        void route(String prefix, int status, String... headers);
-
-        /** Answers requests under {@code prefix} with 200 and the Cookie fields received, joined by " | ". */
-        default void echoCookies(String prefix) {
-            route(prefix, -1);
-        }
-
-        RecordedRequest takeRequest();
-
-        List<Throwable> failures();
-
-        @Override
-        void close();
-
-        static String cookies(RecordedRequest req) {
-            return String.join(" | ", req.headers("cookie"));
-        }
-
-        static Site of(TestServer server) {
-            return new Site() {
-                public String uri(String path) {
-                    return server.uri(path);
-                }
-
-                public void route(String prefix, int status, String... headers) {
-                    server.route(prefix, (req, ex) -> {
-                        if (status < 0) {
-                            ex.respond(200, cookies(req).getBytes(StandardCharsets.UTF_8));
-                        } else {
-                            ex.respond(status, new byte[0], headers);
-                        }
-                    });
-                }
-
-                public RecordedRequest takeRequest() {
-                    return server.takeRequest();
-                }
-
-                public List<Throwable> failures() {
-                    return server.failures();
-                }
-
-                public void close() {
-                    server.close();
-                }
-            };
-        }
-
-        static Site of(H2TestServer server) {
-            return new Site() {
-                public String uri(String path) {
-                    return server.uri(path);
-                }
-
-                public void route(String prefix, int status, String... headers) {
-                    server.route(prefix, (req, ex) -> {
-                        if (status < 0) {
-                            ex.respond(200, cookies(req).getBytes(StandardCharsets.UTF_8));
-                        } else {
-                            ex.respond(status, new byte[0], headers);
-                        }
-                    });
-                }
-
-                public RecordedRequest takeRequest() {
-                    return server.takeRequest();
-                }
-
-                public List<Throwable> failures() {
-                    return server.failures();
-                }
-
-                public void close() {
-                    server.close();
-                }
-            };
-        }
+    /** Answers requests under {@code prefix} with {@code status}, no body, and the given headers. */
+    private static void route(MatrixServer site, String prefix, int status, String... headers) {
+        site.route(prefix, (req, reply) -> reply.respond(status, new byte[0], headers));
     }
 
-    private final List<Site> sites = new ArrayList<>();
-
-    private Site serve(Protocol protocol) {
-        Site s = protocol.start();
-        sites.add(s);
-        return s;
+    /** Answers requests under {@code prefix} with 200 and the Cookie fields received, joined by " | ". */
+    private static void echoCookies(MatrixServer site, String prefix) {
+        site.route(
+                prefix,
+                (req, reply) -> reply.respond(
+                        200, String.join(" | ", req.headers("cookie")).getBytes(StandardCharsets.UTF_8)));
     }
 
     private AioductClient client(RuntimeKind kind, Protocol protocol, CookieStore store) {
         return AioductClient.builder(engine(kind, protocol.config()))
                 .cookieStore(store)
                 .build();
-    }
-
-    @AfterEach
-    void closeSites() {
-        List<Throwable> failures = new ArrayList<>();
-        for (Site s : sites) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        sites.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     private static String get(AioductClient client, String url) {
@@ -193,9 +58,9 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void cookiesAResponseSetsGoBackInOneCookieField(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 204, "Set-Cookie", "session=s1; Path=/; HttpOnly", "Set-Cookie", "theme=dark");
-        site.echoCookies("/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 204, "Set-Cookie", "session=s1; Path=/; HttpOnly", "Set-Cookie", "theme=dark");
+        echoCookies(site, "/home");
         AioductClient client = client(kind, protocol, CookieStore.inMemory());
 
         try (Response r = client.get(site.uri("/login")).execute()) {
@@ -212,9 +77,9 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void withoutAStoreNoCookieIsKeptOrSent(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 204, "Set-Cookie", "session=s1");
-        site.echoCookies("/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 204, "Set-Cookie", "session=s1");
+        echoCookies(site, "/home");
         AioductClient client =
                 AioductClient.builder(engine(kind, protocol.config())).build();
 
@@ -225,9 +90,9 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theCallersCookieHeaderIsKeptAndWinsOverTheStoresOfTheSameName(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 204, "Set-Cookie", "a=stored", "Set-Cookie", "b=stored");
-        site.echoCookies("/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 204, "Set-Cookie", "a=stored", "Set-Cookie", "b=stored");
+        echoCookies(site, "/home");
         AioductClient client = client(kind, protocol, CookieStore.inMemory());
 
         get(client, site.uri("/login"));
@@ -240,17 +105,17 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void secureCookiesAreKeptFromHttpsAndSentOverHttpsOnly(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 204, "Set-Cookie", "secret=1; Secure", "Set-Cookie", "open=1");
-        site.echoCookies("/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 204, "Set-Cookie", "secret=1; Secure", "Set-Cookie", "open=1");
+        echoCookies(site, "/home");
         AioductClient client = client(kind, protocol, CookieStore.inMemory());
 
         get(client, site.uri("/login"));
-        if (protocol == Protocol.TLS) {
+        if (protocol == Protocol.H2_TLS) {
             assertThat(get(client, site.uri("/home"))).isEqualTo("secret=1; open=1");
             // The same host in cleartext: the Secure cookie stays home.
-            Site plain = serve(Protocol.HTTP11);
-            plain.echoCookies("/home");
+            MatrixServer plain = serve(Protocol.HTTP11);
+            echoCookies(plain, "/home");
             String cleartext = plain.uri("/home").replace("127.0.0.1", "localhost");
             assertThat(get(client, cleartext)).isEqualTo("open=1");
         } else {
@@ -263,10 +128,10 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void cookiesExpireOnTheStoresClockAndAPastExpiryDeletes(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 204, "Set-Cookie", "short=1; Max-Age=60", "Set-Cookie", "long=1; Max-Age=3600");
-        site.route("/logout", 204, "Set-Cookie", "long=; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
-        site.echoCookies("/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 204, "Set-Cookie", "short=1; Max-Age=60", "Set-Cookie", "long=1; Max-Age=3600");
+        route(site, "/logout", 204, "Set-Cookie", "long=; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+        echoCookies(site, "/home");
         InMemoryCookieStoreTest.ManualClock clock =
                 new InMemoryCookieStoreTest.ManualClock(Instant.parse("2026-01-10T12:00:00Z"));
         AioductClient client = client(kind, protocol, CookieStore.inMemory(clock));
@@ -282,9 +147,9 @@ class CookieTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aRedirectResponsesCookiesAreKeptAndTheNextHopCarriesThem(RuntimeKind kind, Protocol protocol) {
-        Site site = serve(protocol);
-        site.route("/login", 302, "Location", "/app/home", "Set-Cookie", "session=s1; Path=/app");
-        site.echoCookies("/app/home");
+        MatrixServer site = serve(protocol);
+        route(site, "/login", 302, "Location", "/app/home", "Set-Cookie", "session=s1; Path=/app");
+        echoCookies(site, "/app/home");
         List<String> seenByNetwork = new CopyOnWriteArrayList<>();
         AioductClient client = AioductClient.builder(engine(kind, protocol.config()))
                 .cookieStore(CookieStore.inMemory())

@@ -10,9 +10,10 @@ import io.aioduct.HttpProtocolException;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
-import io.aioduct.testing.CodingServer;
-import io.aioduct.testing.CodingServer.Protocol;
 import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,6 @@ import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,49 +49,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * alone, and the failures (bomb, corrupt and truncated streams, early close), each with nothing leaked
  * ({@link EngineTest}'s teardown) and the connection given up when the body was not read to its end.
  */
-class DecompressionTest extends EngineTest {
+class DecompressionTest extends MatrixTest {
     private static final byte[] TEXT = text(50_000, 1);
 
-    private final List<CodingServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
-
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) {
-                out.add(Arguments.of(kind, protocol));
-            }
-        }
-        return out.stream();
-    }
-
-    private CodingServer serve(Protocol protocol) {
-        CodingServer s = protocol.start();
-        servers.add(s);
-        return s;
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config());
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, protocol.config());
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
-    }
-
-    @AfterEach
-    void closeServers() {
-        for (HttpEngine e : myEngines) {
-            if (!e.isClosed()) awaitQuiet(e);
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (CodingServer s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        assertThat(failures).as("server-side failures").isEmpty();
     }
 
     /** The four ways to read a body, each returning the bytes read. */
@@ -112,7 +81,7 @@ class DecompressionTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void decodesEveryCodingWhicheverWayTheBodyIsRead(RuntimeKind kind, Protocol protocol) {
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/gzip", (req, reply) -> reply.respond(200, gzip(TEXT), "Content-Encoding", "gzip"));
         server.route("/zlib", (req, reply) -> reply.respond(200, zlib(TEXT, false), "Content-Encoding", "deflate"));
         server.route("/raw", (req, reply) -> reply.respond(200, zlib(TEXT, true), "Content-Encoding", "deflate"));
@@ -150,9 +119,9 @@ class DecompressionTest extends EngineTest {
     void aLargeBodyStreamsDecodedPastTheBufferedLimit(RuntimeKind kind, Protocol protocol) throws IOException {
         byte[] big = text(6 * 1024 * 1024, 2);
         byte[] coded = gzip(big);
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/big", (req, reply) -> {
-            CodingServer.Writer w = reply.stream(200, "Content-Encoding", "gzip");
+            MatrixServer.Writer w = reply.respondStreaming(200, -1, "Content-Encoding", "gzip");
             CompletableFuture.runAsync(() -> {
                 for (byte[] piece : pieces(coded, 16 * 1024)) w.write(piece).join();
                 w.end();
@@ -169,14 +138,14 @@ class DecompressionTest extends EngineTest {
                     .isInstanceOf(BodyTooLargeException.class)
                     .hasMessageContaining("gzip");
         }
-        server.awaitAbandoned(1);
+        server.awaitAbandonedOrClosed(1);
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBombFailsAtTheSizeLimitOrTheRatio(RuntimeKind kind, Protocol protocol) {
         byte[] bomb = gzip(new byte[16 * 1024 * 1024]);
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route(
                 "/bomb", (req, reply) -> reply.respondChunked(200, pieces(bomb, 4096), "Content-Encoding", "gzip"));
         AioductClient limited = client(
@@ -214,7 +183,7 @@ class DecompressionTest extends EngineTest {
         byte[] corrupt = good.clone();
         for (int i = 20; i < 60; i++) corrupt[i] ^= 0x5a;
         byte[] truncated = Arrays.copyOf(good, good.length - 100);
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/corrupt", (req, reply) -> reply.respond(200, corrupt, "Content-Encoding", "gzip"));
         server.route("/truncated", (req, reply) -> reply.respond(200, truncated, "Content-Encoding", "gzip"));
         server.route("/notgzip", (req, reply) -> reply.respond(200, TEXT, "Content-Encoding", "gzip"));
@@ -246,7 +215,7 @@ class DecompressionTest extends EngineTest {
     @MethodSource("everyRuntimeAndProtocol")
     void responsesWithoutContentOrWithUnknownCodingsAreLeftAlone(RuntimeKind kind, Protocol protocol) {
         byte[] coded = gzip(TEXT);
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/doc", (req, reply) -> reply.respond(200, coded, "Content-Encoding", "gzip"));
         server.route("/204", (req, reply) -> reply.respond(204, new byte[0], "Content-Encoding", "gzip"));
         server.route("/304", (req, reply) -> reply.respond(304, new byte[0], "Content-Encoding", "gzip"));
@@ -280,7 +249,7 @@ class DecompressionTest extends EngineTest {
     @MethodSource("everyRuntimeAndProtocol")
     void aCallersOwnAcceptEncodingOrDecompressionOffGetsTheRawBody(RuntimeKind kind, Protocol protocol) {
         byte[] coded = gzip(TEXT);
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/doc", (req, reply) -> reply.respond(200, coded, "Content-Encoding", "gzip"));
         AioductClient client = client(kind, protocol, b -> {});
         AioductClient off = client(kind, protocol, b -> b.decompression(Decompression.off()));
@@ -309,10 +278,10 @@ class DecompressionTest extends EngineTest {
         // raw body cannot end before the close reaches the connection (a body that ended in between would
         // rightly put its connection back in the pool, and the server would see no abandoned exchange).
         AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
-        CodingServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route("/big", (req, reply) -> {
             CompletableFuture<Void> gate = closed.get();
-            CodingServer.Writer w = reply.stream(200, "Content-Encoding", "gzip");
+            MatrixServer.Writer w = reply.respondStreaming(200, -1, "Content-Encoding", "gzip");
             CompletableFuture.runAsync(() -> {
                 try {
                     List<byte[]> pieces = pieces(coded, 16 * 1024);
@@ -334,7 +303,7 @@ class DecompressionTest extends EngineTest {
             assertThat(in.readNBytes(100_000)).hasSize(100_000);
             in.close();
         }
-        server.awaitAbandoned(1);
+        server.awaitAbandonedOrClosed(1);
         closed.get().complete(null);
         closed.set(new CompletableFuture<>());
         try (Response r = client.get(server.uri("/big")).execute()) {
@@ -361,7 +330,7 @@ class DecompressionTest extends EngineTest {
             });
             done.join();
         }
-        server.awaitAbandoned(2);
+        server.awaitAbandonedOrClosed(2);
         closed.get().complete(null);
     }
 

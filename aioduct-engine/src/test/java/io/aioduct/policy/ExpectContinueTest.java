@@ -6,33 +6,21 @@ import io.aioduct.AioductClient;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
 import io.aioduct.Response;
-import io.aioduct.connect.Resolver;
-import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
-import io.aioduct.protocol.Http2Options;
-import io.aioduct.testing.EngineTest;
-import io.aioduct.testing.H2ServerExchange;
-import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
-import io.aioduct.testing.ServerExchange;
-import io.aioduct.testing.TestServer;
-import io.aioduct.testing.TlsMaterial;
-import io.aioduct.tls.TlsConfig;
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sent the body at once would show it) records how many body bytes had arrived when it did. No test
  * measures time: a wait that should have ended by a 100 is made too long to end any other way.
  */
-class ExpectContinueTest extends EngineTest {
+class ExpectContinueTest extends MatrixTest {
 
     /** Long enough that a body released by it instead of by the 100 fails the test (response timeout). */
     private static final Duration NEVER = Duration.ofMinutes(5);
@@ -58,55 +46,10 @@ class ExpectContinueTest extends EngineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    enum Protocol {
-        HTTP11(false, false),
-        HTTP11_TLS(true, false),
-        H2C(false, true),
-        H2_TLS(true, true);
-
-        final boolean tls;
-        final boolean h2;
-
-        Protocol(boolean tls, boolean h2) {
-            this.tls = tls;
-            this.h2 = h2;
-        }
-
-        ExpectServer start() {
-            return switch (this) {
-                case HTTP11 -> new H1(TestServer.start());
-                case HTTP11_TLS -> new H1(TestServer.startTls(TlsMaterial.shared()));
-                case H2C -> new H2(H2TestServer.start());
-                case H2_TLS -> new H2(H2TestServer.startTls(TlsMaterial.shared()));
-            };
-        }
-
-        EngineConfig config(EventListener listener) {
-            return EngineConfig.builder()
-                    .http2(Http2Options.DEFAULT.withPriorKnowledge(this == H2C))
-                    .tls(TlsConfig.builder()
-                            .trustPem(TlsMaterial.shared().caCertificatePem())
-                            .build())
-                    .resolver(Resolver.of(Map.of(
-                            "localhost", List.of(InetAddress.getLoopbackAddress()),
-                            "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))))
-                    .eventListener(listener)
-                    .build();
-        }
-    }
-
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) {
-                out.add(Arguments.of(kind, protocol));
-            }
-        }
-        return out.stream();
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
-    private final List<ExpectServer> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     /** requestBodyStart events heard: only bodies that really started. */
     private final AtomicInteger bodyStarts = new AtomicInteger();
 
@@ -117,36 +60,13 @@ class ExpectContinueTest extends EngineTest {
         }
     };
 
-    private ExpectServer serve(Protocol protocol) {
-        ExpectServer s = protocol.start();
-        servers.add(s);
-        return s;
-    }
-
     private AioductClient client(RuntimeKind kind, Protocol protocol, Duration continueTimeout) {
-        HttpEngine engine = singlePoolEngine(kind, protocol.config(listener));
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(
+                kind, protocol.config().toBuilder().eventListener(listener).build());
         return AioductClient.builder(engine)
                 .expectContinueTimeout(continueTimeout)
                 .responseTimeout(WAIT)
                 .build();
-    }
-
-    /** Engines quiet while the servers still run (so a leak is not hidden by a server's close), then servers. */
-    @AfterEach
-    void closeServers() {
-        try {
-            myEngines.forEach(EngineTest::awaitQuiet);
-        } finally {
-            myEngines.clear();
-            List<Throwable> failures = new ArrayList<>();
-            for (ExpectServer s : servers) {
-                failures.addAll(s.failures());
-                s.close();
-            }
-            servers.clear();
-            assertThat(failures).as("server-side failures").isEmpty();
-        }
     }
 
     private static byte[] payload(int size) {
@@ -155,8 +75,16 @@ class ExpectContinueTest extends EngineTest {
         return b;
     }
 
-    private static Request.Builder expecting(AioductClient client, ExpectServer server, RequestBody body) {
+    private static Request.Builder expecting(AioductClient client, MatrixServer server, RequestBody body) {
         return client.post(server.uri("/echo")).header("Expect", "100-continue").body(body);
+    }
+
+    /**
+     * Answers every complete request on {@code /echo} with 200 and its body; the head of one that expects
+     * 100-continue goes to {@code onHead} first, before its body is read.
+     */
+    private static void echo(MatrixServer server, MatrixServer.Responder onHead) {
+        server.routeExpectingContinue("/echo", onHead, (req, reply) -> reply.respond(200, req.body()));
     }
 
     // ---- the behaviours ----
@@ -164,12 +92,14 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theBodyGoesOnlyAfterTheContinue(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         AtomicInteger bodyBeforeContinue = new AtomicInteger(-1);
-        server.echo((head, reply) -> reply.later(() -> {
-            bodyBeforeContinue.set(reply.bodyBytesReceived());
-            reply.interim(100);
-        }));
+        echo(
+                server,
+                (head, reply) -> reply.later(LATER, () -> {
+                    bodyBeforeContinue.set(reply.bodyBytesReceived());
+                    reply.interim(100);
+                }));
         AioductClient client = client(kind, protocol, NEVER);
         // Larger than what goes inline with the head, to take the separate-write path too.
         for (byte[] body : List.of(payload(1000), payload(40_000))) {
@@ -195,9 +125,9 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void withoutAContinueTheBodyGoesAfterTheTimeout(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         AtomicInteger heads = new AtomicInteger();
-        server.echo((head, reply) -> heads.incrementAndGet()); // never says 100
+        echo(server, (head, reply) -> heads.incrementAndGet()); // never says 100
         AioductClient client = client(kind, protocol, SHORT);
         byte[] body = payload(5000);
 
@@ -213,9 +143,9 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aFinalResponseFirstMeansTheBodyIsNeverSent(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
-        List<ExpectServer.Head> answered = new CopyOnWriteArrayList<>();
-        server.echo((head, reply) -> {
+        MatrixServer server = serve(protocol);
+        List<MatrixServer.Reply> answered = new CopyOnWriteArrayList<>();
+        echo(server, (head, reply) -> {
             answered.add(reply);
             String status = head.header("x-answer");
             reply.respond(Integer.parseInt(status), "no body wanted");
@@ -256,11 +186,11 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void earlyHintsDoNotReleaseTheBody(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         AtomicInteger bodyBeforeContinue = new AtomicInteger(-1);
-        server.echo((head, reply) -> {
+        echo(server, (head, reply) -> {
             reply.interim(103, "Link", "</style.css>; rel=preload");
-            reply.later(() -> {
+            reply.later(LATER, () -> {
                 bodyBeforeContinue.set(reply.bodyBytesReceived());
                 reply.interim(100);
             });
@@ -279,12 +209,14 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aStreamedBodyWaitsForTheContinueToo(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
+        MatrixServer server = serve(protocol);
         AtomicInteger bodyBeforeContinue = new AtomicInteger(-1);
-        server.echo((head, reply) -> reply.later(() -> {
-            bodyBeforeContinue.set(reply.bodyBytesReceived());
-            reply.interim(100);
-        }));
+        echo(
+                server,
+                (head, reply) -> reply.later(LATER, () -> {
+                    bodyBeforeContinue.set(reply.bodyBytesReceived());
+                    reply.interim(100);
+                }));
         AioductClient client = client(kind, protocol, NEVER);
         for (long length : new long[] {-1, 30_000}) {
             byte[] body = payload(30_000);
@@ -303,8 +235,8 @@ class ExpectContinueTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void withoutTheExpectationNothingWaits(RuntimeKind kind, Protocol protocol) {
-        ExpectServer server = serve(protocol);
-        server.echo((head, reply) -> {}); // would never say 100: a body held for it would time out the test
+        MatrixServer server = serve(protocol);
+        echo(server, (head, reply) -> {}); // would never say 100: a body held for it would time out the test
         AioductClient client = client(kind, protocol, NEVER);
         byte[] body = payload(1000);
 
@@ -327,209 +259,5 @@ class ExpectContinueTest extends EngineTest {
         }
         assertThat(server.takeRequest().body()).isEqualTo(body);
         assertThat(server.connectionsAccepted()).isEqualTo(1);
-    }
-
-    // ---- the servers: answering the head of a request that expects 100-continue ----
-
-    /** A test server that answers {@code /echo} with the body it received, after {@code onHead}. */
-    interface ExpectServer extends AutoCloseable {
-        String uri(String path);
-
-        /**
-         * Answers every complete request on {@code /echo} with 200 and its body; the head of one that
-         * expects 100-continue goes to {@code onHead} first, before its body is read.
-         */
-        void echo(HeadAction onHead);
-
-        RecordedRequest takeRequest();
-
-        int connectionsAccepted();
-
-        /**
-         * Waits until the client ended {@code exchanges} exchanges whose body it skipped the way its protocol
-         * does: HTTP/1.1 closes the connection, HTTP/2 resets the stream (NO_ERROR) and keeps it.
-         */
-        void awaitSkipped(int exchanges);
-
-        List<Throwable> failures();
-
-        @Override
-        void close();
-
-        @FunctionalInterface
-        interface HeadAction {
-            void onHead(RecordedRequest head, Head reply);
-        }
-
-        /** The server's side of a request whose body has not been read yet. */
-        interface Head {
-            /** An interim response ({@code name, value, ...} fields). */
-            void interim(int status, String... fields);
-
-            /** The final response, now. */
-            void respond(int status, String body);
-
-            /** Request body bytes received so far. */
-            int bodyBytesReceived();
-
-            /** Runs {@code action} on the server's loop a little later. */
-            void later(Runnable action);
-        }
-    }
-
-    private static final class H1 implements ExpectServer {
-        private final TestServer server;
-
-        H1(TestServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public void echo(HeadAction onHead) {
-            server.route("/echo", (req, ex) -> ex.respond(200, req.body()));
-            server.onExpectContinue((head, ex) -> onHead.onHead(head, new H1Head(ex)));
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            return server.takeRequest();
-        }
-
-        @Override
-        public int connectionsAccepted() {
-            return server.connectionsAccepted();
-        }
-
-        @Override
-        public void awaitSkipped(int exchanges) {
-            server.awaitOpenConnections(0, WAIT);
-            assertThat(server.connectionsAccepted()).isEqualTo(exchanges);
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H1Head(ServerExchange exchange) implements ExpectServer.Head {
-        @Override
-        public void interim(int status, String... fields) {
-            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(" Interim\r\n");
-            for (int i = 0; i < fields.length; i += 2) {
-                head.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
-            }
-            exchange.writeRaw(head.append("\r\n").toString());
-        }
-
-        @Override
-        public void respond(int status, String body) {
-            exchange.respond(status, body);
-        }
-
-        @Override
-        public int bodyBytesReceived() {
-            return exchange.bodyBytesReceived();
-        }
-
-        @Override
-        public void later(Runnable action) {
-            exchange.schedule(LATER, action);
-        }
-    }
-
-    private static final class H2 implements ExpectServer {
-        private final H2TestServer server;
-
-        H2(H2TestServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public String uri(String path) {
-            return server.uri(path);
-        }
-
-        @Override
-        public void echo(HeadAction onHead) {
-            server.routeOnHeaders("/echo", (head, ex) -> {
-                String expect = head.header("expect");
-                if (expect != null && expect.equalsIgnoreCase("100-continue")) {
-                    onHead.onHead(head, new H2Head(ex));
-                }
-                ex.requestComplete().thenAccept(req -> ex.respond(200, req.body()));
-            });
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            return server.takeRequest();
-        }
-
-        @Override
-        public int connectionsAccepted() {
-            return server.connectionsAccepted();
-        }
-
-        @Override
-        public void awaitSkipped(int exchanges) {
-            awaitTrue(
-                    () -> server.resetsReceived().size() >= exchanges,
-                    () -> "expected " + exchanges + " RST_STREAM, got " + server.resetsReceived());
-            assertThat(server.resetsReceived())
-                    .hasSize(exchanges)
-                    .allSatisfy(r -> assertThat(r.errorCode())
-                            .as("RST_STREAM error code")
-                            .isZero());
-            assertThat(server.goAwaysReceived()).isEmpty();
-            assertThat(server.connectionsAccepted()).isEqualTo(1);
-            assertThat(server.openConnections()).isEqualTo(1);
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H2Head(H2ServerExchange exchange) implements ExpectServer.Head {
-        @Override
-        public void interim(int status, String... fields) {
-            String[] lower = fields.clone();
-            for (int i = 0; i < lower.length; i += 2) {
-                lower[i] = lower[i].toLowerCase(java.util.Locale.ROOT);
-            }
-            exchange.informational(status, lower);
-        }
-
-        @Override
-        public void respond(int status, String body) {
-            exchange.respond(status, body.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public int bodyBytesReceived() {
-            return exchange.bodyBytesReceived();
-        }
-
-        @Override
-        public void later(Runnable action) {
-            exchange.schedule(LATER, action);
-        }
     }
 }

@@ -11,11 +11,10 @@ import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
-import io.aioduct.testing.EngineTest;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
-import io.aioduct.testing.RedirectMatrix;
-import io.aioduct.testing.RedirectMatrix.Protocol;
-import io.aioduct.testing.RedirectMatrix.Server;
 import io.aioduct.testing.RuntimeKind;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -29,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,28 +38,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * another origin drops, the limits, events, connection reuse and cancellation. The rules without a network are
  * in {@code io.aioduct.chain.RedirectRulesTest} and {@code LocationsTest}.
  */
-class RedirectTest extends EngineTest {
+class RedirectTest extends MatrixTest {
     private static final byte[] EMPTY = new byte[0];
 
-    private final List<Server> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
-
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        return RedirectMatrix.everyRuntimeAndProtocol();
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     static Stream<Arguments> everyRuntimeOverTls() {
-        return RedirectMatrix.everyRuntimeAndProtocol().filter(a -> ((Protocol) a.get()[1]).tls);
+        return MatrixServer.everyRuntimeAndProtocol().filter(a -> ((Protocol) a.get()[1]).tls);
     }
 
     static Stream<Arguments> everyRuntimeOverHttp11() {
-        return RedirectMatrix.everyRuntimeAndProtocol().filter(a -> !((Protocol) a.get()[1]).h2);
-    }
-
-    private Server serve(Protocol protocol) {
-        Server s = protocol.start();
-        servers.add(s);
-        return s;
+        return MatrixServer.everyRuntimeAndProtocol().filter(a -> !((Protocol) a.get()[1]).h2);
     }
 
     private AioductClient client(RuntimeKind kind, Protocol protocol, Consumer<AioductClient.Builder> settings) {
@@ -70,41 +59,21 @@ class RedirectTest extends EngineTest {
 
     @Override
     protected AioductClient client(RuntimeKind kind, EngineConfig config, Consumer<AioductClient.Builder> settings) {
-        HttpEngine engine = singlePoolEngine(kind, config);
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, config);
         AioductClient.Builder b = AioductClient.builder(engine);
         settings.accept(b);
         return b.build();
     }
 
-    /** Before {@link EngineTest}'s checks: the engines go quiet while the servers still run, then they close. */
-    @AfterEach
-    void closeServers() {
-        try {
-            for (HttpEngine e : myEngines) {
-                if (!e.isClosed()) awaitQuiet(e);
-            }
-        } finally {
-            myEngines.clear();
-            List<Throwable> failures = new ArrayList<>();
-            servers.forEach(s -> {
-                failures.addAll(s.failures());
-                s.close();
-            });
-            servers.clear();
-            assertThat(failures).as("server-side failures").isEmpty();
-        }
-    }
-
-    private static void redirect(Server server, String from, int status, String location) {
+    private static void redirect(MatrixServer server, String from, int status, String location) {
         server.route(from, (req, reply) -> reply.respond(status, EMPTY, "Location", location));
     }
 
-    private static void ok(Server server, String path) {
+    private static void ok(MatrixServer server, String path) {
         server.route(path, (req, reply) -> reply.respond(200, req.uri().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static List<String> paths(Server server, int n) {
+    private static List<String> paths(MatrixServer server, int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(server.takeRequest().uri());
         return out;
@@ -114,7 +83,7 @@ class RedirectTest extends EngineTest {
     @MethodSource("everyRuntimeAndProtocol")
     void followsEveryRedirectStatusAndTheResponseSaysWhereItEnded(RuntimeKind kind, Protocol protocol)
             throws Exception {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/one", 301, "/two");
         redirect(server, "/two", 302, "three");
         redirect(server, "/three", 303, "./four");
@@ -141,7 +110,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void relativeLocationsAreResolvedPerRfc3986(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route(
                 "/dir/list",
                 (req, reply) -> reply.respond(
@@ -160,7 +129,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aLocationWithSpacesAndNonAsciiIsEncodedAndFollowed(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         // The UTF-8 bytes as they go on the wire (the servers write header text one char per byte).
         String raw = "/caf\u00e9 au lait?q=\u00fc ber";
         redirect(server, "/a", 302, new String(raw.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
@@ -189,7 +158,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theMethodAndBodyAfterEachRedirect(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         for (int status : new int[] {301, 302, 303, 307, 308}) {
             redirect(server, "/m" + status, status, "/target");
         }
@@ -221,7 +190,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void headStaysHeadOnA303(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 303, "/b");
         server.route("/b", (req, reply) -> reply.respond(204, EMPTY));
         AioductClient client = client(kind, protocol, b -> {});
@@ -236,7 +205,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBodyThatCannotBeSentAgainGetsThe3xxBackAndNothingIsSentWithoutIt(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/m301", 301, "/target");
         redirect(server, "/m307", 307, "/target");
         ok(server, "/target");
@@ -259,7 +228,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeOverTls")
     void httpsToHttpIsHandedBackByDefaultAndFollowedWithAlways(RuntimeKind kind, Protocol protocol) {
-        Server secure = serve(protocol);
+        MatrixServer secure = serve(protocol);
         secure.route("/a", (req, reply) -> reply.respond(302, EMPTY, "Location", server.uri("/plain")));
         server.route("/plain", (req, ex) -> ex.respond(200, "plain"));
         AioductClient client = client(kind, protocol, b -> {});
@@ -288,7 +257,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aRedirectLoopFailsAtTheLimitNamingItAndTheLocation(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/loop", 302, "/loop");
         AioductClient client = client(kind, protocol, b -> {});
 
@@ -314,7 +283,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void neverHandsEveryRedirectBackAndNewBuilderKeepsThePolicy(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/b");
         AioductClient client = client(kind, protocol, b -> b.redirects(RedirectPolicy.never()));
         AioductClient derived = client.newBuilder().build();
@@ -330,8 +299,8 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aHopToAnotherOriginDropsTheCredentials(RuntimeKind kind, Protocol protocol) {
-        Server a = serve(protocol);
-        Server b = serve(protocol); // another port: another origin
+        MatrixServer a = serve(protocol);
+        MatrixServer b = serve(protocol); // another port: another origin
         redirect(a, "/same", 302, "/start");
         redirect(a, "/start", 307, b.uri("/land"));
         ok(b, "/land");
@@ -359,7 +328,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void theFilterCanRefuseAndTheRefererIsSentWhenAskedFor(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/b#frag");
         redirect(server, "/b", 302, "/blocked");
         AioductClient client = client(
@@ -381,7 +350,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void eachHopIsReportedEvenWhenAListenerThrows(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 301, "/b");
         redirect(server, "/b", 307, "/c");
         ok(server, "/c");
@@ -417,7 +386,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeOverHttp11")
     void aSmallRedirectBodyIsDrainedSoTheNextHopReusesTheConnection(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         server.route(
                 "/a",
                 (req, reply) -> reply.respond(
@@ -445,7 +414,7 @@ class RedirectTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void cancellingAnAsyncCallMidRedirectLeavesNothingInFlight(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         redirect(server, "/a", 302, "/stall");
         server.route("/stall", (req, reply) -> reply.stall());
         AioductClient client = client(kind, protocol, b -> b.totalTimeout(Duration.ZERO));

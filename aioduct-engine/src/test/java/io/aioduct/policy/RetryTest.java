@@ -16,14 +16,11 @@ import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.RetryPolicy.Jitter;
-import io.aioduct.protocol.Http2Options;
-import io.aioduct.testing.EngineTest;
-import io.aioduct.testing.H2TestServer;
+import io.aioduct.testing.MatrixServer;
+import io.aioduct.testing.MatrixServer.Protocol;
+import io.aioduct.testing.MatrixTest;
 import io.aioduct.testing.RecordedRequest;
 import io.aioduct.testing.RuntimeKind;
-import io.aioduct.testing.TestServer;
-import io.aioduct.testing.TlsMaterial;
-import io.aioduct.tls.TlsConfig;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,17 +38,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The retry policy on every runtime over HTTP/1.1, h2c and TLS (h2 by ALPN): what is sent again, what is
+ * The retry policy on every runtime over every protocol (HTTP/1.1 and HTTP/2, cleartext and TLS): what is sent again, what is
  * handed back, how long the client asks to wait. Nothing sleeps: the client waits through {@link
  * RecordingDelays}, which records each delay and, where the test says so, holds the wait open.
  */
-class RetryTest extends EngineTest {
+class RetryTest extends MatrixTest {
 
     /** Every back-off is exactly its ceiling: 100 ms, 200 ms, ... */
     private static final RetryPolicy POLICY = RetryPolicy.defaults()
@@ -60,49 +56,8 @@ class RetryTest extends EngineTest {
             .withJitter(Jitter.NONE)
             .withoutBudget();
 
-    enum Protocol {
-        HTTP11,
-        H2C,
-        H2_TLS;
-
-        Server start() {
-            return switch (this) {
-                case HTTP11 -> new H1(TestServer.start());
-                case H2C -> new H2(H2TestServer.start());
-                case H2_TLS -> new H2(H2TestServer.startTls(TlsMaterial.shared()));
-            };
-        }
-
-        String scheme() {
-            return this == H2_TLS ? "https" : "http";
-        }
-    }
-
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        List<Arguments> out = new ArrayList<>();
-        for (RuntimeKind kind : RuntimeKind.values()) {
-            for (Protocol protocol : Protocol.values()) {
-                out.add(Arguments.of(kind, protocol));
-            }
-        }
-        return out.stream();
-    }
-
-    /** A server answering by path, whatever its protocol. */
-    interface Server extends AutoCloseable {
-        int port();
-
-        /** Answers requests under {@code prefix}: the n-th of them (from 0) gets {@code answers(n)}. */
-        void route(String prefix, Answer answer);
-
-        RecordedRequest takeRequest();
-
-        int requestCount();
-
-        List<Throwable> failures();
-
-        @Override
-        void close();
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     @FunctionalInterface
@@ -113,76 +68,13 @@ class RetryTest extends EngineTest {
 
     record Reply(int status, String body, String... headers) {}
 
-    private record H1(TestServer server) implements Server {
-        @Override
-        public int port() {
-            return server.port();
-        }
-
-        @Override
-        public void route(String prefix, Answer answer) {
-            AtomicInteger n = new AtomicInteger();
-            server.route(prefix, (req, ex) -> {
-                Reply r = answer.reply(n.getAndIncrement(), req);
-                ex.respond(r.status(), r.body().getBytes(StandardCharsets.UTF_8), r.headers());
-            });
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            return server.takeRequest();
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
-    }
-
-    private record H2(H2TestServer server) implements Server {
-        @Override
-        public int port() {
-            return server.port();
-        }
-
-        @Override
-        public void route(String prefix, Answer answer) {
-            AtomicInteger n = new AtomicInteger();
-            server.route(prefix, (req, ex) -> {
-                Reply r = answer.reply(n.getAndIncrement(), req);
-                ex.respond(r.status(), r.body().getBytes(StandardCharsets.UTF_8), r.headers());
-            });
-        }
-
-        @Override
-        public RecordedRequest takeRequest() {
-            return server.takeRequest();
-        }
-
-        @Override
-        public int requestCount() {
-            return server.requestCount();
-        }
-
-        @Override
-        public List<Throwable> failures() {
-            return server.failures();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
+    /** Answers requests under {@code prefix}: the n-th of them (from 0) gets {@code answer.reply(n)}. */
+    private static void route(MatrixServer server, String prefix, Answer answer) {
+        AtomicInteger n = new AtomicInteger();
+        server.route(prefix, (req, reply) -> {
+            Reply r = answer.reply(n.getAndIncrement(), req);
+            reply.respond(r.status(), r.body().getBytes(StandardCharsets.UTF_8), r.headers());
+        });
     }
 
     /**
@@ -238,16 +130,8 @@ class RetryTest extends EngineTest {
         }
     }
 
-    private final List<Server> servers = new ArrayList<>();
-    private final List<HttpEngine> myEngines = new ArrayList<>();
     private final RecordingDelays delays = new RecordingDelays();
     private final RetryEvents events = new RetryEvents();
-
-    private Server serve(Protocol protocol) {
-        Server s = protocol.start();
-        servers.add(s);
-        return s;
-    }
 
     /** Resolves {@code localhost} to whatever {@code addresses} holds at the time. */
     private static Resolver resolver(AtomicReference<InetAddress> address) {
@@ -264,45 +148,19 @@ class RetryTest extends EngineTest {
             RetryPolicy policy,
             AtomicReference<InetAddress> address,
             Consumer<AioductClient.Builder> more) {
-        EngineConfig config = EngineConfig.builder()
-                .http2(Http2Options.DEFAULT.withPriorKnowledge(protocol == Protocol.H2C))
-                .tls(TlsConfig.builder()
-                        .trustPem(TlsMaterial.shared().caCertificatePem())
-                        .build())
+        EngineConfig config = protocol.config().toBuilder()
                 .resolver(resolver(address))
                 .eventListener(events)
                 .build();
-        HttpEngine engine = singlePoolEngine(kind, config);
-        myEngines.add(engine);
+        HttpEngine engine = matrixEngine(kind, config);
         AioductClient.Builder b = AioductClient.builder(engine).retries(policy);
         RetryTestHooks.delays(b, delays);
         more.accept(b);
         return b.build();
     }
 
-    private static String url(Protocol protocol, Server server, String path) {
-        return protocol.scheme() + "://localhost:" + server.port() + path;
-    }
-
-    @AfterEach
-    void closeServers() {
-        AssertionError first = null;
-        for (HttpEngine e : myEngines) {
-            try {
-                if (!e.isClosed()) awaitQuiet(e);
-            } catch (AssertionError notQuiet) {
-                first = first == null ? notQuiet : first;
-            }
-        }
-        myEngines.clear();
-        List<Throwable> failures = new ArrayList<>();
-        for (Server s : servers) {
-            failures.addAll(s.failures());
-            s.close();
-        }
-        servers.clear();
-        if (first != null) throw first;
-        assertThat(failures).as("server-side failures").isEmpty();
+    private static String url(Protocol protocol, MatrixServer server, String path) {
+        return (protocol.tls ? "https" : "http") + "://localhost:" + server.port() + path;
     }
 
     private static Answer failThenSucceed(int failures, int status, String... headers) {
@@ -314,9 +172,9 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void a503IsRetriedAfterTheBackoffInBlockingAndAsyncCalls(RuntimeKind kind, Protocol protocol) throws Exception {
-        Server server = serve(protocol);
-        server.route("/flaky", failThenSucceed(1, 503));
-        server.route("/flaky-async", failThenSucceed(1, 503));
+        MatrixServer server = serve(protocol);
+        route(server, "/flaky", failThenSucceed(1, 503));
+        route(server, "/flaky-async", failThenSucceed(1, 503));
         AioductClient client = client(kind, protocol, POLICY);
 
         try (Response r = client.get(url(protocol, server, "/flaky")).execute()) {
@@ -336,9 +194,9 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void a429WithRetryAfterWaitsAsTheServerSays(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/limited", failThenSucceed(1, 429, "retry-after", "2"));
-        server.route("/too-long", (n, req) -> new Reply(429, "come back tomorrow", "retry-after", "86400"));
+        MatrixServer server = serve(protocol);
+        route(server, "/limited", failThenSucceed(1, 429, "retry-after", "2"));
+        route(server, "/too-long", (n, req) -> new Reply(429, "come back tomorrow", "retry-after", "86400"));
         AioductClient client = client(kind, protocol, POLICY);
 
         try (Response r = client.get(url(protocol, server, "/limited")).execute()) {
@@ -358,10 +216,10 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void postIsRetriedOnlyWithAnIdempotencyKeyOrTheOptIn(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/orders", failThenSucceed(1, 503));
-        server.route("/keyed", failThenSucceed(1, 503));
-        server.route("/opted-in", failThenSucceed(1, 503));
+        MatrixServer server = serve(protocol);
+        route(server, "/orders", failThenSucceed(1, 503));
+        route(server, "/keyed", failThenSucceed(1, 503));
+        route(server, "/opted-in", failThenSucceed(1, 503));
         AioductClient client = client(kind, protocol, POLICY);
 
         try (Response r = client.post(url(protocol, server, "/orders"))
@@ -401,8 +259,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aBodyThatCannotBeReplayedIsNotResent(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/upload", failThenSucceed(1, 503));
+        MatrixServer server = serve(protocol);
+        route(server, "/upload", failThenSucceed(1, 503));
         AioductClient client = client(kind, protocol, POLICY);
 
         byte[] data = "streamed once".getBytes(StandardCharsets.UTF_8);
@@ -419,8 +277,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void whenAttemptsRunOutTheLastResponseIsHandedBack(RuntimeKind kind, Protocol protocol) throws Exception {
-        Server server = serve(protocol);
-        server.route("/down", (n, req) -> new Reply(503, "down " + n));
+        MatrixServer server = serve(protocol);
+        route(server, "/down", (n, req) -> new Reply(503, "down " + n));
         AioductClient client = client(kind, protocol, POLICY);
 
         try (Response r = client.get(url(protocol, server, "/down")).execute()) {
@@ -439,8 +297,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void statusesAreNotRetriedByDefault(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
-        server.route("/down", (n, req) -> new Reply(503, "down " + n));
+        MatrixServer server = serve(protocol);
+        route(server, "/down", (n, req) -> new Reply(503, "down " + n));
         AioductClient client = client(kind, protocol, RetryPolicy.defaults());
 
         try (Response r = client.get(url(protocol, server, "/down")).execute()) {
@@ -455,8 +313,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void aRefusedConnectIsRetriedToTheAddressThatAnswers(RuntimeKind kind, Protocol protocol) throws Exception {
-        Server server = serve(protocol);
-        server.route("/", (n, req) -> new Reply(200, "up " + req.method()));
+        MatrixServer server = serve(protocol);
+        route(server, "/", (n, req) -> new Reply(200, "up " + req.method()));
         for (boolean async : new boolean[] {false, true}) {
             // The server listens on 127.0.0.1 only: 127.0.0.2 refuses, until the name resolves elsewhere
             // while the client waits to retry. A fresh engine each time: no pooled connection to reuse.
@@ -496,7 +354,7 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void whenEveryAttemptFailsTheLastFailureIsThrown(RuntimeKind kind, Protocol protocol) {
-        Server server = serve(protocol);
+        MatrixServer server = serve(protocol);
         AioductClient client = client(kind, protocol, POLICY, new AtomicReference<>(nowhere()), b -> {});
 
         assertThatThrownBy(() -> client.get(url(protocol, server, "/")).execute())
@@ -514,8 +372,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void cancellingDuringTheBackoffSendsNothingMore(RuntimeKind kind, Protocol protocol) throws Exception {
-        Server server = serve(protocol);
-        server.route("/flaky", failThenSucceed(1, 503));
+        MatrixServer server = serve(protocol);
+        route(server, "/flaky", failThenSucceed(1, 503));
         AioductClient client = client(kind, protocol, POLICY);
         delays.hold();
 
@@ -534,8 +392,8 @@ class RetryTest extends EngineTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyRuntimeAndProtocol")
     void anInterruptedCallerWaitingForARetryGetsRequestCancelled(RuntimeKind kind, Protocol protocol) throws Exception {
-        Server server = serve(protocol);
-        server.route("/flaky", failThenSucceed(1, 503));
+        MatrixServer server = serve(protocol);
+        route(server, "/flaky", failThenSucceed(1, 503));
         AioductClient client = client(kind, protocol, POLICY);
         delays.hold();
 
