@@ -57,7 +57,7 @@ class AuthenticationTest extends MatrixTest {
     }
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     private final List<String> events = new CopyOnWriteArrayList<>();

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CookieTest extends MatrixTest {
 
     static Stream<Arguments> everyRuntimeAndProtocol() {
-        return MatrixServer.everyRuntimeAnd(Protocol.HTTP11, Protocol.H2C, Protocol.H2_TLS);
+        return MatrixServer.everyRuntimeAndProtocol();
     }
 
     /** Answers requests under {@code prefix} with {@code status}, no body, and the given headers. */
@@ -111,7 +111,7 @@ class CookieTest extends MatrixTest {
         AioductClient client = client(kind, protocol, CookieStore.inMemory());
 
         get(client, site.uri("/login"));
-        if (protocol == Protocol.H2_TLS) {
+        if (protocol.tls) {
             assertThat(get(client, site.uri("/home"))).isEqualTo("secret=1; open=1");
             // The same host in cleartext: the Secure cookie stays home.
             MatrixServer plain = serve(Protocol.HTTP11);
