@@ -51,6 +51,13 @@ function describeClient(c) {
       + "clients, so it compares like for like with them" : "");
 }
 
+/** The line under the client select: a short form of describeClient. */
+function clientHelp(c) {
+  return c.name === "default"
+    ? "auto-configured; Spring Boot's builders use it"
+    : "named client: own engine, pools, meters";
+}
+
 /** Sets an element's text; the full text also goes to its title, for when the element clips it. */
 function setText(element, text) {
   element.textContent = text;
@@ -82,7 +89,7 @@ async function init() {
   for (const c of info.clients) {
     option($("client"), c.name, c.name + " (" + c.runtime + ")");
     dashboard.clients[c.name] = { runtime: c.runtime, run: null, series: emptySeries(), last: null, polls: 0,
-      description: describeClient(c) };
+      description: describeClient(c), help: clientHelp(c) };
     const li = document.createElement("li");
     const b = document.createElement("b");
     b.textContent = c.name;
@@ -123,7 +130,9 @@ function choose(client) {
 
 /** The help lines under the selects: what the chosen option means. */
 function help() {
-  setText($("client-help"), dashboard.clients[dashboard.client].description);
+  const c = dashboard.clients[dashboard.client];
+  setText($("client-help"), c.help);
+  $("client-help").title = c.description;
   setText($("via-help"), VIAS[$("via").value] || "");
   setText($("endpoint-help"), ENDPOINTS[$("endpoint").value] || "");
 }
