@@ -23,6 +23,55 @@ window.aioductDashboard = dashboard;
 
 const $ = (id) => document.getElementById(id);
 
+// What each choice means, shown next to the controls and in the guide under them (the API only names them).
+const VIAS = {
+  "rest-client": "Spring's RestClient (synchronous, fluent), built on the client's request factory",
+  "web-client": "Spring's reactive WebClient, on the client's ClientHttpConnector",
+  "rest-template": "the classic RestTemplate, on the client's request factory",
+  "http-interface": "an @HttpExchange interface (DownstreamApi) over RestClient, imported with @ImportHttpServices",
+  "aioduct-client": "the AioductClient itself, no Spring client in between (timed as aioduct.client.requests)",
+};
+const ENDPOINTS = {
+  "small": "a small JSON object: mostly per-request overhead",
+  "large": "a 1 MiB body: bytes and buffers",
+  "slow": "JSON after the slow delay: requests wait, connections pile up",
+  "flaky": "fails a share of calls: half 503, half a connection closed mid-body",
+  "tls": "the small JSON over HTTPS (self-signed, trusted via the SSL bundle)",
+};
+
+/** What a client is, from its name and runtime: why the compare profile has two pooled ones. */
+function describeClient(c) {
+  if (c.name === "default") {
+    return "the auto-configured client (aioduct.runtime.kind), which Spring Boot's own RestClient, WebClient and "
+      + "RestTemplate builders use; on " + c.runtime;
+  }
+  return "a named client (aioduct.clients." + c.name + ".*) on " + c.runtime + ", with its own engine, event loops, "
+    + "pools and meters (name=" + c.name + ")"
+    + (c.runtime.startsWith("pooled") ? ": the same runtime as default, built the same way as the other named "
+      + "clients, so it compares like for like with them" : "");
+}
+
+/** The line under the client select: a short form of describeClient. */
+function clientHelp(c) {
+  return c.name === "default"
+    ? "auto-configured; Spring Boot's builders use it"
+    : "named client: own engine, pools, meters";
+}
+
+/** Sets an element's text; the full text also goes to its title, for when the element clips it. */
+function setText(element, text) {
+  element.textContent = text;
+  element.title = text;
+}
+
+function term(list, name, text) {
+  const dt = document.createElement("dt");
+  dt.textContent = name;
+  const dd = document.createElement("dd");
+  dd.textContent = text;
+  list.append(dt, dd);
+}
+
 function push(list, value) {
   list.push(value);
   if (list.length > KEEP) list.shift();
@@ -39,10 +88,24 @@ async function init() {
   const info = await (await fetch("api/clients")).json();
   for (const c of info.clients) {
     option($("client"), c.name, c.name + " (" + c.runtime + ")");
-    dashboard.clients[c.name] = { runtime: c.runtime, run: null, series: emptySeries(), last: null, polls: 0 };
+    dashboard.clients[c.name] = { runtime: c.runtime, run: null, series: emptySeries(), last: null, polls: 0,
+      description: describeClient(c), help: clientHelp(c) };
+    const li = document.createElement("li");
+    const b = document.createElement("b");
+    b.textContent = c.name;
+    li.append(b, ": " + dashboard.clients[c.name].description);
+    $("clients-list").appendChild(li);
   }
-  for (const v of info.vias) option($("via"), v, v);
-  for (const e of info.endpoints) option($("endpoint"), e, e);
+  $("shared-note").hidden = info.clients.length < 2;
+  for (const v of info.vias) {
+    option($("via"), v, v);
+    term($("via-list"), v, VIAS[v] || v);
+  }
+  for (const e of info.endpoints) {
+    option($("endpoint"), e, e);
+    term($("endpoint-list"), e, ENDPOINTS[e] || e);
+  }
+  for (const select of ["via", "endpoint"]) $(select).addEventListener("change", help);
   $("concurrency").max = info.maxConcurrency;
   $("duration").max = info.maxDurationSeconds;
   $("start-all").hidden = info.clients.length < 2;
@@ -52,6 +115,7 @@ async function init() {
   $("load-form").addEventListener("submit", (event) => { event.preventDefault(); start([dashboard.client]); });
   $("start-all").addEventListener("click", () => start(Object.keys(dashboard.clients)));
   $("stop").addEventListener("click", stop);
+  $("message").addEventListener("click", () => $("message").classList.toggle("open"));
   choose($("client").value);
   setInterval(poll, POLL_MS);
 }
@@ -60,7 +124,17 @@ function choose(client) {
   dashboard.client = client;
   dashboard.polls = 0;
   select();
+  help();
   render();
+}
+
+/** The help lines under the selects: what the chosen option means. */
+function help() {
+  const c = dashboard.clients[dashboard.client];
+  setText($("client-help"), c.help);
+  $("client-help").title = c.description;
+  setText($("via-help"), VIAS[$("via").value] || "");
+  setText($("endpoint-help"), ENDPOINTS[$("endpoint").value] || "");
 }
 
 /** Points the top-level fields at the chosen client's state. */
@@ -72,7 +146,7 @@ function select() {
 }
 
 async function start(clients) {
-  $("message").textContent = "";
+  showMessage("");
   const messages = [];
   for (const client of clients) {
     const params = new URLSearchParams(new FormData($("load-form")));
@@ -85,9 +159,15 @@ async function start(clients) {
     }
     dashboard.clients[client].run = body;
   }
-  $("message").textContent = messages.join("; ");
+  showMessage(messages.join("; "));
   select();
   showRun();
+}
+
+/** One line, ellipsized when long (the full text in its title); a click opens it over the charts. */
+function showMessage(text) {
+  setText($("message"), text);
+  $("message").classList.remove("open");
 }
 
 async function stop() {
@@ -101,7 +181,7 @@ async function poll() {
     answers = await Promise.all(names.map(async (name) =>
       (await fetch("api/stats?client=" + encodeURIComponent(name))).json()));
   } catch (e) {
-    $("message").textContent = "cannot reach the app: " + e;
+    showMessage("cannot reach the app: " + e);
     return;
   }
   answers.forEach((stats) => record(dashboard.clients[stats.client], stats));
@@ -141,7 +221,8 @@ function showRun() {
   $("state").textContent = run ? run.state + " (" + run.via + " → " + run.endpoint + ", " + run.concurrency + " callers)" : "idle";
   $("elapsed").textContent = run ? (run.elapsedMs / 1000).toFixed(1) + " s / " + run.durationSeconds + " s" : "0.0 s";
   $("requests").textContent = run ? run.requests : 0;
-  $("errors").textContent = run ? run.errors + (run.lastError ? " (last: " + run.lastError + ")" : "") : 0;
+  $("errors").textContent = run ? run.errors : 0;
+  setText($("last-error"), run && run.lastError ? run.lastError : "none");
   $("runtime").textContent = dashboard.runtime || "?";
   $("start").disabled = !!(run && run.state === "running");
 }
