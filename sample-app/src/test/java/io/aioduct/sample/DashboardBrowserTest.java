@@ -240,7 +240,7 @@ class DashboardBrowserTest {
                 .contains("aioduct.clients.pooled", "the same runtime as default");
         assertThat(clients)
                 .anySatisfy(c -> assertThat(c).startsWith("io-uring: ").contains("own engine"));
-        assertThat(help.path("note").asString()).contains("one JVM and two cores");
+        assertThat(help.path("note").asString()).contains("one JVM and the same CPU cores");
     }
 
     private static void assertTerms(JsonNode shown, JsonNode offered) {
