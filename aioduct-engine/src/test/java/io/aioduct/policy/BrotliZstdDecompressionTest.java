@@ -71,7 +71,12 @@ class BrotliZstdDecompressionTest extends MatrixTest {
     }
 
     private static byte[] encode(String coding, byte[] data) {
-        return coding.equals("br") ? OptionalCodingBodies.br(data) : OptionalCodingBodies.zstd(data);
+        return switch (coding) {
+            case "br" -> OptionalCodingBodies.br(data);
+            case "zstd" -> OptionalCodingBodies.zstd(data);
+            case "gzip" -> DecompressionTest.gzip(data);
+            default -> throw new IllegalArgumentException(coding);
+        };
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -236,7 +241,8 @@ class BrotliZstdDecompressionTest extends MatrixTest {
         List<Arguments> out = new ArrayList<>();
         for (RuntimeKind kind : RuntimeKind.values()) {
             for (Protocol protocol : Protocol.values()) {
-                for (String coding : CODINGS) out.add(Arguments.of(kind, protocol, coding));
+                // gzip too: the early close is the same rule for every coding, tested once.
+                for (String coding : List.of("gzip", "br", "zstd")) out.add(Arguments.of(kind, protocol, coding));
             }
         }
         return out.stream();
@@ -244,7 +250,7 @@ class BrotliZstdDecompressionTest extends MatrixTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyRuntimeProtocolAndCoding")
-    void closingADecodedBrOrZstdBodyEarlyGivesUpItsConnection(RuntimeKind kind, Protocol protocol, String coding)
+    void closingADecodedBodyEarlyGivesUpItsConnection(RuntimeKind kind, Protocol protocol, String coding)
             throws IOException {
         byte[] big = text(4 * 1024 * 1024, 5);
         byte[] coded = encode(coding, big);

@@ -30,8 +30,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -268,70 +266,6 @@ class DecompressionTest extends MatrixTest {
         assertThat(server.takeRequest().header("Accept-Encoding")).isNull();
         AioductClient derived = off.newBuilder().build();
         assertThat(derived.settings().decompression().enabled()).isFalse();
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everyRuntimeAndProtocol")
-    void closingADecodedBodyEarlyGivesUpItsConnection(RuntimeKind kind, Protocol protocol) throws IOException {
-        byte[] coded = gzip(text(4 * 1024 * 1024, 3));
-        // The server sends the first half, then the rest only once the client gave the connection up: so the
-        // raw body cannot end before the close reaches the connection (a body that ended in between would
-        // rightly put its connection back in the pool, and the server would see no abandoned exchange).
-        AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
-        MatrixServer server = serve(protocol);
-        server.route("/big", (req, reply) -> {
-            CompletableFuture<Void> gate = closed.get();
-            MatrixServer.Writer w = reply.respondStreaming(200, -1, "Content-Encoding", "gzip");
-            CompletableFuture.runAsync(() -> {
-                try {
-                    List<byte[]> pieces = pieces(coded, 16 * 1024);
-                    for (int i = 0; i < pieces.size(); i++) {
-                        if (i == pieces.size() / 2) gate.get(10, TimeUnit.SECONDS);
-                        w.write(pieces.get(i)).get(10, TimeUnit.SECONDS);
-                    }
-                    w.end();
-                } catch (Exception gaveUp) {
-                    // The client closed the body: the writes fail, as they should.
-                }
-            });
-        });
-        AioductClient client = client(kind, protocol, b -> {});
-
-        closed.set(new CompletableFuture<>());
-        try (Response r = client.get(server.uri("/big")).execute()) {
-            InputStream in = r.body().inputStream();
-            assertThat(in.readNBytes(100_000)).hasSize(100_000);
-            in.close();
-        }
-        server.awaitAbandonedOrClosed(1);
-        closed.get().complete(null);
-        closed.set(new CompletableFuture<>());
-        try (Response r = client.get(server.uri("/big")).execute()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            r.body().publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    s.request(2);
-                    done.thenRun(s::cancel);
-                }
-
-                @Override
-                public void onNext(ByteBuffer item) {
-                    done.complete(null);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onComplete() {}
-            });
-            done.join();
-        }
-        server.awaitAbandonedOrClosed(2);
-        closed.get().complete(null);
     }
 
     /**

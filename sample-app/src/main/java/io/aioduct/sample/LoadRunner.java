@@ -75,19 +75,24 @@ class LoadRunner {
                     .name("sample-load-" + spec.client() + "-" + i)
                     .start(() -> callLoop(run, client, success, error)));
         }
-        supervisors.add(Thread.ofVirtual().name("sample-load-" + spec.client()).start(() -> {
-            for (Thread caller : callers) {
-                try {
-                    caller.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    run.stopRequested.set(true);
-                }
-            }
-            run.finished();
-            log.info("load finished: {}", run.snapshot());
-            supervisors.remove(Thread.currentThread());
-        }));
+        // Listed before it starts, so its own removal at the end cannot come first.
+        Thread supervisor = Thread.ofVirtual()
+                .name("sample-load-" + spec.client())
+                .unstarted(() -> {
+                    for (Thread caller : callers) {
+                        try {
+                            caller.join();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            run.stopRequested.set(true);
+                        }
+                    }
+                    run.finished();
+                    log.info("load finished: {}", run.snapshot());
+                    supervisors.remove(Thread.currentThread());
+                });
+        supervisors.add(supervisor);
+        supervisor.start();
         log.info("load started: {}", spec);
         return run;
     }
