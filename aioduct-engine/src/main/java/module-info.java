@@ -45,4 +45,6 @@ module io.aioduct {
     exports io.aioduct.protocol;
     // The built-in policies' settings and SPIs: redirects, retries, cookies, authentication, decompression.
     exports io.aioduct.policy;
+    // Proxies: Proxy, ProxyRouting (explicit, ProxySelector, environment), ProxyConnectException.
+    exports io.aioduct.proxy;
 }

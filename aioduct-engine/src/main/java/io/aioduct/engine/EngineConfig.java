@@ -8,6 +8,7 @@ import io.aioduct.event.EventListener;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.protocol.Http1Options;
 import io.aioduct.protocol.Http2Options;
+import io.aioduct.proxy.ProxyRouting;
 import io.aioduct.tls.TlsConfig;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -29,6 +30,7 @@ public final class EngineConfig {
     private final TlsConfig tls;
     private final Http2Options http2;
     private final EventListener eventListener;
+    private final ProxyRouting proxy;
 
     private EngineConfig(Builder b) {
         this.pool = b.pool;
@@ -39,6 +41,7 @@ public final class EngineConfig {
         this.tls = b.tls;
         this.http2 = b.http2;
         this.eventListener = b.eventListener;
+        this.proxy = b.proxy;
     }
 
     public static Builder builder() {
@@ -55,6 +58,7 @@ public final class EngineConfig {
         b.tls = tls;
         b.http2 = http2;
         b.eventListener = eventListener;
+        b.proxy = proxy;
         return b;
     }
 
@@ -94,6 +98,11 @@ public final class EngineConfig {
         return eventListener;
     }
 
+    /** Which proxy, if any, each new connection goes through; {@link ProxyRouting#DIRECT} by default. */
+    public ProxyRouting proxy() {
+        return proxy;
+    }
+
     /** Whether connections to {@code origin} may speak HTTP/2 (so its pool waits for its first connection). */
     public boolean mayUseHttp2(io.aioduct.Origin origin) {
         return origin.secure() ? http2.enabled() : http2.priorKnowledge();
@@ -109,8 +118,15 @@ public final class EngineConfig {
         private TlsConfig tls = TlsConfig.DEFAULT;
         private Http2Options http2 = Http2Options.DEFAULT;
         private EventListener eventListener = EventListener.NONE;
+        private ProxyRouting proxy = ProxyRouting.DIRECT;
 
         private Builder() {}
+
+        /** Which proxy, if any, each new connection goes through (see docs/proxies.md); default direct. */
+        public Builder proxy(ProxyRouting proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
 
         /** Receives every phase of every exchange (see {@link EventListener} for its rules). */
         public Builder eventListener(EventListener listener) {

@@ -22,7 +22,8 @@ final class EnginePackages {
             "io.aioduct.engine",
             "io.aioduct.pool",
             "io.aioduct.protocol",
-            "io.aioduct.policy");
+            "io.aioduct.policy",
+            "io.aioduct.proxy");
 
     /** Inside the module only: the engine/driver contract, plumbing and the two protocol drivers. */
     static final Set<String> INTERNAL = Set.of(
@@ -32,7 +33,8 @@ final class EnginePackages {
             "io.aioduct.concurrent",
             "io.aioduct.http1",
             "io.aioduct.http2",
-            "io.aioduct.chain");
+            "io.aioduct.chain",
+            "io.aioduct.tunnel");
 
     /** The compiled engine (target/classes), relative to the module directory surefire runs in. */
     static final Path MAIN_CLASSES = Path.of("target", "classes");
