@@ -5,7 +5,8 @@ import org.jspecify.annotations.NullMarked;
  * adapters, the Micrometer binding and the actuator endpoint.
  *
  * <p>Spring, Reactor and Micrometer ship no module descriptors; their jars declare stable
- * {@code Automatic-Module-Name}s, which are what this module requires. Reactor, Micrometer and the actuator
+ * {@code Automatic-Module-Name}s, which are what this module requires. Reactor, Micrometer, WebFlux (for WebClient's
+ * observation convention) and the actuator
  * are optional ({@code requires static}, transitive where their types appear in this module's API):
  * each part of the starter that uses one is configured only when
  * its classes are present. The auto-configuration packages are open to Spring, which instantiates
@@ -30,6 +31,7 @@ module io.aioduct.spring {
     requires static transitive micrometer.core;
     requires static transitive micrometer.observation;
     requires static transitive micrometer.commons;
+    requires static transitive spring.webflux;
     requires static transitive spring.boot.health;
     requires static transitive spring.boot.actuator;
     requires static transitive spring.boot.actuator.autoconfigure;

@@ -2,10 +2,12 @@ package io.aioduct.spring.http;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
+import io.micrometer.observation.Observation;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpMethod;
@@ -13,6 +15,7 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Spring's reactive {@link ClientHttpConnector} on an {@link AioductClient}: what WebClient sends
@@ -30,9 +33,20 @@ import reactor.core.publisher.Mono;
  * connection (unless the body had already arrived), so its pool slot is released at once. Response
  * signals arrive on the engine's threads: never block in them.
  *
+ * <p>When WebClient observes the request (its {@code http.client.requests}), the connector puts its client
+ * into that observation's context, so a convention can say which client carried it: see {@link
+ * #clientOf(Observation.Context)}.
+ *
  * <p>Thread-safe; holds nothing to close (the engine's owner closes it).
  */
 public final class AioductClientHttpConnector implements ClientHttpConnector {
+    /**
+     * The Reactor context key under which WebClient puts the observation of the current exchange: the value of
+     * Micrometer's {@code ObservationThreadLocalAccessor.KEY} (that class needs context-propagation, which a
+     * WebClient application need not have).
+     */
+    static final String OBSERVATION_KEY = "micrometer.observation";
+
     private final AioductClient client;
     private final DataBufferFactory bufferFactory;
 
@@ -53,11 +67,29 @@ public final class AioductClientHttpConnector implements ClientHttpConnector {
     @Override
     public Mono<ClientHttpResponse> connect(
             HttpMethod method, URI uri, Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-        AioductReactiveRequest request = new AioductReactiveRequest(client, method, uri, bufferFactory);
-        return requestCallback
-                .apply(request)
-                .then(Mono.defer(request::setComplete)) // commits a request the callback left uncommitted
-                .then(Mono.defer(() -> send(request)));
+        return Mono.deferContextual(context -> {
+            markObservation(context);
+            AioductReactiveRequest request = new AioductReactiveRequest(client, method, uri, bufferFactory);
+            return requestCallback
+                    .apply(request)
+                    .then(Mono.defer(request::setComplete)) // commits a request the callback left uncommitted
+                    .then(Mono.defer(() -> send(request)));
+        });
+    }
+
+    /** Tells WebClient's observation of this exchange, if there is one, which client carries it. */
+    private void markObservation(ContextView context) {
+        if (context.getOrDefault(OBSERVATION_KEY, null) instanceof Observation observation && !observation.isNoop()) {
+            observation.getContext().put(AioductClient.class, client);
+        }
+    }
+
+    /**
+     * The client that carried the request a WebClient observation observes, or null when no aioduct connector
+     * did (another connector, or the exchange failed in a filter before reaching one).
+     */
+    public static @Nullable AioductClient clientOf(Observation.Context context) {
+        return context.get(AioductClient.class);
     }
 
     private Mono<ClientHttpResponse> send(AioductReactiveRequest request) {

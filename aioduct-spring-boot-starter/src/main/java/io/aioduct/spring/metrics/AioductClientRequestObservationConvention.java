@@ -1,12 +1,9 @@
 package io.aioduct.spring.metrics;
 
 import io.aioduct.AioductClient;
-import io.aioduct.spring.autoconfigure.RuntimeKind;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
-import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.client.observation.ClientRequestObservationContext;
 import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
 
@@ -21,6 +18,7 @@ import org.springframework.http.client.observation.DefaultClientRequestObservati
  * <p>The client is found from the observation's request (RestClient's own, unless interceptors wrap it) or,
  * failing that, its response: a request that went through a RestClient's interceptors and failed before any
  * response is tagged {@value #NONE}. To keep these tags under a convention of your own, extend this class.
+ * WebClient's requests get the same tags from {@link AioductWebClientRequestObservationConvention}.
  * Thread-safe.
  */
 public class AioductClientRequestObservationConvention extends DefaultClientRequestObservationConvention {
@@ -35,8 +33,6 @@ public class AioductClientRequestObservationConvention extends DefaultClientRequ
 
     /** The client tag of an engine the starter did not create. */
     public static final String CUSTOM = "custom";
-
-    private static final KeyValues NOT_AIODUCT = KeyValues.of(KeyValue.of(CLIENT, NONE), KeyValue.of(RUNTIME, NONE));
 
     private final AioductMeterBinder clients;
 
@@ -61,12 +57,6 @@ public class AioductClientRequestObservationConvention extends DefaultClientRequ
         if (client == null) {
             client = AioductClientHttpRequestFactory.clientOf(context.getResponse());
         }
-        if (client == null) {
-            return NOT_AIODUCT;
-        }
-        @Nullable String name = clients.clientName(client.engine());
-        return KeyValues.of(
-                KeyValue.of(CLIENT, name == null ? CUSTOM : name),
-                KeyValue.of(RUNTIME, RuntimeKind.tagOf(client.engine().runtime())));
+        return AioductTags.of(client, clients);
     }
 }

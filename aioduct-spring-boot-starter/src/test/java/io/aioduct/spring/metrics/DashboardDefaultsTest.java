@@ -26,14 +26,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.observation.ClientRequestObservationContext;
 import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * What makes the Grafana dashboard fill for a plain RestClient app with no property: Spring's {@code
@@ -80,6 +86,12 @@ class DashboardDefaultsTest extends NoLeaks {
 
     private static final ApplicationContextRunner RUNNER =
             AioductMetricsTest.RUNNER.withUserConfiguration(Recording.class);
+
+    /** With WebClient and its observation: Boot's customizer takes the reactive convention bean. */
+    private static final ApplicationContextRunner WEB_CLIENT = RUNNER.withConfiguration(AutoConfigurations.of(
+            ReactiveHttpClientAutoConfiguration.class,
+            WebClientAutoConfiguration.class,
+            WebClientObservationAutoConfiguration.class));
 
     private TestServer server;
 
@@ -163,6 +175,58 @@ class DashboardDefaultsTest extends NoLeaks {
                     assertThat(histogram(registry.config("http.client.requests", "aioduct.client", "none")))
                             .isTrue();
                 });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pooled", "virtual", "io-uring"})
+    void aWebClientRequestIsTaggedWithItsClientAndRuntime(String kind) {
+        WEB_CLIENT.withPropertyValues("aioduct.runtime.kind=" + kind).run(context -> {
+            assertThat(context).hasSingleBean(AioductWebClientRequestObservationConvention.class);
+            RecordingRegistry registry = context.getBean(RecordingRegistry.class);
+            WebClient web = context.getBean(WebClient.Builder.class).build();
+            assertThat(web.get()
+                            .uri(server.uri("/hello"))
+                            .retrieve()
+                            .bodyToMono(String.class)
+                            .block(Duration.ofSeconds(10)))
+                    .isEqualTo("hello");
+            awaitQuiet(context.getBean(HttpEngine.class));
+            // WebClient stops its observation in a finally signal that may come after block() returned.
+            AioductMetricsTest.await(
+                    "WebClient's timer",
+                    () -> registry.find("http.client.requests").timer() != null);
+
+            Timer spring = registry.get("http.client.requests").timer();
+            assertThat(spring.getId().getTag("aioduct.client")).isEqualTo("default");
+            assertThat(spring.getId().getTag("aioduct.runtime")).isEqualTo(kind);
+            assertThat(spring.count()).isEqualTo(1);
+            assertThat(histogram(registry.config("http.client.requests", "aioduct.client", "default")))
+                    .isTrue();
+            assertThat(registry.find("aioduct.client.requests").meters()).isEmpty();
+        });
+    }
+
+    @Test
+    void aWebClientOnAnotherConnectorIsTaggedNone() {
+        WEB_CLIENT.withPropertyValues("aioduct.runtime.kind=pooled").run(context -> {
+            RecordingRegistry registry = context.getBean(RecordingRegistry.class);
+            WebClient jdk = context.getBean(WebClient.Builder.class)
+                    .clone()
+                    .clientConnector(new JdkClientHttpConnector())
+                    .build();
+            assertThat(jdk.get()
+                            .uri(server.uri("/hello"))
+                            .retrieve()
+                            .bodyToMono(String.class)
+                            .block(Duration.ofSeconds(10)))
+                    .isEqualTo("hello");
+            AioductMetricsTest.await(
+                    "WebClient's timer",
+                    () -> registry.find("http.client.requests").timer() != null);
+            Timer viaJdk = registry.get("http.client.requests").timer();
+            assertThat(viaJdk.getId().getTag("aioduct.client")).isEqualTo("none");
+            assertThat(viaJdk.getId().getTag("aioduct.runtime")).isEqualTo("none");
+        });
     }
 
     @Test

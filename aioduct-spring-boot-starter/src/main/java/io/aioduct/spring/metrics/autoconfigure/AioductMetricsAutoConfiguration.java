@@ -4,6 +4,7 @@ import io.aioduct.spring.autoconfigure.AioductProperties;
 import io.aioduct.spring.metrics.AioductClientRequestObservationConvention;
 import io.aioduct.spring.metrics.AioductHistograms;
 import io.aioduct.spring.metrics.AioductMeterBinder;
+import io.aioduct.spring.metrics.AioductWebClientRequestObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.observation.ClientRequestObservationConvention;
@@ -22,7 +24,7 @@ import org.springframework.http.client.observation.ClientRequestObservationConve
  * Spring Boot's metrics auto-configuration, which makes the registry. Besides, histograms for aioduct's latency
  * timers ({@link AioductHistograms}) and the {@code aioduct.client} / {@code aioduct.runtime} tags on Spring's
  * {@code http.client.requests} ({@link AioductClientRequestObservationConvention}), so the Grafana dashboard
- * fills for an ordinary RestClient app with no property. {@code aioduct.metrics.enabled=false} turns all of it
+ * fills for an ordinary RestClient app with no property (WebClient's requests get the same tags). {@code aioduct.metrics.enabled=false} turns all of it
  * off. Engines an application defines itself are not bound.
  */
 @AutoConfiguration(
@@ -71,5 +73,22 @@ public final class AioductMetricsAutoConfiguration {
             Environment environment, AioductMeterBinder binder) {
         return new AioductClientRequestObservationConvention(
                 environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME), binder);
+    }
+
+    /**
+     * The same tags on WebClient's {@code http.client.requests}: Spring Boot's WebClient observation customizer
+     * picks this bean up unless the application defines its own reactive convention.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.ClientRequestObservationConvention")
+    static final class WebClientTags {
+        @Bean
+        @ConditionalOnMissingBean(
+                type = "org.springframework.web.reactive.function.client.ClientRequestObservationConvention")
+        AioductWebClientRequestObservationConvention aioductWebClientRequestObservationConvention(
+                Environment environment, AioductMeterBinder binder) {
+            return new AioductWebClientRequestObservationConvention(
+                    environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME), binder);
+        }
     }
 }
