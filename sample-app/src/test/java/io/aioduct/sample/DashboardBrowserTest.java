@@ -28,7 +28,7 @@ class DashboardBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     /** What the page has charted, read from window.aioductDashboard and the canvases' data-max. */
-    private static final String CHARTED = """
+    static final String CHARTED = """
             const d = window.aioductDashboard;
             const max = (values) => values.reduce((a, b) => Math.max(a, b), 0);
             const cores = {};
@@ -337,7 +337,7 @@ class DashboardBrowserTest {
         assertThat(withLongLastError).isEqualTo(before);
     }
 
-    private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
+    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
