@@ -21,6 +21,7 @@ module io.aioduct {
     requires io.netty.codec.http2;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.classes.io_uring;
+    requires io.netty.transport.unix.common;
     requires org.slf4j;
     // The optional br and zstd decoders (docs/decompression.md): used only when present at run time.
     requires static com.aayushatharva.brotli4j;

@@ -36,6 +36,9 @@ public final class BlockingTcpConnector implements ConnectorSend {
 
     /** Connects on the calling thread, trying each address in turn within the one connect timeout. */
     public BlockingTransport connectBlocking(SocketConfig config) {
+        if (config.unixSocket() != null) {
+            return UnixSockets.connectBlocking(config);
+        }
         if (config.addresses().isEmpty()) {
             throw new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null);

@@ -67,8 +67,21 @@ public final class BlockingTransport implements Transport {
         return out;
     }
 
+    /**
+     * A transport over a connected UNIX-family channel (no {@code java.net.Socket} adaptor): see {@link
+     * UnixChannelStreams} for how its read timeouts work.
+     */
+    static BlockingTransport ofUnix(SocketChannel channel) {
+        return new BlockingTransport(
+                channel, new UnixChannelStreams.Input(channel), new UnixChannelStreams.Output(channel));
+    }
+
     /** Sets how long a read may wait for a byte; 0 waits forever. */
     public void readTimeoutMillis(int millis) {
+        if (in instanceof UnixChannelStreams.Input unix) {
+            unix.timeoutMillis(millis);
+            return;
+        }
         try {
             channel.socket().setSoTimeout(millis);
         } catch (SocketException e) {
@@ -83,6 +96,9 @@ public final class BlockingTransport implements Transport {
     public boolean probeUnusable() {
         if (closed.get() || !channel.isOpen()) {
             return true;
+        }
+        if (in instanceof UnixChannelStreams.Input unix && unix.readPending()) {
+            return true; // a read is still waiting on the socket: the connection is mid-exchange
         }
         try {
             channel.configureBlocking(false);

@@ -31,6 +31,9 @@ public final class LocalTcpConnector implements ConnectorLocal {
             throw new IllegalStateException("LocalTcpConnector.connect must run on a core thread of " + runtime.name()
                     + ", not on '" + Thread.currentThread().getName() + "'");
         }
+        if (config.unixSocket() != null) {
+            return UnixSockets.dial(channels.connectLoop(), channels, config);
+        }
         return LoopDialer.dial(channels.connectLoop(), channels.channelFactory(), config);
     }
 }

@@ -3,6 +3,7 @@ package io.aioduct.connect;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class SocketConfig {
     private final @Nullable InetAddress localAddress;
     private final Duration connectTimeout;
     private final ConnectObserver observer;
+    private final @Nullable Path unixSocket;
 
     private SocketConfig(Builder b) {
         this.host = b.host;
@@ -35,6 +37,7 @@ public final class SocketConfig {
         this.localAddress = b.localAddress;
         this.connectTimeout = b.connectTimeout;
         this.observer = b.observer;
+        this.unixSocket = b.unixSocket;
     }
 
     private static List<InetAddress> order(List<InetAddress> in, AddressPreference pref) {
@@ -64,6 +67,7 @@ public final class SocketConfig {
         b.localAddress = localAddress;
         b.connectTimeout = connectTimeout;
         b.observer = observer;
+        b.unixSocket = unixSocket;
         return b;
     }
 
@@ -102,6 +106,15 @@ public final class SocketConfig {
         return connectTimeout;
     }
 
+    /**
+     * The Unix domain socket to connect to instead of TCP, or null. When set, the addresses, the port and the
+     * TCP options are not used (nothing is resolved); the host and port still name the origin (TLS SNI and
+     * certificate check, the {@code Host} header).
+     */
+    public @Nullable Path unixSocket() {
+        return unixSocket;
+    }
+
     /** Told about each connect attempt and the TLS handshake; {@link ConnectObserver#NONE} by default. */
     public ConnectObserver observer() {
         return observer;
@@ -109,6 +122,10 @@ public final class SocketConfig {
 
     @Override
     public String toString() {
+        if (unixSocket != null) {
+            return "SocketConfig[" + host + ":" + port + " via unix:" + unixSocket + ", connectTimeout="
+                    + connectTimeout + "]";
+        }
         return "SocketConfig[" + host + ":" + port + " " + addresses + ", nodelay=" + tcpNoDelay + ", keepalive="
                 + keepAlive + ", connectTimeout=" + connectTimeout + "]";
     }
@@ -124,8 +141,15 @@ public final class SocketConfig {
         private @Nullable InetAddress localAddress;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ConnectObserver observer = ConnectObserver.NONE;
+        private @Nullable Path unixSocket;
 
         private Builder() {}
+
+        /** Connects to this Unix domain socket file instead of over TCP; null (the default) for TCP. */
+        public Builder unixSocket(@Nullable Path path) {
+            this.unixSocket = path;
+            return this;
+        }
 
         public Builder observer(ConnectObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");

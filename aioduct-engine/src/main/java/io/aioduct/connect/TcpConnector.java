@@ -31,6 +31,9 @@ public final class TcpConnector implements ConnectorSend {
 
     @Override
     public CompletionStage<Transport> connect(SocketConfig config) {
+        if (config.unixSocket() != null) {
+            return UnixSockets.dial(runtime.connectLoop(), runtime, config);
+        }
         return LoopDialer.dial(runtime.connectLoop(), runtime.channelFactory(), config);
     }
 }

@@ -11,12 +11,15 @@ import io.aioduct.exchange.LoopConnection;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
  * Resolving an origin and connecting to it, for both drivers and both pool topologies: the resolver
- * (never run on a loop), then the connector (TLS layered over it for https) with the socket settings.
+ * (never run on a loop), then the connector (TLS layered over it for https) with the socket settings. With a
+ * Unix domain socket configured ({@link SocketConfig#unixSocket()}) nothing is resolved: the connector opens
+ * the socket file.
  * It reports DNS events; failures go back raw, and {@link CheckoutFailures} maps them.
  *
  * <p>Threading: {@link #dial} is asynchronous and reports on the exchange's home; {@link #dialBlocking}
@@ -50,41 +53,47 @@ final class Dialer {
      */
     void dial(Origin origin, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
         ExchangeEvents ev = exchange.events();
-        ev.dnsStart(origin.host());
-        config.resolver()
-                .resolve(origin.host())
-                .whenComplete((addresses, failure) -> home.onHome(() -> {
-                    if (failure != null) {
-                        ev.dnsFailed(failure);
-                        exchange.connectFailed(failure);
-                        return;
-                    }
-                    ev.dnsEnd(addresses);
-                    // On the home: a per-core connector opens the channel on the calling core.
-                    CompletionStage<Transport> connecting;
-                    try {
-                        connecting = connect(origin, addresses, connectTimeoutNanos, ev);
-                    } catch (RuntimeException e) {
-                        exchange.connectFailed(e);
-                        return;
-                    }
-                    connecting.whenComplete((t, e) -> {
-                        if (e != null) {
-                            home.onHome(() -> exchange.connectFailed(e));
-                        } else if (t instanceof LoopTransport lt) {
-                            home.handOver(lt.channel().eventLoop(), () -> exchange.connected(lt));
-                        } else {
-                            t.close();
-                            home.onHome(() -> exchange.connectFailed(new IllegalStateException(
-                                    "connector " + connector + " declared EVENT_LOOP but returned " + t)));
-                        }
-                    });
-                }));
+        CompletionStage<List<InetAddress>> resolved;
+        if (config.socket().unixSocket() != null) {
+            resolved = CompletableFuture.completedFuture(List.of()); // nothing to resolve: a local socket file
+        } else {
+            ev.dnsStart(origin.host());
+            resolved = config.resolver().resolve(origin.host());
+        }
+        resolved.whenComplete((addresses, failure) -> home.onHome(() -> {
+            if (failure != null) {
+                ev.dnsFailed(failure);
+                exchange.connectFailed(failure);
+                return;
+            }
+            if (config.socket().unixSocket() == null) {
+                ev.dnsEnd(addresses);
+            }
+            // On the home: a per-core connector opens the channel on the calling core.
+            CompletionStage<Transport> connecting;
+            try {
+                connecting = connect(origin, addresses, connectTimeoutNanos, ev);
+            } catch (RuntimeException e) {
+                exchange.connectFailed(e);
+                return;
+            }
+            connecting.whenComplete((t, e) -> {
+                if (e != null) {
+                    home.onHome(() -> exchange.connectFailed(e));
+                } else if (t instanceof LoopTransport lt) {
+                    home.handOver(lt.channel().eventLoop(), () -> exchange.connected(lt));
+                } else {
+                    t.close();
+                    home.onHome(() -> exchange.connectFailed(new IllegalStateException(
+                            "connector " + connector + " declared EVENT_LOOP but returned " + t)));
+                }
+            });
+        }));
     }
 
     /** Resolves and connects on the calling thread, for a blocking exchange. */
     BlockingTransport dialBlocking(Origin origin, long connectTimeoutNanos, ExchangeEvents ev) {
-        List<InetAddress> addresses = resolve(origin.host(), ev);
+        List<InetAddress> addresses = config.socket().unixSocket() != null ? List.of() : resolve(origin.host(), ev);
         Transport t = Completions.await(connect(origin, addresses, connectTimeoutNanos, ev));
         if (!(t instanceof BlockingTransport bt)) {
             t.close();

@@ -177,6 +177,17 @@ public final class EngineConfig {
             return this;
         }
 
+        /**
+         * Sends every request of this engine over the Unix domain socket {@code path} (a local sidecar, Docker's
+         * socket) instead of TCP; null, the default, for TCP. Nothing is resolved; the {@code Host} header, TLS
+         * SNI and pooling still follow each request's URI. TLS over the socket works on the pooled and io-uring
+         * runtimes; see docs/connect.md.
+         */
+        public Builder unixSocket(java.nio.file.@Nullable Path path) {
+            socket.unixSocket(path);
+            return this;
+        }
+
         public Builder addressPreference(AddressPreference preference) {
             socket.addressPreference(preference);
             return this;

@@ -3,6 +3,8 @@ package io.aioduct.runtime;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoop;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 
 /**
  * What a Netty-based runtime offers its TCP connector: the loop a new connection registers on and the
@@ -19,4 +21,19 @@ public interface ChannelRuntime {
 
     /** Creates the socket channels of this runtime's transport (epoll, io_uring or NIO). */
     ChannelFactory<? extends Channel> channelFactory();
+
+    /**
+     * Creates the Unix domain socket channels of this runtime's transport; a runtime without them keeps this
+     * default, which refuses.
+     *
+     * @throws UnsupportedOperationException if the transport has no Unix domain sockets
+     */
+    default ChannelFactory<? extends Channel> domainChannelFactory() {
+        throw new UnsupportedOperationException("the runtime " + this + " has no Unix domain socket channels");
+    }
+
+    /** The address a channel of {@link #domainChannelFactory()} connects to for the socket file {@code path}. */
+    default SocketAddress domainSocketAddress(Path path) {
+        return java.net.UnixDomainSocketAddress.of(path);
+    }
 }

@@ -1,5 +1,6 @@
 package io.aioduct.tls;
 
+import io.aioduct.ConnectFailedException;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.LoopTransport;
 import io.aioduct.connect.SocketConfig;
@@ -146,6 +147,15 @@ final class TlsHandshake {
 
     private static BlockingTransport overSocket(
             BlockingTransport plain, SocketConfig socket, TlsContexts contexts, TlsConfig config) {
+        if (socket.unixSocket() != null) {
+            // The JDK layers TLS over a java.net.Socket only, and a UNIX-family channel has none.
+            plain.close();
+            throw new ConnectFailedException(
+                    "cannot connect to https://" + socket.host() + ":" + socket.port() + " over the Unix domain socket "
+                            + socket.unixSocket() + ": TLS over a Unix domain socket is not supported on blocking "
+                            + "sockets (the virtual runtime); use http, or the pooled or io-uring runtime",
+                    null);
+        }
         try {
             SSLSocket tls = (SSLSocket) contexts.jdk()
                     .getSocketFactory()

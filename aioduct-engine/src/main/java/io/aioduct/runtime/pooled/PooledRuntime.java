@@ -13,12 +13,17 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +52,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
     private final MultiThreadIoEventLoopGroup loops;
     private final ForkJoinPool workers;
     private final ChannelFactory<? extends Channel> channelFactory;
+    private final boolean epoll;
     private final String name;
     private final int ioThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,6 +67,7 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
         boolean epoll = b.preferEpoll && Epoll.isAvailable();
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelFactory = epoll ? EpollSocketChannel::new : NioSocketChannel::new;
+        this.epoll = epoll;
         this.name = "pooled(" + (epoll ? "epoll" : "nio") + ")";
         if (!epoll && b.preferEpoll) {
             log.info(
@@ -181,6 +188,16 @@ public final class PooledRuntime implements RuntimePoll, ChannelRuntime {
     @Override
     public ChannelFactory<? extends Channel> channelFactory() {
         return channelFactory;
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> domainChannelFactory() {
+        return epoll ? EpollDomainSocketChannel::new : NioDomainSocketChannel::new;
+    }
+
+    @Override
+    public SocketAddress domainSocketAddress(Path path) {
+        return epoll ? new DomainSocketAddress(path.toString()) : java.net.UnixDomainSocketAddress.of(path);
     }
 
     @Override

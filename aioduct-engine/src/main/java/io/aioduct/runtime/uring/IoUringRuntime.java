@@ -13,9 +13,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.time.Duration;
@@ -243,6 +246,16 @@ public final class IoUringRuntime implements RuntimeLocal, ChannelRuntime, io.ai
     @Override
     public ChannelFactory<? extends Channel> channelFactory() {
         return channelFactory;
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> domainChannelFactory() {
+        return fellBack ? EpollDomainSocketChannel::new : IoUringDomainSocketChannel::new;
+    }
+
+    @Override
+    public java.net.SocketAddress domainSocketAddress(java.nio.file.Path path) {
+        return new DomainSocketAddress(path.toString());
     }
 
     @Override
