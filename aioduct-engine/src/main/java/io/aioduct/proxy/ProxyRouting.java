@@ -30,7 +30,17 @@ public interface ProxyRouting {
     /** Every connection through {@code proxy}, loopback origins included. */
     static ProxyRouting always(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return origin -> proxy;
+        return new ProxyRouting() {
+            @Override
+            public Proxy proxyFor(Origin origin) {
+                return proxy;
+            }
+
+            @Override
+            public String toString() {
+                return "proxy " + proxy;
+            }
+        };
     }
 
     /**
