@@ -38,7 +38,7 @@ public interface ProxyRouting {
 
             @Override
             public String toString() {
-                return "proxy " + proxy;
+                return proxy.toString();
             }
         };
     }
@@ -63,7 +63,8 @@ public interface ProxyRouting {
 
             @Override
             public String toString() {
-                return routing + " bypassing [" + bypass + "]";
+                String list = bypass.toString();
+                return routing + (list.isEmpty() ? " (loopback direct)" : " bypassing [" + list + "]");
             }
         };
     }

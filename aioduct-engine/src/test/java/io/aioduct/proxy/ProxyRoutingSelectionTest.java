@@ -58,7 +58,7 @@ class ProxyRoutingSelectionTest {
         assertThat(routing.proxyFor(new Origin("https", "git.internal.corp", 443)))
                 .isNull();
         assertThat(routing.proxyFor(LOOPBACK)).isNull();
-        assertThat(routing).hasToString("proxy http://bob@proxy.corp:3128 bypassing [internal.corp]");
+        assertThat(routing).hasToString("http://bob@proxy.corp:3128 bypassing [internal.corp]");
         assertThat(routing.toString()).doesNotContain("secret");
     }
 
@@ -70,6 +70,7 @@ class ProxyRoutingSelectionTest {
                 .isSameAs(proxy);
         assertThat(ProxyRouting.of(proxy, NoProxy.LOOPBACK).proxyFor(LOOPBACK)).isNull();
         assertThat(ProxyRouting.always(proxy).proxyFor(LOOPBACK)).isSameAs(proxy);
+        assertThat(ProxyRouting.of(proxy, NoProxy.LOOPBACK)).hasToString("socks5://proxy.corp:1080 (loopback direct)");
     }
 
     @Test

@@ -309,7 +309,9 @@ final class EngineFactory {
         if (proxy == null) {
             proxy = ProxyRoutingFactory.routing(
                     properties.getProxy(), () -> ProxyRoutingFactory.systemEnvironment(environment));
-            log.info("aioduct: proxy {}", ProxyRoutingFactory.describe(properties.getProxy(), proxy));
+            if (proxy != ProxyRouting.DIRECT) {
+                log.info("aioduct: proxy {}", ProxyRoutingFactory.describe(properties.getProxy(), proxy));
+            }
         }
         return proxy;
     }

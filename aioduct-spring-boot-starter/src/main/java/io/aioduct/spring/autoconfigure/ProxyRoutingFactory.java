@@ -202,9 +202,6 @@ final class ProxyRoutingFactory {
 
     /** The routing's description for the start-up log; never a password ({@link Proxy#toString()}). */
     static String describe(ProxyProperties p, ProxyRouting routing) {
-        if (routing == ProxyRouting.DIRECT) {
-            return p.getType() == ProxyProperties.Type.NONE ? "none (aioduct.proxy.type=none)" : "none";
-        }
         String source = p.getHost() != null
                 ? "aioduct.proxy.host"
                 : p.isUseSystemProperties() ? "aioduct.proxy.use-system-properties" : "aioduct.proxy.use-environment";

@@ -84,7 +84,8 @@ class ProxyPropertiesTest extends NoLeaks {
                             .isNull();
                 });
         assertThat(output)
-                .contains("aioduct: proxy proxy http://bob@proxy.corp:3128 bypassing [.internal.corp,10.0.0.0/8]");
+                .contains(
+                        "aioduct: proxy http://bob@proxy.corp:3128 bypassing [.internal.corp,10.0.0.0/8] (aioduct.proxy.host)");
         assertThat(output).doesNotContain("hunter2");
     }
 
