@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -72,6 +73,10 @@ public class AioductProperties implements Validator {
 
     private final Cookies cookies = new Cookies();
     private final Redirects redirects = new Redirects();
+
+    /** Which proxy the engine's connections go through (docs/proxies.md). */
+    @NestedConfigurationProperty
+    private final ProxyProperties proxy = new ProxyProperties();
 
     public Runtime getRuntime() {
         return runtime;
@@ -151,6 +156,10 @@ public class AioductProperties implements Validator {
 
     public Redirects getRedirects() {
         return redirects;
+    }
+
+    public ProxyProperties getProxy() {
+        return proxy;
     }
 
     /** Spring Boot validates a properties object that is a {@link Validator} right after binding it. */

@@ -59,6 +59,7 @@ final class AioductPropertiesValidator {
         if (p.getRedirects().getMaxHops() < 0) {
             reject(errors, "redirects.max-hops", "must be 0 or more (0 follows no redirect)");
         }
+        ProxyRoutingFactory.validate(p.getProxy(), (property, message) -> reject(errors, property, message));
     }
 
     /** What a named client may be called: it becomes a tag value and part of a bean name. */
@@ -242,8 +243,9 @@ final class AioductPropertiesValidator {
         String field = beanPath(property);
         // "must be ..." follows the name after a space; "=true needs ..." follows it directly.
         String text = "aioduct." + property + (message.startsWith("=") ? "" : " ") + message;
-        if (field.contains("[") || field.startsWith("clients.")) {
+        if (field.contains("[") || field.startsWith("clients.") || field.endsWith("password")) {
             // Map keys (headers, client names) are not bean paths the BindingResult can read; report on the object.
+            // A field error would carry a password as its rejected value into the exception and failure report.
             errors.reject("aioduct.invalid", text);
         } else {
             errors.rejectValue(field, "aioduct.invalid", text);

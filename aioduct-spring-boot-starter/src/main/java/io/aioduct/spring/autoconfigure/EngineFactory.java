@@ -6,6 +6,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.pool.PoolConfig;
 import io.aioduct.protocol.Http2Options;
+import io.aioduct.proxy.ProxyRouting;
 import io.aioduct.runtime.RuntimePoll;
 import io.aioduct.runtime.RuntimeUnavailableException;
 import io.aioduct.runtime.compat.CompatRuntime;
@@ -53,6 +54,7 @@ final class EngineFactory {
     private final @Nullable SslBundles sslBundles;
     private @Nullable SslBundle tlsBundle;
     private boolean tlsBundleResolved;
+    private @Nullable ProxyRouting proxy;
 
     EngineFactory(
             AioductProperties properties,
@@ -302,6 +304,18 @@ final class EngineFactory {
         }
     }
 
+    /** What {@code aioduct.proxy.*} chooses, decided (and logged) once for every engine. */
+    ProxyRouting proxy() {
+        if (proxy == null) {
+            proxy = ProxyRoutingFactory.routing(
+                    properties.getProxy(), () -> ProxyRoutingFactory.systemEnvironment(environment));
+            if (proxy != ProxyRouting.DIRECT) {
+                log.info("aioduct: proxy {}", ProxyRoutingFactory.describe(properties.getProxy(), proxy));
+            }
+        }
+        return proxy;
+    }
+
     EngineConfig engineConfig(List<AioductEngineConfigCustomizer> customizers) {
         AioductProperties.Pool p = properties.getPool();
         PoolConfig pool = PoolConfig.DEFAULT
@@ -312,7 +326,7 @@ final class EngineFactory {
                 .withAcquireTimeout(p.getAcquireTimeout())
                 .withMaxPendingAcquires(p.getMaxPendingAcquires());
         EngineConfig.Builder builder =
-                EngineConfig.builder().pool(pool).http2(http2()).tls(tls());
+                EngineConfig.builder().pool(pool).http2(http2()).tls(tls()).proxy(proxy());
         customizers.forEach(c -> c.customize(builder));
         return builder.build();
     }

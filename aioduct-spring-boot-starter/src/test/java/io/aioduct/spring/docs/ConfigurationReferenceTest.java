@@ -113,7 +113,12 @@ class ConfigurationReferenceTest {
             case "java.lang.Integer" -> "integer";
             case "java.lang.String" -> "string";
             case "java.lang.Boolean" -> "boolean";
-            default -> javaType.startsWith("java.util.Map") ? "map" : javaType.substring(javaType.lastIndexOf('.') + 1);
+            default ->
+                javaType.startsWith("java.util.Map")
+                        ? "map"
+                        : javaType.startsWith("java.util.List<")
+                                ? "list of " + type(javaType.substring(15, javaType.length() - 1)) + "s"
+                                : javaType.substring(javaType.lastIndexOf('.') + 1);
         };
     }
 }
