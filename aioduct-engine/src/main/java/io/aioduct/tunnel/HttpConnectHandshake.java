@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * blank line. A 2xx answer opens the tunnel, and every byte after the blank line is the origin's (a 2xx
  * answer to CONNECT has no content, whatever its framing fields say); interim 1xx answers are skipped; a
  * 407 is {@link Reason#AUTHENTICATION_REQUIRED} with the proxy's challenges kept ({@link
- * ProxyChallengeException}); any other status is {@link Reason#REFUSED} with the status line in the
+ * ProxyChallengeException}), and so is a 401 (tinyproxy's answer to wrong credentials); any other status is {@link Reason#REFUSED} with the status line in the
  * message; an answer that is not HTTP is {@link Reason#PROTOCOL}.
  */
 final class HttpConnectHandshake extends Handshake {
@@ -120,7 +120,8 @@ final class HttpConnectHandshake extends Handshake {
             done = true;
             return;
         }
-        if (status == 407) {
+        // A 401 cannot come from the origin (no tunnel yet): some proxies (tinyproxy) answer wrong credentials so.
+        if (status == 407 || status == 401) {
             List<String> challenges = new ArrayList<>(1);
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
@@ -138,6 +139,9 @@ final class HttpConnectHandshake extends Handshake {
                     + statusLine.trim()
                     + (challenges.isEmpty() ? "" : "; Proxy-Authenticate: " + String.join(", ", challenges))
                     + ")";
+            if (status == 401) {
+                throw failure(Reason.AUTHENTICATION_REQUIRED, status, detail, null);
+            }
             throw new ProxyChallengeException(proxy, prefix() + detail, challenges);
         }
         throw failure(Reason.REFUSED, status, "the proxy refused the tunnel: " + statusLine.trim(), null);

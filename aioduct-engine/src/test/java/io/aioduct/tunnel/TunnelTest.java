@@ -1,47 +1,30 @@
 package io.aioduct.tunnel;
 
+import static io.aioduct.tunnel.TunnelTransports.awaitTrue;
+import static io.aioduct.tunnel.TunnelTransports.connect;
+import static io.aioduct.tunnel.TunnelTransports.exchange;
+import static io.aioduct.tunnel.TunnelTransports.failureOf;
+import static io.aioduct.tunnel.TunnelTransports.onItsThread;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.aioduct.TimedOutException;
-import io.aioduct.connect.BlockingTcpConnector;
-import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.ConnectObserver;
-import io.aioduct.connect.LocalTcpConnector;
 import io.aioduct.connect.LoopTransport;
-import io.aioduct.connect.SocketConfig;
-import io.aioduct.connect.TcpConnector;
 import io.aioduct.connect.Transport;
 import io.aioduct.proxy.Proxy;
 import io.aioduct.proxy.ProxyConnectException;
 import io.aioduct.proxy.ProxyConnectException.Reason;
-import io.aioduct.runtime.pooled.PooledRuntime;
-import io.aioduct.runtime.uring.IoUringRuntime;
 import io.aioduct.syntax.Credentials;
 import io.aioduct.testing.LeakRecordingDetector;
 import io.aioduct.testing.RuntimeKind;
 import io.aioduct.testing.proxy.EchoTarget;
 import io.aioduct.testing.proxy.FaultProxy;
 import io.aioduct.testing.proxy.FaultProxy.Fault;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -58,24 +41,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message, closes the transport (the proxy sees the close) and sends nothing to the target.
  */
 class TunnelTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = TunnelTransports.TIMEOUT;
     private static final Duration SHORT = Duration.ofMillis(300);
-
-    private static PooledRuntime pooled;
-    private static IoUringRuntime uring;
 
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     @BeforeAll
     static void startRuntimes() {
-        pooled = PooledRuntime.builder().ioThreads(1).workerThreads(1).build();
-        uring = IoUringRuntime.builder().cores(1).build();
+        TunnelTransports.start();
     }
 
     @AfterAll
     static void stopRuntimes() {
-        pooled.close(Duration.ofSeconds(2));
-        uring.close(Duration.ofSeconds(2));
+        TunnelTransports.stop();
     }
 
     @AfterEach
@@ -269,7 +247,8 @@ class TunnelTest {
         EchoTarget target = track(EchoTarget.start());
         FaultProxy proxy = track(FaultProxy.start(type, Fault.SILENT));
         Transport transport = connect(kind, proxy.port());
-        Throwable failure = failureOf(open(kind, transport, proxy.proxy(), "localhost", target.port(), null, SHORT));
+        Throwable failure = failureOf(
+                TunnelTransports.open(kind, transport, proxy.proxy(), "localhost", target.port(), null, SHORT));
         assertThat(failure).isInstanceOf(TimedOutException.class);
         TimedOutException e = (TimedOutException) failure;
         assertThat(e.kind()).isEqualTo(TimedOutException.Kind.CONNECT);
@@ -283,7 +262,8 @@ class TunnelTest {
     void aTargetSocks4CannotCarryIsRefusedBeforeAnythingIsSent(RuntimeKind kind) throws Exception {
         FaultProxy proxy = track(FaultProxy.start(Proxy.Type.SOCKS4, Fault.NONE));
         Transport transport = connect(kind, proxy.port());
-        Throwable failure = failureOf(open(kind, transport, proxy.proxy(), "[::1]", 80, null, TIMEOUT));
+        Throwable failure =
+                failureOf(TunnelTransports.open(kind, transport, proxy.proxy(), "[::1]", 80, null, TIMEOUT));
         assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IPv6");
         awaitTrue(() -> !transport.isOpen(), "the transport is closed");
         awaitTrue(() -> proxy.closedByClient() == 1, "the proxy saw the connection closed");
@@ -358,8 +338,8 @@ class TunnelTest {
             throws Exception {
         EchoTarget target = track(EchoTarget.start());
         Transport transport = connect(kind, proxy.port());
-        Throwable failure =
-                failureOf(open(kind, transport, asSeen, "localhost", target.port(), authorization, TIMEOUT));
+        Throwable failure = failureOf(
+                TunnelTransports.open(kind, transport, asSeen, "localhost", target.port(), authorization, TIMEOUT));
         assertThat(failure).isInstanceOf(type);
         E e = type.cast(failure);
         assertThat(e.reason()).isEqualTo(reason);
@@ -388,7 +368,7 @@ class TunnelTest {
     private CompletionStage<Transport> open(
             RuntimeKind kind, FaultProxy proxy, Proxy asSeen, String host, int port, String authorization)
             throws Exception {
-        return open(kind, connect(kind, proxy.port()), asSeen, host, port, authorization, TIMEOUT);
+        return TunnelTransports.open(kind, connect(kind, proxy.port()), asSeen, host, port, authorization, TIMEOUT);
     }
 
     private CompletionStage<Transport> openWith(
@@ -396,123 +376,8 @@ class TunnelTest {
         return onItsThread(kind, () -> Tunnel.open(transport, proxy, "localhost", port, null, TIMEOUT, observer));
     }
 
-    /** Opens a tunnel as the engine would: on the virtual runtime, from a virtual thread. */
-    static CompletionStage<Transport> open(
-            RuntimeKind kind,
-            Transport transport,
-            Proxy proxy,
-            String host,
-            int port,
-            String authorization,
-            Duration timeout) {
-        return onItsThread(
-                kind, () -> Tunnel.open(transport, proxy, host, port, authorization, timeout, ConnectObserver.NONE));
-    }
-
-    private static CompletionStage<Transport> onItsThread(
-            RuntimeKind kind, java.util.function.Supplier<CompletionStage<Transport>> open) {
-        if (kind != RuntimeKind.VIRTUAL) {
-            return open.get();
-        }
-        CompletableFuture<Transport> result = new CompletableFuture<>();
-        Thread.ofVirtual()
-                .start(() -> open.get().whenComplete((t, e) -> {
-                    if (e != null) result.completeExceptionally(e);
-                    else result.complete(t);
-                }));
-        return result;
-    }
-
-    /** A transport connected to 127.0.0.1:{@code port} by {@code kind}'s own connector. */
-    static Transport connect(RuntimeKind kind, int port) throws Exception {
-        SocketConfig config = SocketConfig.builder()
-                .host("127.0.0.1")
-                .port(port)
-                .addresses(List.of(InetAddress.getLoopbackAddress()))
-                .build();
-        return switch (kind) {
-            case POOLED ->
-                new TcpConnector(pooled).connect(config).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            case VIRTUAL -> new BlockingTcpConnector().connectBlocking(config);
-            case IO_URING -> {
-                CompletableFuture<Transport> result = new CompletableFuture<>();
-                uring.spawnOn(
-                        0,
-                        () -> new LocalTcpConnector(uring).connect(config).whenComplete((t, e) -> {
-                            if (e != null) result.completeExceptionally(e);
-                            else result.complete(t);
-                        }));
-                yield result.get(10, TimeUnit.SECONDS);
-            }
-        };
-    }
-
-    static Throwable failureOf(CompletionStage<Transport> stage) throws Exception {
-        try {
-            Transport t = stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-            t.close();
-            return fail("the tunnel opened, but should have failed");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
-
-    /** Writes {@code text} through the tunnel and reads {@code expected} bytes back. */
-    static String exchange(Transport transport, String text, int expected) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-        if (transport instanceof BlockingTransport b) {
-            b.output().write(bytes);
-            b.output().flush();
-            InputStream in = b.input();
-            byte[] got = new byte[expected];
-            int n = 0;
-            b.readTimeoutMillis(10_000);
-            while (n < expected) {
-                int r = in.read(got, n, expected - n);
-                if (r < 0) throw new IOException("closed after " + n + " bytes");
-                n += r;
-            }
-            return new String(got, StandardCharsets.US_ASCII);
-        }
-        Channel ch = ((LoopTransport) transport).channel();
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        ch.eventLoop()
-                .submit(() -> {
-                    if (ch.pipeline().get("collector") != null) ch.pipeline().remove("collector");
-                    ch.pipeline().addLast("collector", new SimpleChannelInboundHandler<ByteBuf>() {
-                        @Override
-                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                            received.add(msg.toString(StandardCharsets.US_ASCII));
-                        }
-                    });
-                    ch.config().setAutoRead(true);
-                })
-                .get(10, TimeUnit.SECONDS);
-        ch.writeAndFlush(Unpooled.copiedBuffer(bytes)).sync();
-        StringBuilder got = new StringBuilder();
-        while (got.length() < expected) {
-            String part = received.poll(10, TimeUnit.SECONDS);
-            if (part == null) throw new IOException("only " + got + " came back");
-            got.append(part);
-        }
-        return got.toString();
-    }
-
     private <T extends AutoCloseable> T track(T closeable) {
         closeAfter.add(closeable);
         return closeable;
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) fail("timed out waiting until " + what);
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
     }
 }
