@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +51,13 @@ final class LoopTunnel extends ChannelInboundHandlerAdapter {
         if (channel.eventLoop().inEventLoop()) {
             tunnel.start(channel);
         } else {
-            channel.eventLoop().execute(() -> tunnel.start(channel));
+            try {
+                channel.eventLoop().execute(() -> tunnel.start(channel));
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down (the runtime is closing): the channel goes with it.
+                channel.close();
+                tunnel.result.completeExceptionally(handshake.closedEarly(e));
+            }
         }
         return tunnel.result;
     }

@@ -82,6 +82,11 @@ class TunnelTest {
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         try {
+            if (tunnel instanceof LoopTransport loop) {
+                assertThat(loop.channel().pipeline().names())
+                        .as("the handshake's handler left the pipeline")
+                        .noneMatch(n -> n.startsWith("aioduct-tunnel"));
+            }
             assertThat(exchange(tunnel, "ping", 4)).isEqualTo("ping");
             assertThat(exchange(tunnel, "pong!", 5)).isEqualTo("pong!");
         } finally {
