@@ -1,8 +1,10 @@
 package io.aioduct.connect;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -20,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BlockingTransport implements Transport {
     private final SocketChannel channel;
-    private final InputStream in;
+    private InputStream in; // replaced only by unread(), before the transport is handed on
+    /** The timed input of a UNIX-family channel (see {@link #ofUnix}), or null for a TCP socket. */
+    private final UnixChannelStreams.@Nullable Input unix;
+
     private final OutputStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ByteBuffer probe = ByteBuffer.allocate(1);
@@ -40,6 +45,7 @@ public final class BlockingTransport implements Transport {
             SocketChannel channel, InputStream in, OutputStream out, @Nullable String applicationProtocol) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.in = Objects.requireNonNull(in, "in");
+        this.unix = in instanceof UnixChannelStreams.Input u ? u : null;
         this.out = Objects.requireNonNull(out, "out");
         this.applicationProtocol = applicationProtocol;
     }
@@ -76,9 +82,22 @@ public final class BlockingTransport implements Transport {
                 channel, new UnixChannelStreams.Input(channel), new UnixChannelStreams.Output(channel));
     }
 
+    /**
+     * Puts {@code bytes} back in front of the input: {@link #input()} returns them before anything else. For
+     * a handshake that read past its own end (a proxy tunnel's, whose last read may carry the origin's first
+     * bytes). Call it before handing the transport on, on the thread that owns it; a transport never unread
+     * reads its stream directly. A TLS layer later built over {@link #channel()} does not see these bytes (a
+     * TLS server cannot speak first, so over TLS there are none to keep).
+     */
+    public void unread(byte[] bytes) {
+        if (bytes.length > 0) {
+            in = new SequenceInputStream(new ByteArrayInputStream(bytes), in);
+        }
+    }
+
     /** Sets how long a read may wait for a byte; 0 waits forever. */
     public void readTimeoutMillis(int millis) {
-        if (in instanceof UnixChannelStreams.Input unix) {
+        if (unix != null) {
             unix.timeoutMillis(millis);
             return;
         }
@@ -97,7 +116,7 @@ public final class BlockingTransport implements Transport {
         if (closed.get() || !channel.isOpen()) {
             return true;
         }
-        if (in instanceof UnixChannelStreams.Input unix && unix.readPending()) {
+        if (unix != null && unix.readPending()) {
             return true; // a read is still waiting on the socket: the connection is mid-exchange
         }
         try {

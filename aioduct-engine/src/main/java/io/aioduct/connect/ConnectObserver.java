@@ -1,5 +1,6 @@
 package io.aioduct.connect;
 
+import io.aioduct.proxy.Proxy;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
 
@@ -30,4 +31,13 @@ public interface ConnectObserver {
     default void tlsEnd(String tlsProtocol, @Nullable String applicationProtocol) {}
 
     default void tlsFailed(Throwable error) {}
+
+    /** A tunnel through {@code proxy} starts opening over the connection just made to it (before any TLS). */
+    default void tunnelStart(Proxy proxy) {}
+
+    /** The tunnel through {@code proxy} is open: what follows goes to the origin. */
+    default void tunnelEnd(Proxy proxy) {}
+
+    /** The tunnel through {@code proxy} failed; the connection is closed. */
+    default void tunnelFailed(Proxy proxy, Throwable error) {}
 }
