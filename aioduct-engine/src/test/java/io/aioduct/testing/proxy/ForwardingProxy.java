@@ -37,7 +37,8 @@ public final class ForwardingProxy implements AutoCloseable {
     public record Seen(
             String requestLine,
             @Nullable String proxyAuthorization,
-            @Nullable String host) {}
+            @Nullable String host,
+            @Nullable String authorization) {}
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -119,7 +120,7 @@ public final class ForwardingProxy implements AutoCloseable {
                 if (head == null) return;
                 String[] line = head.line.split(" ");
                 String auth = head.header("Proxy-Authorization");
-                seen.add(new Seen(head.line, auth, head.header("Host")));
+                seen.add(new Seen(head.line, auth, head.header("Host"), head.header("Authorization")));
                 String expected = expectedAuthorization;
                 boolean allowed = expected == null || expected.equals(auth);
                 if (line[0].equals("CONNECT")) {
