@@ -97,12 +97,12 @@ final class BlockingDriver implements ExchangeDriver {
     }
 
     /** Resolves and connects on the calling thread; see {@link Dialer#dialBlocking}. */
-    BlockingTransport dial(Origin origin, long connectTimeoutNanos, ExchangeEvents events) {
-        return dialer.dialBlocking(origin, connectTimeoutNanos, events);
+    BlockingTransport dial(Route route, long connectTimeoutNanos, ExchangeEvents events) {
+        return dialer.dialBlocking(route, connectTimeoutNanos, events);
     }
 
     /** The connection for a freshly connected socket: HTTP/2 if ALPN or prior knowledge says so. */
-    BlockingConnection newConnection(BlockingTransport transport, Origin origin, OriginPool<BlockingConnection> pool) {
-        return Connections.onSocket(engine, transport, origin, pool, callbacks);
+    BlockingConnection newConnection(BlockingTransport transport, OriginPool<BlockingConnection> pool) {
+        return Connections.onSocket(engine, transport, pool.route(), pool, callbacks);
     }
 }

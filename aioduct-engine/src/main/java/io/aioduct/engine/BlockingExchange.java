@@ -38,6 +38,11 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     private boolean done;
     /** How the connection judged the last failed attempt ({@link #onFailure}); NEVER until it says otherwise. */
     private Retry lastRetry = Retry.NEVER;
+    /**
+     * The pool of the route the last acquire took (the routing is asked per acquire): its connection goes
+     * back there, whatever the routing says by then.
+     */
+    private @Nullable OriginPool<BlockingConnection> acquiredFrom;
 
     BlockingExchange(EngineCore engine, BlockingDriver driver, Request request, ExchangeSettings settings) {
         super(request, settings, engine.config.ticker().nanoTime());
@@ -64,7 +69,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
                 if (aborted) {
                     // Cancelled while waiting or connecting: the connection goes back unused.
                     connection = null;
-                    driver.pool(request.origin()).release(c, true);
+                    pool().release(c, true);
                     throw cancelled();
                 }
                 events.acquired(c.tag(), !opened);
@@ -149,6 +154,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
 
     private BlockingConnection acquire(boolean fresh) {
         OriginPool<BlockingConnection> pool = driver.pool(request.origin());
+        acquiredFrom = pool;
         opened = false;
         events.acquireStart(request.origin());
         if (handoff.isDone()) {
@@ -200,7 +206,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     private BlockingConnection connect(OriginPool<BlockingConnection> pool) {
         BlockingTransport transport;
         try {
-            transport = driver.dial(request.origin(), connectLimit(now()), events);
+            transport = driver.dial(pool.route(), connectLimit(now()), events);
         } catch (RuntimeException e) {
             pool.connectFailed();
             throw CheckoutFailures.connectFailed(
@@ -208,7 +214,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
         }
         BlockingConnection c;
         try {
-            c = driver.newConnection(transport, request.origin(), pool);
+            c = driver.newConnection(transport, pool);
         } catch (RuntimeException e) {
             transport.close();
             pool.connectFailed();
@@ -217,6 +223,12 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
         pool.connected(c);
         opened = true;
         return c;
+    }
+
+    private OriginPool<BlockingConnection> pool() {
+        OriginPool<BlockingConnection> p = acquiredFrom;
+        if (p == null) throw new IllegalStateException("no connection was acquired for " + request);
+        return p;
     }
 
     private long now() {
@@ -256,7 +268,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     public void release(PooledConnection released, boolean reusable) {
         // Possibly on an HTTP/2 reader thread, after this exchange's own thread moved on: only the argument
         // says which connection this was (the field may already hold the next attempt's, or nothing).
-        driver.pool(request.origin()).release((BlockingConnection) released, reusable);
+        pool().release((BlockingConnection) released, reusable);
     }
 
     @Override

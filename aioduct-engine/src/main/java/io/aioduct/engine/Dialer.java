@@ -1,6 +1,7 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
+import io.aioduct.TimedOutException;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
 import io.aioduct.connect.LoopTransport;
@@ -8,6 +9,10 @@ import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.Transport;
 import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.exchange.LoopConnection;
+import io.aioduct.proxy.Proxy;
+import io.aioduct.proxy.ProxyConnectException;
+import io.aioduct.tls.TlsLayer;
+import io.aioduct.tunnel.Tunnel;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -16,31 +21,37 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * Resolving an origin and connecting to it, for both drivers and both pool topologies: the resolver
- * (never run on a loop), then the connector (TLS layered over it for https) with the socket settings. With a
- * Unix domain socket configured ({@link SocketConfig#unixSocket()}) nothing is resolved: the connector opens
- * the socket file.
- * It reports DNS events; failures go back raw, and {@link CheckoutFailures} maps them.
+ * Resolving and connecting for one {@link Route}, for both drivers and both pool topologies: the resolver
+ * (never run on a loop), then the connector with the socket settings, then TLS for https. With a Unix domain
+ * socket configured ({@link SocketConfig#unixSocket()}) nothing is resolved (and every route is direct): the
+ * connector opens the socket file.
  *
- * <p>Threading: {@link #dial} is asynchronous and reports on the exchange's home; {@link #dialBlocking}
- * runs on the calling thread.
+ * <p>Through a proxy, the proxy's host is resolved and connected to (the proxy resolves the origin), so the
+ * connector's address racing applies to the proxy; a failure there is a {@link ProxyConnectException}
+ * {@code UNREACHABLE} naming the proxy (a connect timeout stays a {@link TimedOutException}). A tunnelled
+ * route then opens the tunnel ({@link Tunnel#open}, within what is left of the connect timeout) and runs TLS
+ * with the origin's name (SNI, host verification, ALPN) over it; a forwarding route stops at the proxy.
+ *
+ * <p>It reports DNS events; other failures go back raw, and {@link CheckoutFailures} maps them. Threading:
+ * {@link #dial} is asynchronous and reports on the exchange's home; {@link #dialBlocking} runs on the calling
+ * thread.
  */
 final class Dialer {
     private final EngineConfig config;
     private final Object connector;
     private final Function<SocketConfig, CompletionStage<Transport>> plain;
-    private final Function<SocketConfig, CompletionStage<Transport>> tls;
+    private final TlsLayer tls;
 
     /**
      * @param connector the user's connector, named in errors
      * @param plain its connect
-     * @param tls the connect of the TLS connector layered over it
+     * @param tls the engine's TLS settings, run over a connection (direct or tunnelled) for https
      */
     Dialer(
             EngineConfig config,
             Object connector,
             Function<SocketConfig, CompletionStage<Transport>> plain,
-            Function<SocketConfig, CompletionStage<Transport>> tls) {
+            TlsLayer tls) {
         this.config = config;
         this.connector = connector;
         this.plain = plain;
@@ -51,28 +62,31 @@ final class Dialer {
      * Resolves and connects for a loop exchange, then calls {@code exchange.connected} (on the new
      * channel's loop, see {@link PoolHome#handOver}) or {@code exchange.connectFailed} (on the home).
      */
-    void dial(Origin origin, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
+    void dial(Route route, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
         ExchangeEvents ev = exchange.events();
+        String host = peerHost(route);
+        long start = config.ticker().nanoTime();
+        boolean unix = config.socket().unixSocket() != null;
         CompletionStage<List<InetAddress>> resolved;
-        if (config.socket().unixSocket() != null) {
+        if (unix) {
             resolved = CompletableFuture.completedFuture(List.of()); // nothing to resolve: a local socket file
         } else {
-            ev.dnsStart(origin.host());
-            resolved = config.resolver().resolve(origin.host());
+            ev.dnsStart(host);
+            resolved = config.resolver().resolve(host);
         }
         resolved.whenComplete((addresses, failure) -> home.onHome(() -> {
             if (failure != null) {
                 ev.dnsFailed(failure);
-                exchange.connectFailed(failure);
+                exchange.connectFailed(unreachable(route, failure));
                 return;
             }
-            if (config.socket().unixSocket() == null) {
+            if (!unix) {
                 ev.dnsEnd(addresses);
             }
             // On the home: a per-core connector opens the channel on the calling core.
             CompletionStage<Transport> connecting;
             try {
-                connecting = connect(origin, addresses, connectTimeoutNanos, ev);
+                connecting = connect(route, addresses, start, connectTimeoutNanos, ev);
             } catch (RuntimeException e) {
                 exchange.connectFailed(e);
                 return;
@@ -92,14 +106,26 @@ final class Dialer {
     }
 
     /** Resolves and connects on the calling thread, for a blocking exchange. */
-    BlockingTransport dialBlocking(Origin origin, long connectTimeoutNanos, ExchangeEvents ev) {
-        List<InetAddress> addresses = config.socket().unixSocket() != null ? List.of() : resolve(origin.host(), ev);
-        Transport t = Completions.await(connect(origin, addresses, connectTimeoutNanos, ev));
+    BlockingTransport dialBlocking(Route route, long connectTimeoutNanos, ExchangeEvents ev) {
+        long start = config.ticker().nanoTime();
+        List<InetAddress> addresses;
+        try {
+            addresses = config.socket().unixSocket() != null ? List.of() : resolve(peerHost(route), ev);
+        } catch (RuntimeException e) {
+            throw Completions.propagate(unreachable(route, e));
+        }
+        Transport t = Completions.await(connect(route, addresses, start, connectTimeoutNanos, ev));
         if (!(t instanceof BlockingTransport bt)) {
             t.close();
             throw new IllegalStateException("connector " + connector + " declared BLOCKING but returned " + t);
         }
         return bt;
+    }
+
+    /** The host the connection itself goes to: the proxy's when there is one (it resolves the origin). */
+    private static String peerHost(Route route) {
+        Proxy proxy = route.proxy;
+        return proxy != null ? proxy.host() : route.origin.host();
     }
 
     private List<InetAddress> resolve(String host, ExchangeEvents events) {
@@ -115,13 +141,98 @@ final class Dialer {
     }
 
     private CompletionStage<Transport> connect(
-            Origin origin, List<InetAddress> addresses, long connectNanos, ExchangeEvents ev) {
+            Route route, List<InetAddress> addresses, long start, long connectNanos, ExchangeEvents ev) {
+        Origin origin = route.origin;
+        Proxy proxy = route.proxy;
+        if (proxy == null) {
+            SocketConfig socket = socket(origin.host(), origin.port(), addresses, connectNanos, ev);
+            CompletionStage<Transport> connected = plain.apply(socket);
+            return origin.secure() ? connected.thenCompose(t -> tls.handshake(t, socket)) : connected;
+        }
+        SocketConfig toProxy = socket(proxy.host(), proxy.port(), addresses, connectNanos, ev);
+        CompletionStage<Transport> connected;
+        try {
+            connected = plain.apply(toProxy);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unreachable(route, e));
+        }
+        connected = connected
+                .handle((t, e) -> e == null
+                        ? CompletableFuture.completedFuture(t)
+                        : CompletableFuture.<Transport>failedFuture(unreachable(route, e)))
+                .thenCompose(Function.identity());
+        if (!route.tunnelled()) {
+            return connected; // a forwarding proxy: requests go to it in absolute form
+        }
+        CompletionStage<Transport> tunnelled =
+                connected.thenCompose(t -> openTunnel(t, route, start, connectNanos, ev));
+        if (!origin.secure()) {
+            return tunnelled;
+        }
+        // TLS with the origin, end to end through the tunnel: its name for SNI and verification, ALPN for h2.
+        SocketConfig toOrigin =
+                toProxy.toBuilder().host(origin.host()).port(origin.port()).build();
+        return tunnelled.thenCompose(t -> tls.handshake(t, toOrigin));
+    }
+
+    private CompletionStage<Transport> openTunnel(
+            Transport toProxy, Route route, long start, long connectNanos, ExchangeEvents ev) {
+        Proxy proxy = route.proxy;
+        Origin origin = route.origin;
+        try {
+            return Tunnel.open(
+                    toProxy,
+                    proxy,
+                    origin.host(),
+                    origin.port(),
+                    route.proxyAuthorization(),
+                    remaining(start, connectNanos),
+                    ev);
+        } catch (RuntimeException e) {
+            toProxy.close();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What is left of the connect timeout for the tunnel's handshake; ZERO when there is no limit. */
+    private Duration remaining(long start, long connectNanos) {
+        if (connectNanos == 0) return Duration.ZERO;
+        long left = connectNanos - (config.ticker().nanoTime() - start);
+        return Duration.ofNanos(Math.max(1, left)); // spent: the tunnel times out at once
+    }
+
+    private SocketConfig socket(
+            String host, int port, List<InetAddress> addresses, long connectNanos, ExchangeEvents ev) {
         SocketConfig.Builder b = config.socket().toBuilder()
-                .host(origin.host())
-                .port(origin.port())
+                .host(host)
+                .port(port)
                 .addresses(addresses)
                 .connectTimeout(Duration.ofNanos(connectNanos));
         b.observer(ev);
-        return (origin.secure() ? tls : plain).apply(b.build());
+        return b.build();
+    }
+
+    /**
+     * A failure to resolve or reach the proxy, as a {@link ProxyConnectException} naming it (host and port,
+     * never its credentials); direct routes and timeouts keep their failure.
+     */
+    private static Throwable unreachable(Route route, Throwable failure) {
+        Proxy proxy = route.proxy;
+        Throwable t = Completions.unwrap(failure);
+        if (proxy == null || t instanceof TimedOutException || t instanceof ProxyConnectException) {
+            return failure;
+        }
+        return new ProxyConnectException(
+                proxy,
+                ProxyConnectException.Reason.UNREACHABLE,
+                -1,
+                "cannot reach the " + proxy.type() + " proxy " + address(proxy) + " (for " + route.origin + "): " + t,
+                t);
+    }
+
+    /** {@code host:port}, an IPv6 literal in brackets: the proxy without its credentials. */
+    static String address(Proxy proxy) {
+        String host = proxy.host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + proxy.port();
     }
 }

@@ -3,6 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.connect.ConnectorLocal;
 import io.aioduct.pool.PoolStats;
 import io.aioduct.runtime.RuntimeLocal;
+import io.aioduct.tls.TlsLayer;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,9 +38,8 @@ public final class HttpEngineLocal<R extends RuntimeLocal, C extends ConnectorLo
         super(Objects.requireNonNull(config, "config"), closeRuntime);
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.connector = Objects.requireNonNull(connector, "connector");
-        ConnectorLocal tls =
-                config.tls().layeredOverLocal(connector, config.http2().enabled());
-        Dialer dialer = new Dialer(config, connector, connector::connect, tls::connect);
+        TlsLayer tls = config.tls().layer(config.http2().enabled());
+        Dialer dialer = new Dialer(config, connector, connector::connect, tls);
         this.driver = new LoopDriver(this, PoolTopology.perCore(this, runtime), dialer);
     }
 

@@ -3,6 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.TransportKind;
 import io.aioduct.runtime.RuntimePoll;
+import io.aioduct.tls.TlsLayer;
 import java.util.Objects;
 
 /**
@@ -41,8 +42,8 @@ public final class HttpEngineSend<R extends RuntimePoll, C extends ConnectorSend
         this.connector = Objects.requireNonNull(connector, "connector");
         // Both transports speak HTTP/2 (H2LoopConnection on a loop, H2BlockingConnection on a blocking
         // socket), so ALPN offers h2 on either when it is enabled.
-        ConnectorSend tls = config.tls().layeredOver(connector, config.http2().enabled());
-        Dialer dialer = new Dialer(config, connector, connector::connect, tls::connect);
+        TlsLayer tls = config.tls().layer(config.http2().enabled());
+        Dialer dialer = new Dialer(config, connector, connector::connect, tls);
         this.driver = connector.kind() == TransportKind.BLOCKING
                 ? new BlockingDriver(this, runtime, dialer)
                 : new LoopDriver(this, PoolTopology.shared(this, runtime), dialer);

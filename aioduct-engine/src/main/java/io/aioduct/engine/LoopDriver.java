@@ -1,6 +1,5 @@
 package io.aioduct.engine;
 
-import io.aioduct.Origin;
 import io.aioduct.Request;
 import io.aioduct.Response;
 import io.aioduct.connect.LoopTransport;
@@ -65,14 +64,14 @@ final class LoopDriver implements ExchangeDriver {
     }
 
     /** Resolves and connects for {@code exchange}; see {@link Dialer#dial}. */
-    void connect(Origin origin, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
-        dialer.dial(origin, connectTimeoutNanos, exchange, home);
+    void connect(Route route, long connectTimeoutNanos, LoopExchange exchange, PoolHome<LoopConnection> home) {
+        dialer.dial(route, connectTimeoutNanos, exchange, home);
     }
 
     /** The connection for a freshly connected transport: HTTP/2 if ALPN or prior knowledge says so. */
     LoopConnection newConnection(
-            LoopTransport transport, Origin origin, OriginPool<LoopConnection> pool, PoolHome<LoopConnection> home) {
-        LoopConnection c = Connections.onChannel(engine, transport, origin, pool, home.core);
+            LoopTransport transport, OriginPool<LoopConnection> pool, PoolHome<LoopConnection> home) {
+        LoopConnection c = Connections.onChannel(engine, transport, pool.route(), pool, home.core);
         home.connectionOpened();
         return c;
     }

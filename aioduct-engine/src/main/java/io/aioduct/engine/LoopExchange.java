@@ -93,7 +93,12 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
 
     /** Checks out a connection, or queues, or connects. On the thread that may touch the pool. */
     void start() {
-        pool = host.poolFor(request.origin());
+        try {
+            pool = host.poolFor(request.origin());
+        } catch (AioductException e) {
+            fail(e); // the proxy routing threw
+            return;
+        }
         acquire();
     }
 
@@ -158,7 +163,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
             finish();
             return;
         }
-        driver.connect(request.origin(), connectLimit(now()), this, host);
+        driver.connect(pool.route(), connectLimit(now()), this, host);
     }
 
     @Override
@@ -170,7 +175,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     void connected(LoopTransport transport) {
         LoopConnection c;
         try {
-            c = driver.newConnection(transport, request.origin(), pool, host);
+            c = driver.newConnection(transport, pool, host);
         } catch (RuntimeException e) {
             transport.close();
             connectFailed(e);

@@ -93,6 +93,9 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
     }
 
     private final Origin origin;
+    /** The key: the origin, and the proxy its connections go through if any. */
+    private final Route route;
+
     private final PoolConfig config;
     private final Ticker ticker;
     private final Multiplexing multiplexing;
@@ -115,8 +118,9 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
     /** null until a connection tells: true = HTTP/2 (multiplexed), false = HTTP/1.1. */
     private @Nullable Boolean multiplexedOrigin;
 
-    private OriginPool(Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing, boolean shared) {
-        this.origin = origin;
+    private OriginPool(Route route, PoolConfig config, Ticker ticker, Multiplexing multiplexing, boolean shared) {
+        this.origin = route.origin;
+        this.route = route;
         this.config = config;
         this.ticker = ticker;
         this.multiplexing = multiplexing;
@@ -125,28 +129,45 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
 
     /** A pool usable from any thread, for HTTP/1.1 connections. */
     public static <C extends PooledConnection> OriginPool<C> shared(Origin origin, PoolConfig config, Ticker ticker) {
-        return new OriginPool<>(origin, config, ticker, Multiplexing.NONE, true);
+        return new OriginPool<>(new Route(origin, null), config, ticker, Multiplexing.NONE, true);
     }
 
     /** A pool confined to one core's thread: no locks. */
     public static <C extends PooledConnection> OriginPool<C> local(Origin origin, PoolConfig config, Ticker ticker) {
-        return new OriginPool<>(origin, config, ticker, Multiplexing.NONE, false);
+        return new OriginPool<>(new Route(origin, null), config, ticker, Multiplexing.NONE, false);
     }
 
     /** A pool usable from any thread that also takes multiplexed connections. */
     public static <C extends PooledConnection> OriginPool<C> shared(
             Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
-        return new OriginPool<>(origin, config, ticker, multiplexing, true);
+        return shared(new Route(origin, null), config, ticker, multiplexing);
+    }
+
+    /** A pool usable from any thread for the connections of {@code route}. */
+    static <C extends PooledConnection> OriginPool<C> shared(
+            Route route, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
+        return new OriginPool<>(route, config, ticker, multiplexing, true);
     }
 
     /** A core-confined pool that also takes multiplexed connections. */
     public static <C extends PooledConnection> OriginPool<C> local(
             Origin origin, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
-        return new OriginPool<>(origin, config, ticker, multiplexing, false);
+        return local(new Route(origin, null), config, ticker, multiplexing);
+    }
+
+    /** A core-confined pool for the connections of {@code route}. */
+    static <C extends PooledConnection> OriginPool<C> local(
+            Route route, PoolConfig config, Ticker ticker, Multiplexing multiplexing) {
+        return new OriginPool<>(route, config, ticker, multiplexing, false);
     }
 
     public Origin origin() {
         return origin;
+    }
+
+    /** How this pool's connections reach the origin: the pool's key. */
+    Route route() {
+        return route;
     }
 
     private void lock() {
@@ -182,7 +203,7 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
             lock();
             try {
                 if (closed) {
-                    throw new RequestCancelledException("the connection pool for " + origin + " is closed");
+                    throw new RequestCancelledException("the connection pool for " + route + " is closed");
                 }
                 if (!fresh) {
                     C shared = leaseSpare();
@@ -296,7 +317,7 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
 
     private void enqueue(PoolWaiter<C> waiter) {
         if (waiters.size() >= config.maxPendingAcquires()) {
-            throw new PoolExhaustedException("connection pool for " + origin + " is exhausted: " + limit()
+            throw new PoolExhaustedException("connection pool for " + route + " is exhausted: " + limit()
                     + " connections in use and " + waiters.size() + " requests already waiting (maxPendingAcquires)");
         }
         waiters.addLast(waiter);
@@ -402,7 +423,7 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
         }
         if (reject) {
             connection.close("pool closed while connecting");
-            throw new RequestCancelledException("the connection pool for " + origin + " closed while connecting");
+            throw new RequestCancelledException("the connection pool for " + route + " closed while connecting");
         }
         handOut(connection, served, permits);
     }

@@ -1,10 +1,13 @@
 package io.aioduct.engine;
 
+import io.aioduct.ConnectFailedException;
 import io.aioduct.Origin;
 import io.aioduct.Ticker;
 import io.aioduct.event.EventListener;
 import io.aioduct.exchange.PooledConnection;
 import io.aioduct.pool.PoolStats;
+import io.aioduct.proxy.Proxy;
+import io.aioduct.proxy.ProxyRouting;
 import io.aioduct.runtime.CoreCounters;
 import io.aioduct.runtime.RuntimeLocal;
 import io.netty.channel.EventLoop;
@@ -34,7 +37,14 @@ final class PoolHome<C extends PooledConnection> {
 
     private final Function<Duration, CompletionStage<Void>> sleep;
     private final @Nullable CoreCounters counters;
+    private final ProxyRouting routing;
+    /** The pools of direct routes, keyed by origin alone: the common case looks up without allocating. */
     private final ConcurrentHashMap<Origin, OriginPool<C>> pools = new ConcurrentHashMap<>();
+    /** The pools of routes through a proxy, keyed by the whole route. */
+    private final ConcurrentHashMap<Route, OriginPool<C>> proxied = new ConcurrentHashMap<>();
+    /** Per origin, the proxied pool it was last routed to: a stable routing looks up without allocating. */
+    private final ConcurrentHashMap<Origin, OriginPool<C>> lastProxied = new ConcurrentHashMap<>();
+
     private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
 
     PoolHome(
@@ -48,20 +58,47 @@ final class PoolHome<C extends PooledConnection> {
         this.cores = cores;
         this.sleep = sleep;
         this.counters = counters;
+        // Over a Unix domain socket the socket is the path: no proxy is asked for.
+        this.routing = engine.config.socket().unixSocket() != null ? ProxyRouting.DIRECT : engine.config.proxy();
     }
 
-    /** The pool for {@code origin}, made on first use: locked in the shared home, lock-free in a core's. */
+    /**
+     * The pool of the route a request to {@code origin} takes, made on first use: locked in the shared home,
+     * lock-free in a core's. The engine's {@link ProxyRouting} is asked here, once per request (so a routing
+     * that changes its mind, a {@code ProxySelector}, takes effect on the next request; connections already
+     * pooled keep their route); the default {@link ProxyRouting#DIRECT} is not asked at all.
+     *
+     * @throws ConnectFailedException if the routing threw (its exception the cause)
+     */
     OriginPool<C> poolFor(Origin origin) {
+        ProxyRouting r = routing;
+        if (r != ProxyRouting.DIRECT) {
+            Proxy proxy;
+            try {
+                proxy = r.proxyFor(origin);
+            } catch (RuntimeException e) {
+                throw new ConnectFailedException("the proxy routing " + r + " failed for " + origin + ": " + e, e);
+            }
+            if (proxy != null) return proxiedPool(origin, proxy);
+        }
         OriginPool<C> p = pools.get(origin);
-        return p != null ? p : pools.computeIfAbsent(origin, this::newPool);
+        return p != null ? p : pools.computeIfAbsent(origin, o -> newPool(new Route(o, null)));
     }
 
-    private OriginPool<C> newPool(Origin o) {
+    private OriginPool<C> proxiedPool(Origin origin, Proxy proxy) {
+        OriginPool<C> last = lastProxied.get(origin);
+        if (last != null && proxy.equals(last.route().proxy)) return last;
+        OriginPool<C> p = proxied.computeIfAbsent(new Route(origin, proxy), this::newPool);
+        lastProxied.put(origin, p);
+        return p;
+    }
+
+    private OriginPool<C> newPool(Route route) {
         EngineConfig config = engine.config;
-        OriginPool.Multiplexing mux = Connections.multiplexing(config, o);
+        OriginPool.Multiplexing mux = Connections.multiplexing(config, route);
         return cores == null
-                ? OriginPool.shared(o, config.pool(), config.ticker(), mux)
-                : OriginPool.local(o, config.pool(), config.ticker(), mux);
+                ? OriginPool.shared(route, config.pool(), config.ticker(), mux)
+                : OriginPool.local(route, config.pool(), config.ticker(), mux);
     }
 
     /** Runs {@code task} where this home's pools may be touched: inline when shared or already on the core. */
@@ -126,6 +163,7 @@ final class PoolHome<C extends PooledConnection> {
     /** Closes idle connections past the idle timeout or max lifetime. On the home. */
     void evict() {
         pools.values().forEach(OriginPool::evict);
+        proxied.values().forEach(OriginPool::evict);
     }
 
     /** Closes every pool, handing each connection still leased to {@code abort}. On the home. */
@@ -133,11 +171,15 @@ final class PoolHome<C extends PooledConnection> {
         for (OriginPool<C> p : pools.values()) {
             for (C c : p.close(reason)) abort.accept(c);
         }
+        for (OriginPool<C> p : proxied.values()) {
+            for (C c : p.close(reason)) abort.accept(c);
+        }
     }
 
     /** Adds a snapshot of each pool; read off-core without locking, each number current. */
     void stats(List<PoolStats> out) {
         pools.values().forEach(p -> out.add(p.stats()));
+        proxied.values().forEach(p -> out.add(p.stats()));
     }
 
     // ---- what the exchanges of this home report ----

@@ -26,4 +26,20 @@ public interface ConnectionInfo {
     default int core() {
         return -1;
     }
+
+    /**
+     * The proxy the connection goes through, as {@code http://user@host:port} (its scheme, the username if
+     * any, never the password), or null for a direct connection.
+     */
+    default @Nullable String proxy() {
+        return null;
+    }
+
+    /**
+     * Whether the connection reaches the origin through a tunnel the proxy opened ({@code CONNECT} or SOCKS),
+     * rather than handing each request to a forwarding HTTP proxy; false for a direct connection.
+     */
+    default boolean tunnelled() {
+        return false;
+    }
 }

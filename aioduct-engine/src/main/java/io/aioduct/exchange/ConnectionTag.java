@@ -24,6 +24,8 @@ public final class ConnectionTag implements ConnectionInfo {
     private final String protocol;
     private final @Nullable InetSocketAddress remote;
     private final int core;
+    private final @Nullable String proxy;
+    private final boolean tunnelled;
     private final EventListener events;
     private final @Nullable CoreCounters counters;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -36,6 +38,26 @@ public final class ConnectionTag implements ConnectionInfo {
             int core,
             EventListener events,
             @Nullable CoreCounters counters) {
+        this(id, origin, protocol, remote, core, null, false, events, counters);
+    }
+
+    /**
+     * @param proxy the proxy as {@code io.aioduct.proxy.Proxy#toString()} shows it (never a password), or
+     *     null for a direct connection
+     * @param tunnelled whether the connection goes through a tunnel the proxy opened
+     */
+    public ConnectionTag(
+            long id,
+            Origin origin,
+            String protocol,
+            @Nullable SocketAddress remote,
+            int core,
+            @Nullable String proxy,
+            boolean tunnelled,
+            EventListener events,
+            @Nullable CoreCounters counters) {
+        this.proxy = proxy;
+        this.tunnelled = tunnelled;
         this.id = id;
         this.origin = origin;
         this.protocol = protocol;
@@ -89,7 +111,18 @@ public final class ConnectionTag implements ConnectionInfo {
     }
 
     @Override
+    public @Nullable String proxy() {
+        return proxy;
+    }
+
+    @Override
+    public boolean tunnelled() {
+        return tunnelled;
+    }
+
+    @Override
     public String toString() {
-        return "connection#" + id + "[" + protocol + " " + origin + (core >= 0 ? " core " + core : "") + "]";
+        return "connection#" + id + "[" + protocol + " " + origin + (proxy != null ? " via " + proxy : "")
+                + (core >= 0 ? " core " + core : "") + "]";
     }
 }

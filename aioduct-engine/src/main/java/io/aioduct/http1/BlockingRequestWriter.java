@@ -22,12 +22,14 @@ import java.io.OutputStream;
  */
 final class BlockingRequestWriter {
     private final OutputStream out;
+    private final Http1Route route;
     // A plain heap buffer, not leak-tracked: another thread may close the connection while its owner is
     // still writing, so it is left to the garbage collector rather than released.
     private final ByteBuf buf = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 1024, Integer.MAX_VALUE);
 
-    BlockingRequestWriter(OutputStream out) {
+    BlockingRequestWriter(OutputStream out, Http1Route route) {
         this.out = out;
+        this.route = route;
     }
 
     /** Writes {@code request}'s head and, unless {@code holdBody}, its body, and flushes. */
@@ -37,7 +39,7 @@ final class BlockingRequestWriter {
         ExchangeEvents ev = exchange.events();
         ev.requestHeadersStart();
         RequestWriter.writeHead(
-                request, framing, exchange.userAgent(), exchange.decompression().acceptEncoding(), buf);
+                request, framing, exchange.userAgent(), exchange.decompression().acceptEncoding(), route, buf);
         ev.requestHeadersEnd(buf.readableBytes());
         if (holdBody) {
             writeBuffered();

@@ -73,13 +73,19 @@ public final class Http1BlockingConnection implements BlockingConnection {
 
     public Http1BlockingConnection(
             BlockingTransport transport, Http1Options options, Ticker ticker, ConnectionTag tag) {
+        this(transport, options, ticker, tag, Http1Route.ORIGIN);
+    }
+
+    /** A connection whose requests go to {@code route}: the origin, or a forwarding proxy. */
+    public Http1BlockingConnection(
+            BlockingTransport transport, Http1Options options, Ticker ticker, ConnectionTag tag, Http1Route route) {
         this.transport = transport;
         this.tag = tag;
         this.options = options;
         this.codec = new ResponseCodec(options.maxHeadBytes());
         this.socket = new BlockingSocketReader(transport, ticker);
         this.readBuf = socket.buffer();
-        this.writer = new BlockingRequestWriter(transport.output());
+        this.writer = new BlockingRequestWriter(transport.output(), route);
         this.ticker = ticker;
         this.peer = String.valueOf(transport.remoteAddress());
     }

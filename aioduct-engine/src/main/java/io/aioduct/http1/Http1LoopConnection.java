@@ -71,6 +71,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
     private boolean requestComplete;
     private @Nullable Throwable closeCause;
     private final ConnectionTag tag;
+    private final Http1Route route;
     private @Nullable String closeReason;
     /** The running exchange's event bookkeeping, looked up once per exchange; null without a listener. */
     @Nullable
@@ -82,6 +83,18 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
             Http1Options options,
             Ticker ticker,
             ConnectionTag tag) {
+        this(channel, owner, options, ticker, tag, Http1Route.ORIGIN);
+    }
+
+    /** A connection whose requests go to {@code route}: the origin, or a forwarding proxy. */
+    public Http1LoopConnection(
+            Channel channel,
+            ConnectionOwner<LoopConnection> owner,
+            Http1Options options,
+            Ticker ticker,
+            ConnectionTag tag,
+            Http1Route route) {
+        this.route = route;
         this.channel = channel;
         this.tag = tag;
         this.loop = channel.eventLoop();
@@ -170,7 +183,7 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
                 hold == 0 && body instanceof RequestBody.Bytes bytes && bytes.length() <= 8192 ? bytes.length() : 0;
         ByteBuf head = channel.alloc().ioBuffer(256 + request.target().length() + inline);
         RequestWriter.writeHead(
-                request, framing, c.userAgent(), c.decompression().acceptEncoding(), head);
+                request, framing, c.userAgent(), c.decompression().acceptEncoding(), route, head);
         ExchangeEvents ev = events;
         ev.requestHeadersEnd(head.readableBytes());
         if (hold > 0) {

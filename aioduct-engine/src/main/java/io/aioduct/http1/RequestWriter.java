@@ -23,6 +23,8 @@ final class RequestWriter {
     private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_TYPE = "Content-Type: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROXY_AUTHORIZATION = "Proxy-Authorization: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SCHEME_SEPARATOR = {':', '/', '/'};
     private static final byte[] COLON_SP = {':', ' '};
     private static final short CRLF = ('\r' << 8) | '\n';
     static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -61,15 +63,38 @@ final class RequestWriter {
      */
     static void writeHead(
             Request request, long framing, @Nullable String userAgent, @Nullable String acceptEncoding, ByteBuf out) {
+        writeHead(request, framing, userAgent, acceptEncoding, Http1Route.ORIGIN, out);
+    }
+
+    /**
+     * Writes the request line and headers for a connection on {@code route}: to a forwarding proxy in
+     * absolute form ({@code GET http://host:port/path HTTP/1.1}, RFC 9112 3.2.2) with its credentials; to the
+     * origin without any {@code Proxy-Authorization}.
+     */
+    static void writeHead(
+            Request request,
+            long framing,
+            @Nullable String userAgent,
+            @Nullable String acceptEncoding,
+            Http1Route route,
+            ByteBuf out) {
         ByteBufUtil.writeAscii(out, request.method());
         out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, request.target());
+        if (route.absoluteForm) {
+            ByteBufUtil.writeAscii(out, request.origin().scheme());
+            out.writeBytes(SCHEME_SEPARATOR);
+            ByteBufUtil.writeAscii(out, request.origin().hostHeader());
+            ByteBufUtil.writeAscii(out, request.target()); // always origin-form: a request has no "*" target
+        } else {
+            ByteBufUtil.writeAscii(out, request.target());
+        }
         out.writeBytes(VERSION_CRLF);
         HttpHeaders headers = request.headers();
         boolean hasHost = false;
         boolean hasUserAgent = false;
         boolean hasAcceptEncoding = false;
         boolean hasContentType = false;
+        boolean hasProxyAuthorization = false;
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
             switch (name.length()) {
@@ -77,9 +102,11 @@ final class RequestWriter {
                 case 10 -> hasUserAgent |= HeaderRules.nameEquals(name, "User-Agent");
                 case 12 -> hasContentType |= HeaderRules.nameEquals(name, "Content-Type");
                 case 15 -> hasAcceptEncoding |= HeaderRules.nameEquals(name, "Accept-Encoding");
+                case 19 -> hasProxyAuthorization |= HeaderRules.nameEquals(name, "Proxy-Authorization");
                 default -> {}
             }
         }
+        boolean dropProxyAuthorization = hasProxyAuthorization && !route.absoluteForm;
         if (!hasHost) {
             out.writeBytes(HOST);
             ByteBufUtil.writeAscii(out, request.origin().hostHeader());
@@ -95,11 +122,21 @@ final class RequestWriter {
             ByteBufUtil.writeAscii(out, acceptEncoding);
             out.writeShort(CRLF);
         }
+        String proxyAuthorization = route.proxyAuthorization;
+        if (!hasProxyAuthorization && proxyAuthorization != null) {
+            // The proxy's configured credentials, unless the request answers a 407 with its own.
+            out.writeBytes(PROXY_AUTHORIZATION);
+            ByteBufUtil.writeAscii(out, proxyAuthorization);
+            out.writeShort(CRLF);
+        }
         for (int i = 0, n = headers.size(); i < n; i++) {
             String name = headers.name(i);
             if (name.length() == 14 && HeaderRules.nameEquals(name, "Content-Length")) {
                 // Request.build() checked it matches the body; the framing below writes it once.
                 continue;
+            }
+            if (dropProxyAuthorization && name.length() == 19 && HeaderRules.nameEquals(name, "Proxy-Authorization")) {
+                continue; // proxy credentials never go to the origin
             }
             ByteBufUtil.writeAscii(out, name);
             out.writeBytes(COLON_SP);

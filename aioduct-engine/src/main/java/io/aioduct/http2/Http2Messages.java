@@ -66,10 +66,12 @@ final class Http2Messages {
                         "connection",
                         "keep-alive",
                         "proxy-connection",
+                        "proxy-authorization",
                         "transfer-encoding",
                         "upgrade",
                         "content-length" -> {
-                    // Connection-specific (RFC 9113 8.2.2), or written below from the body.
+                    // Connection-specific (RFC 9113 8.2.2), or written below from the body; proxy credentials
+                    // never go to the origin (an HTTP/2 connection never reaches a forwarding proxy).
                     continue;
                 }
                 case "te" -> {

@@ -7,10 +7,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which proxy, if any, a connection to an origin goes through. Asked once per new connection (pooled
- * connections keep the proxy they were opened through: the pool is keyed by origin and proxy). Must be
- * fast and thread-safe, and must not block: it may be called on an event loop. Installed with {@code
- * EngineConfig.Builder.proxy(...)} or {@code AioductClient.Builder.proxy(...)}; {@link #DIRECT} by default.
+ * Which proxy, if any, a connection to an origin goes through. Asked once per request, before the pool is
+ * looked up (the pool is keyed by origin and proxy, so pooled connections keep the proxy they were opened
+ * through and a changed answer takes effect on the next request); {@link #DIRECT} is never asked. Must be
+ * fast and thread-safe, and must not block: it may be called on an event loop; what it throws fails the
+ * request with a {@code ConnectFailedException}. Installed with {@code EngineConfig.Builder.proxy(...)};
+ * {@link #DIRECT} by default.
  *
  * <p>Ready routings: {@link #always} and {@link #of(Proxy, NoProxy)} (a proxy and the origins that bypass
  * it), {@link #fromSelector} and {@link #system()} (a {@link ProxySelector}, so the JVM's {@code

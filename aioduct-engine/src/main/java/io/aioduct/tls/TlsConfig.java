@@ -293,11 +293,31 @@ public final class TlsConfig {
      * custom runtime or connector gets TLS the same way. Thread-safe, like {@code plain}.
      */
     public ConnectorSend layeredOver(ConnectorSend plain, boolean offerHttp2) {
-        return new TlsConnector(plain, this, offerHttp2);
+        return layeredOver(plain, layer(offerHttp2));
+    }
+
+    /** {@link #layeredOver(ConnectorSend, boolean)} sharing {@code layer} (made by {@link #layer}). */
+    public ConnectorSend layeredOver(ConnectorSend plain, TlsLayer layer) {
+        return new TlsConnector(plain, layer);
     }
 
     /** {@link #layeredOver(ConnectorSend, boolean)} for a thread-per-core runtime's {@link ConnectorLocal}. */
     public ConnectorLocal layeredOverLocal(ConnectorLocal plain, boolean offerHttp2) {
-        return new TlsConnectorLocal(plain, this, offerHttp2);
+        return layeredOverLocal(plain, layer(offerHttp2));
+    }
+
+    /** {@link #layeredOverLocal(ConnectorLocal, boolean)} sharing {@code layer} (made by {@link #layer}). */
+    public ConnectorLocal layeredOverLocal(ConnectorLocal plain, TlsLayer layer) {
+        return new TlsConnectorLocal(plain, layer);
+    }
+
+    /**
+     * The handshake with these settings, to run over a transport that is already connected (a tunnel
+     * through a proxy); ALPN offers {@code h2} (before {@code http/1.1}) when {@code offerHttp2}.
+     *
+     * @throws IllegalArgumentException if the TLS settings cannot be set up (naming why)
+     */
+    public TlsLayer layer(boolean offerHttp2) {
+        return new TlsLayer(this, offerHttp2);
     }
 }

@@ -17,17 +17,11 @@ import java.util.concurrent.CompletionStage;
  */
 final class TlsConnector implements ConnectorSend {
     private final ConnectorSend plain;
-    private final TlsContexts contexts;
-    private final TlsConfig config;
+    private final TlsLayer layer;
 
-    /**
-     * @param offerHttp2 whether ALPN offers {@code h2} before {@code http/1.1}
-     * @throws IllegalArgumentException if the TLS settings cannot be set up (naming why)
-     */
-    TlsConnector(ConnectorSend plain, TlsConfig config, boolean offerHttp2) {
+    TlsConnector(ConnectorSend plain, TlsLayer layer) {
         this.plain = Objects.requireNonNull(plain, "plain");
-        this.config = Objects.requireNonNull(config, "config");
-        this.contexts = new TlsContexts(config, TlsContexts.alpn(offerHttp2));
+        this.layer = Objects.requireNonNull(layer, "layer");
     }
 
     @Override
@@ -37,17 +31,17 @@ final class TlsConnector implements ConnectorSend {
 
     /** The TLS implementation in use on event-loop transports ({@code JDK} or {@code OPENSSL}). */
     public String provider() {
-        return plain.kind() == TransportKind.BLOCKING ? "JDK" : contexts.providerName();
+        return plain.kind() == TransportKind.BLOCKING ? "JDK" : layer.provider();
     }
 
     /** The protocols ALPN offers, in order of preference. */
     public List<String> alpn() {
-        return contexts.alpn();
+        return layer.alpn();
     }
 
     @Override
     public CompletionStage<Transport> connect(SocketConfig socket) {
-        return plain.connect(socket).thenCompose(t -> TlsHandshake.run(t, socket, contexts, config));
+        return plain.connect(socket).thenCompose(t -> layer.handshake(t, socket));
     }
 
     @Override

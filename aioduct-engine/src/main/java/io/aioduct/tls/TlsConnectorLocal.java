@@ -12,23 +12,21 @@ import java.util.concurrent.CompletionStage;
  */
 final class TlsConnectorLocal implements ConnectorLocal {
     private final ConnectorLocal plain;
-    private final TlsContexts contexts;
-    private final TlsConfig config;
+    private final TlsLayer layer;
 
-    TlsConnectorLocal(ConnectorLocal plain, TlsConfig config, boolean offerHttp2) {
+    TlsConnectorLocal(ConnectorLocal plain, TlsLayer layer) {
         this.plain = Objects.requireNonNull(plain, "plain");
-        this.config = Objects.requireNonNull(config, "config");
-        this.contexts = new TlsContexts(config, TlsContexts.alpn(offerHttp2));
+        this.layer = Objects.requireNonNull(layer, "layer");
     }
 
     /** The TLS implementation in use ({@code JDK} or {@code OPENSSL}). */
     public String provider() {
-        return contexts.providerName();
+        return layer.provider();
     }
 
     @Override
     public CompletionStage<Transport> connect(SocketConfig socket) {
-        return plain.connect(socket).thenCompose(t -> TlsHandshake.run(t, socket, contexts, config));
+        return plain.connect(socket).thenCompose(t -> layer.handshake(t, socket));
     }
 
     @Override

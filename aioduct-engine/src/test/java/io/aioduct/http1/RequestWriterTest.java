@@ -52,6 +52,51 @@ class RequestWriterTest {
         return head(request, UA);
     }
 
+    private static String headOn(Http1Route route, Request request) {
+        ByteBuf out = CodecFixtures.tracked(64);
+        try {
+            RequestWriter.writeHead(request, RequestWriter.framing(request), null, null, route, out);
+            return out.toString(StandardCharsets.ISO_8859_1);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Nested
+    class ThroughAForwardingProxy {
+
+        @Test
+        void theTargetIsAbsoluteAndHostStaysTheOrigins() {
+            Request r =
+                    Request.builder("GET", "http://example.com:8080/path?q=1").build();
+            assertThat(headOn(Http1Route.forwardingProxy(null), r))
+                    .isEqualTo("GET http://example.com:8080/path?q=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n");
+        }
+
+        @Test
+        void theProxysCredentialsGoUnlessTheRequestAnswersAChallengeWithItsOwn() {
+            Request r = Request.builder("GET", "http://example.com/").build();
+            assertThat(headOn(Http1Route.forwardingProxy("Basic cHJveHk6cHc="), r))
+                    .isEqualTo("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
+                            + "Proxy-Authorization: Basic cHJveHk6cHc=\r\n\r\n");
+            Request answered =
+                    r.toBuilder().header("Proxy-Authorization", "Basic YTpi").build();
+            assertThat(headOn(Http1Route.forwardingProxy("Basic cHJveHk6cHc="), answered))
+                    .isEqualTo("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
+                            + "Proxy-Authorization: Basic YTpi\r\n\r\n");
+        }
+
+        @Test
+        void proxyCredentialsNeverGoToAnOrigin() {
+            Request r = Request.builder("GET", "http://example.com/")
+                    .header("Proxy-Authorization", "Basic YTpi")
+                    .header("X-Kept", "1")
+                    .build();
+            assertThat(headOn(Http1Route.ORIGIN, r))
+                    .isEqualTo("GET / HTTP/1.1\r\nHost: example.com\r\nX-Kept: 1\r\n\r\n");
+        }
+    }
+
     @Nested
     class Heads {
 
