@@ -20,7 +20,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -200,6 +203,60 @@ class HappyEyeballsTest extends EngineTest {
                 () -> "accepted " + server.connectionsAccepted() + ", still open " + server.openConnections()
                         + ": the losing connection was not closed");
         assertThat(server.connectionsAccepted()).isBetween(1, 2);
+    }
+
+    /** The virtual runtime's race runs on the caller's thread: interrupting it cancels every attempt. */
+    @Test
+    void interruptingABlockingCallerCancelsEveryAttemptAndClosesTheirSockets() throws Exception {
+        int port = closedPort();
+        try (BlackHole a = new BlackHole(InetAddress.getByName("127.0.0.2"), port);
+                BlackHole b = new BlackHole(InetAddress.getByName("127.0.0.4"), port)) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            ConnectObserver observer = new ConnectObserver() {
+                @Override
+                public void connectStart(InetSocketAddress address) {
+                    seen.add("connectStart " + address);
+                }
+
+                @Override
+                public void connectFailed(InetSocketAddress address, Throwable error) {
+                    seen.add("connectFailed " + address + " " + error.getMessage());
+                }
+            };
+            SocketConfig config = SocketConfig.builder()
+                    .host(HOST)
+                    .port(port)
+                    .addresses(List.of(a.address().getAddress(), b.address().getAddress()))
+                    .happyEyeballsDelay(Duration.ZERO)
+                    .connectTimeout(GENEROUS)
+                    .observer(observer)
+                    .build();
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    new BlockingTcpConnector().connectBlocking(config).close();
+                    thrown.complete(null);
+                } catch (Throwable e) {
+                    thrown.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag lost", e));
+                }
+            });
+            awaitTrue(() -> seen.size() == 2, () -> "attempts started: " + seen);
+
+            caller.interrupt();
+
+            assertThat(thrown.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ConnectFailedException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(seen)
+                    .containsExactly(
+                            "connectStart " + a.address(),
+                            "connectStart " + b.address(),
+                            "connectFailed " + a.address() + " interrupted while connecting to " + HOST + ":" + port,
+                            "connectFailed " + b.address() + " interrupted while connecting to " + HOST + ":" + port);
+            awaitTrue(
+                    () -> BlackHole.connectingTo(a.address()) + BlackHole.connectingTo(b.address()) == 0,
+                    () -> "a cancelled attempt's socket is still open and connecting");
+        }
     }
 
     // ---- helpers ----
