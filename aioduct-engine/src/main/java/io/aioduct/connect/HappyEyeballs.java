@@ -96,6 +96,7 @@ final class HappyEyeballs {
     /**
      * The stagger timer armed when {@code attempt} started fired: whether to start the next attempt now.
      * Only the timer of the latest attempt counts: a failure that already started a later one made it stale.
+     * Asked right after a start, it tells whether a timer for that attempt is worth arming at all.
      */
     boolean delayElapsed(int attempt) {
         return hasMore() && attempt == next - 1;

@@ -64,7 +64,9 @@ final class LoopRace {
             return;
         }
         launch(attempt);
-        if (!race.hasMore()) {
+        // Nothing left to start, or the race moved on while launching (a connect that failed at once
+        // already started the next attempt and armed its timer): this attempt's timer is not needed.
+        if (!race.delayElapsed(attempt)) {
             return;
         }
         if (race.allAtOnce()) {
