@@ -1,6 +1,5 @@
 package io.aioduct.connect;
 
-import io.aioduct.ConnectFailedException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -117,7 +116,9 @@ final class LoopRace {
         config.observer().connectFailed(remote, f.cause());
         startNext();
         if (race.exhausted()) {
-            end(null);
+            // Nothing is pending any more: only the timers are left to stop.
+            cancel(stagger);
+            cancel(deadline);
             result.completeExceptionally(race.failure());
         }
     }
@@ -132,18 +133,14 @@ final class LoopRace {
     }
 
     /** Stops the timers and closes every attempt still pending, reporting each as failed with {@code why}. */
-    private void end(@Nullable Throwable why) {
+    private void end(Throwable why) {
         cancel(stagger);
         cancel(deadline);
         for (int i : race.stop()) {
             Channel channel = attempts[i];
             if (channel != null) channel.close();
-            config.observer().connectFailed(race.remote(i), why != null ? why : cancelled());
+            config.observer().connectFailed(race.remote(i), why);
         }
-    }
-
-    private static ConnectFailedException cancelled() {
-        return new ConnectFailedException("connect attempt cancelled", null);
     }
 
     private static void cancel(@Nullable ScheduledFuture<?> timer) {
