@@ -23,6 +23,8 @@ module io.aioduct {
     requires io.netty.transport.classes.io_uring;
     requires io.netty.transport.unix.common;
     requires org.slf4j;
+    // TCP keepalive idle, interval and count on JDK sockets (jdk.net.ExtendedSocketOptions).
+    requires jdk.net;
     // The optional br and zstd decoders (docs/decompression.md): used only when present at run time.
     requires static com.aayushatharva.brotli4j;
     requires static com.github.luben.zstd_jni;

@@ -9,6 +9,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The virtual-thread runtime's TCP connector: connects a JDK socket with a blocking call on the
@@ -34,7 +35,15 @@ public final class BlockingTcpConnector implements ConnectorSend {
         }
     }
 
-    /** Connects on the calling thread, trying each address in turn within the one connect timeout. */
+    /**
+     * Connects on the calling thread within the one connect timeout: one address directly, several by a
+     * Happy Eyeballs race whose attempts run on virtual threads while the caller decides ({@link
+     * BlockingRace}). Interrupting the caller cancels every attempt and closes its socket; the interrupt
+     * flag stays set.
+     *
+     * @throws ConnectFailedException if every address failed (or the caller was interrupted)
+     * @throws io.aioduct.TimedOutException of kind CONNECT if the connect timeout ran out first
+     */
     public BlockingTransport connectBlocking(SocketConfig config) {
         if (config.unixSocket() != null) {
             return UnixSockets.connectBlocking(config);
@@ -43,55 +52,59 @@ public final class BlockingTcpConnector implements ConnectorSend {
             throw new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null);
         }
-        long timeoutNanos = config.connectTimeout().toNanos();
-        long deadline = System.nanoTime() + timeoutNanos;
-        IOException last = null;
-        for (InetAddress address : config.addresses()) {
-            int millis = 0;
-            if (timeoutNanos > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw LoopDialer.timedOut(config, address);
-                }
-                millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
-            }
-            SocketChannel channel = null;
-            InetSocketAddress remote = new InetSocketAddress(address, config.port());
-            config.observer().connectStart(remote);
-            try {
-                channel = SocketChannel.open();
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
-                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, config.keepAlive());
-                if (config.localAddress() != null) {
-                    channel.bind(new InetSocketAddress(config.localAddress(), 0));
-                }
-                channel.socket().connect(remote, millis);
-                BlockingTransport transport = BlockingTransport.of(channel);
-                config.observer().connectEnd(remote);
-                return transport;
-            } catch (SocketTimeoutException e) {
-                closeQuietly(channel);
-                var timedOut = LoopDialer.timedOut(config, address);
-                config.observer().connectFailed(remote, timedOut);
-                throw timedOut;
-            } catch (IOException e) {
-                closeQuietly(channel);
-                config.observer().connectFailed(remote, e);
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ConnectFailedException(
-                            "interrupted while connecting to " + config.host() + ":" + config.port(), e);
-                }
-                if (last != null) e.addSuppressed(last);
-                last = e;
-            }
+        if (config.addresses().size() > 1) {
+            return new BlockingRace(config).run();
         }
-        throw new ConnectFailedException(
-                "cannot connect to " + config.host() + ":" + config.port() + " (tried " + config.addresses() + "): "
-                        + last.getMessage(),
-                last);
+        // One address, the common case: a plain blocking connect, no thread or queue of the race's.
+        InetAddress address = config.addresses().get(0);
+        long timeoutNanos = config.connectTimeout().toNanos();
+        int millis = timeoutNanos == 0 ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
+        SocketChannel channel = null;
+        InetSocketAddress remote = new InetSocketAddress(address, config.port());
+        config.observer().connectStart(remote);
+        try {
+            channel = open(config);
+            channel.socket().connect(remote, millis);
+            BlockingTransport transport = BlockingTransport.of(channel);
+            config.observer().connectEnd(remote);
+            return transport;
+        } catch (SocketTimeoutException e) {
+            closeQuietly(channel);
+            var timedOut = LoopDialer.timedOut(config, address);
+            config.observer().connectFailed(remote, timedOut);
+            throw timedOut;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            config.observer().connectFailed(remote, e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ConnectFailedException(
+                        "interrupted while connecting to " + config.host() + ":" + config.port(), e);
+            }
+            throw new ConnectFailedException(
+                    "cannot connect to " + config.host() + ":" + config.port() + " (tried " + config.addresses() + "): "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    /** A new blocking socket with the config's options, bound if it names a local address; not connected. */
+    static SocketChannel open(SocketConfig config) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, config.keepAlive());
+            KeepAliveTuning.apply(channel, config);
+            if (config.localAddress() != null) {
+                channel.bind(new InetSocketAddress(config.localAddress(), 0));
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    static void closeQuietly(@Nullable SocketChannel channel) {
         if (channel != null) {
             try {
                 channel.close();

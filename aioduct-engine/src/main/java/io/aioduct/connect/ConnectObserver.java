@@ -9,7 +9,13 @@ import org.jspecify.annotations.Nullable;
  * tried) and the TLS handshake. The engine puts one into the {@link SocketConfig} it passes to a
  * connector when an {@link io.aioduct.event.EventListener} is set; a custom connector should report its
  * attempts to {@link SocketConfig#observer()} the same way. Calls arrive in order, on the connecting
- * thread; the observer measures time itself. Implementations must not throw.
+ * thread (the loop, or the caller of a blocking connect); the observer measures time itself.
+ * Implementations must not throw.
+ *
+ * <p>Happy Eyeballs attempts overlap, so their events interleave ({@code connectStart a, connectStart b,
+ * connectEnd b, connectFailed a}); each {@code connectStart} still gets exactly one {@code connectEnd} or
+ * {@code connectFailed}, an abandoned attempt's carrying why (another connected first, the timeout, an
+ * interrupt). See docs/connect.md.
  */
 public interface ConnectObserver {
 

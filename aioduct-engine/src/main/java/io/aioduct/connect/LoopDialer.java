@@ -14,68 +14,33 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Opens a Netty channel to the first reachable address of a {@link SocketConfig}, on a given loop.
- * Addresses are tried in order, sharing one connect deadline. Shared by the event-loop connectors.
+ * Opens a Netty channel to a {@link SocketConfig}'s addresses, on a given loop: one address connects
+ * directly, several race by Happy Eyeballs ({@link LoopRace}). Shared by the event-loop connectors.
  */
 final class LoopDialer {
     private LoopDialer() {}
 
     static CompletionStage<Transport> dial(
             EventLoop loop, ChannelFactory<? extends Channel> channels, SocketConfig config) {
-        CompletableFuture<Transport> result = new CompletableFuture<>();
         if (config.addresses().isEmpty()) {
-            result.completeExceptionally(new ConnectFailedException(
+            return CompletableFuture.failedFuture(new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null));
-            return result;
         }
-        long timeoutNanos = config.connectTimeout().toNanos();
-        long deadline = timeoutNanos == 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        attempt(loop, channels, config, 0, deadline, null, result);
-        return result;
-    }
-
-    private static void attempt(
-            EventLoop loop,
-            ChannelFactory<? extends Channel> channels,
-            SocketConfig config,
-            int index,
-            long deadline,
-            Throwable last,
-            CompletableFuture<Transport> result) {
-        List<InetAddress> addresses = config.addresses();
-        long left = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
-        if (deadline != Long.MAX_VALUE && left <= 0) {
-            result.completeExceptionally(timedOut(config, addresses.get(Math.max(0, index - 1))));
-            return;
+        if (config.addresses().size() > 1) {
+            return new LoopRace(loop, channels, config).start();
         }
-        InetAddress address = addresses.get(index);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channelFactory(channels)
-                .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
-                .option(ChannelOption.SO_KEEPALIVE, config.keepAlive())
-                // Nothing is read until the connection that takes the channel over has its handler in place:
-                // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
-                // tail. Set before the connect: with auto-read on, the channel starts reading as it becomes
-                // active, before this connect's listener runs.
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000)))
-                .handler(SelfRemovingHandler.INSTANCE);
-        if (deadline == Long.MAX_VALUE) {
-            bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
-        }
+        // One address, the common case: no race, no timer of ours; Netty's connect timeout bounds it.
+        CompletableFuture<Transport> result = new CompletableFuture<>();
+        InetAddress address = config.addresses().get(0);
         InetSocketAddress remote = new InetSocketAddress(address, config.port());
         ConnectObserver observer = config.observer();
         observer.connectStart(remote);
-        ChannelFuture connect = config.localAddress() == null
-                ? bootstrap.connect(remote)
-                : bootstrap.connect(remote, new InetSocketAddress(config.localAddress(), 0));
+        ChannelFuture connect = connect(loop, channels, config, config.connectTimeout(), remote);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 observer.connectEnd(remote);
@@ -90,17 +55,49 @@ final class LoopDialer {
                 return;
             }
             observer.connectFailed(remote, cause);
-            if (index + 1 < addresses.size()) {
-                attempt(loop, channels, config, index + 1, deadline, cause, result);
-            } else {
-                ConnectFailedException failure = new ConnectFailedException(
-                        "cannot connect to " + config.host() + ":" + config.port() + " (tried " + addresses + "): "
-                                + cause.getMessage(),
-                        cause);
-                if (last != null) failure.addSuppressed(last);
-                result.completeExceptionally(failure);
-            }
+            result.completeExceptionally(new ConnectFailedException(
+                    "cannot connect to " + config.host() + ":" + config.port() + " (tried " + config.addresses() + "): "
+                            + cause.getMessage(),
+                    cause));
         });
+        return result;
+    }
+
+    /**
+     * Starts one connect attempt: a new channel with the config's options, on {@code loop}. A failed
+     * attempt's channel is closed by the bootstrap; {@code timeout} ZERO means Netty sets no limit.
+     */
+    static ChannelFuture connect(
+            EventLoop loop,
+            ChannelFactory<? extends Channel> channels,
+            SocketConfig config,
+            Duration timeout,
+            InetSocketAddress remote) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channelFactory(config.keepAliveTuned() ? tuned(channels, config) : channels)
+                .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+                .option(ChannelOption.SO_KEEPALIVE, config.keepAlive())
+                // Nothing is read until the connection that takes the channel over has its handler in place:
+                // a server that speaks first (h2c SETTINGS) must not have its bytes dropped by the pipeline's
+                // tail. Set before the connect: with auto-read on, the channel starts reading as it becomes
+                // active, before this connect's listener runs.
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        (timeout.isZero() ? 0 : Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()))))
+                .handler(SelfRemovingHandler.INSTANCE);
+        return config.localAddress() == null
+                ? bootstrap.connect(remote)
+                : bootstrap.connect(remote, new InetSocketAddress(config.localAddress(), 0));
+    }
+
+    /** New channels get the keepalive idle, interval and count before they connect. */
+    private static ChannelFactory<Channel> tuned(ChannelFactory<? extends Channel> channels, SocketConfig config) {
+        return () -> {
+            Channel channel = channels.newChannel();
+            KeepAliveTuning.apply(channel, config);
+            return channel;
+        };
     }
 
     static TimedOutException timedOut(SocketConfig config, InetAddress address) {

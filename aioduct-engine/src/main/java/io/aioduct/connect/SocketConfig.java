@@ -1,21 +1,27 @@
 package io.aioduct.connect;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how to open one TCP connection: the host and port, the addresses it resolved to (tried in
- * order, the {@link AddressPreference DNS hint} applied), socket options and the connect timeout,
- * which covers all addresses together. Immutable; derive variants with {@link #toBuilder()}.
+ * order: families interleaved, the {@link AddressPreference DNS hint} choosing the first), the Happy
+ * Eyeballs delay between attempts, socket options (TCP keepalive tuning included) and the connect
+ * timeout, which covers the whole race. Immutable; derive variants with {@link #toBuilder()}. See
+ * docs/connect.md.
  */
 public final class SocketConfig {
+    /** RFC 8305 §5's recommended Connection Attempt Delay. */
+    public static final Duration DEFAULT_HAPPY_EYEBALLS_DELAY = Duration.ofMillis(250);
+
+    /** RFC 8305 §5: "at least 10 milliseconds", so a stagger never floods the network with SYNs. */
+    private static final Duration MIN_HAPPY_EYEBALLS_DELAY = Duration.ofMillis(10);
+
     private final String host;
     private final int port;
     private final List<InetAddress> addresses;
@@ -26,6 +32,10 @@ public final class SocketConfig {
     private final Duration connectTimeout;
     private final ConnectObserver observer;
     private final @Nullable Path unixSocket;
+    private final Duration happyEyeballsDelay;
+    private final @Nullable Duration keepAliveIdle;
+    private final @Nullable Duration keepAliveInterval;
+    private final int keepAliveCount;
 
     private SocketConfig(Builder b) {
         this.host = b.host;
@@ -38,20 +48,29 @@ public final class SocketConfig {
         this.connectTimeout = b.connectTimeout;
         this.observer = b.observer;
         this.unixSocket = b.unixSocket;
+        this.happyEyeballsDelay = b.happyEyeballsDelay;
+        this.keepAliveIdle = b.keepAliveIdle;
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.keepAliveCount = b.keepAliveCount;
     }
 
+    /** RFC 8305 §4: families alternate, the preference (or, as resolved, the first address) picking the first. */
     private static List<InetAddress> order(List<InetAddress> in, AddressPreference pref) {
-        if (pref == AddressPreference.AS_RESOLVED || in.size() < 2) {
+        if (in.size() < 2) {
             return List.copyOf(in);
         }
-        Class<?> first = pref == AddressPreference.IPV4_FIRST ? Inet4Address.class : Inet6Address.class;
-        List<InetAddress> out = new ArrayList<>(in.size());
-        for (InetAddress a : in) if (first.isInstance(a)) out.add(a);
-        for (InetAddress a : in) if (!first.isInstance(a)) out.add(a);
-        return List.copyOf(out);
+        boolean firstIsV4 = switch (pref) {
+            case IPV4_FIRST -> true;
+            case IPV6_FIRST -> false;
+            case AS_RESOLVED -> in.get(0) instanceof Inet4Address;
+        };
+        return HappyEyeballs.interleave(in, firstIsV4);
     }
 
-    /** Defaults: TCP_NODELAY on, SO_KEEPALIVE on, connect timeout 10 s, no addresses yet. */
+    /**
+     * Defaults: TCP_NODELAY on, SO_KEEPALIVE on with the OS's idle, interval and count, connect timeout
+     * 10 s, Happy Eyeballs delay 250 ms, no addresses yet.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -68,6 +87,10 @@ public final class SocketConfig {
         b.connectTimeout = connectTimeout;
         b.observer = observer;
         b.unixSocket = unixSocket;
+        b.happyEyeballsDelay = happyEyeballsDelay;
+        b.keepAliveIdle = keepAliveIdle;
+        b.keepAliveInterval = keepAliveInterval;
+        b.keepAliveCount = keepAliveCount;
         return b;
     }
 
@@ -80,7 +103,7 @@ public final class SocketConfig {
         return port;
     }
 
-    /** The addresses to try, in order. */
+    /** The addresses to try, in order: families interleaved (RFC 8305 §4), the preferred one first. */
     public List<InetAddress> addresses() {
         return addresses;
     }
@@ -115,6 +138,34 @@ public final class SocketConfig {
         return unixSocket;
     }
 
+    /**
+     * How long an attempt may stay pending before the next address is tried beside it (RFC 8305 §5);
+     * {@link Duration#ZERO} starts every address at once.
+     */
+    public Duration happyEyeballsDelay() {
+        return happyEyeballsDelay;
+    }
+
+    /** How long a connection stays idle before the first keepalive probe; null: the OS default. */
+    public @Nullable Duration keepAliveIdle() {
+        return keepAliveIdle;
+    }
+
+    /** The time between keepalive probes; null: the OS default. */
+    public @Nullable Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    /** How many unanswered probes close the connection; 0: the OS default. */
+    public int keepAliveCount() {
+        return keepAliveCount;
+    }
+
+    /** Whether any keepalive idle, interval or count is set, so a connector has options beyond on/off to apply. */
+    boolean keepAliveTuned() {
+        return keepAlive && (keepAliveIdle != null || keepAliveInterval != null || keepAliveCount != 0);
+    }
+
     /** Told about each connect attempt and the TLS handshake; {@link ConnectObserver#NONE} by default. */
     public ConnectObserver observer() {
         return observer;
@@ -127,7 +178,9 @@ public final class SocketConfig {
                     + connectTimeout + "]";
         }
         return "SocketConfig[" + host + ":" + port + " " + addresses + ", nodelay=" + tcpNoDelay + ", keepalive="
-                + keepAlive + ", connectTimeout=" + connectTimeout + "]";
+                + keepAlive
+                + (keepAliveTuned() ? " " + keepAliveIdle + "/" + keepAliveInterval + "/" + keepAliveCount : "")
+                + ", connectTimeout=" + connectTimeout + ", happyEyeballsDelay=" + happyEyeballsDelay + "]";
     }
 
     /** Builds a {@link SocketConfig}. Not thread-safe. */
@@ -142,8 +195,75 @@ public final class SocketConfig {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ConnectObserver observer = ConnectObserver.NONE;
         private @Nullable Path unixSocket;
+        private Duration happyEyeballsDelay = DEFAULT_HAPPY_EYEBALLS_DELAY;
+        private @Nullable Duration keepAliveIdle;
+        private @Nullable Duration keepAliveInterval;
+        private int keepAliveCount;
 
         private Builder() {}
+
+        /**
+         * How long a connect attempt may stay pending before the next address is tried beside it (RFC 8305
+         * §5; default 250 ms, the RFC's recommendation). A failed attempt starts the next at once whatever
+         * the delay. {@link Duration#ZERO} starts every address at once; otherwise at least 10 ms, the RFC's
+         * floor (it recommends at least 100 ms). A delay longer than the connect timeout tries one address
+         * at a time, each after the previous one failed.
+         *
+         * @throws IllegalArgumentException if negative, or between zero and 10 ms
+         */
+        public Builder happyEyeballsDelay(Duration delay) {
+            Objects.requireNonNull(delay, "happyEyeballsDelay");
+            if (delay.isNegative() || (!delay.isZero() && delay.compareTo(MIN_HAPPY_EYEBALLS_DELAY) < 0)) {
+                throw new IllegalArgumentException("happyEyeballsDelay must be ZERO (every address at once) or at"
+                        + " least 10 ms (RFC 8305 §5), was " + delay);
+            }
+            this.happyEyeballsDelay = delay;
+            return this;
+        }
+
+        /**
+         * How long a connection stays idle before the first keepalive probe (TCP_KEEPIDLE), in whole
+         * seconds (a fraction rounds up); null keeps the OS default. Applies when keepalive is on.
+         *
+         * @throws IllegalArgumentException if not within 1 s .. 32767 s (Linux's range)
+         */
+        public Builder keepAliveIdle(@Nullable Duration idle) {
+            this.keepAliveIdle = idle == null ? null : keepAliveSeconds("keepAliveIdle", idle);
+            return this;
+        }
+
+        /**
+         * The time between keepalive probes (TCP_KEEPINTVL), in whole seconds (a fraction rounds up); null
+         * keeps the OS default.
+         *
+         * @throws IllegalArgumentException if not within 1 s .. 32767 s (Linux's range)
+         */
+        public Builder keepAliveInterval(@Nullable Duration interval) {
+            this.keepAliveInterval = interval == null ? null : keepAliveSeconds("keepAliveInterval", interval);
+            return this;
+        }
+
+        /**
+         * How many unanswered probes close the connection (TCP_KEEPCNT); 0 keeps the OS default.
+         *
+         * @throws IllegalArgumentException if not within 0 .. 127 (Linux's range)
+         */
+        public Builder keepAliveCount(int count) {
+            if (count < 0 || count > 127) {
+                throw new IllegalArgumentException(
+                        "keepAliveCount must be within 0..127 (0: the OS default), was " + count);
+            }
+            this.keepAliveCount = count;
+            return this;
+        }
+
+        private static Duration keepAliveSeconds(String name, Duration d) {
+            long seconds = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+            if (d.isNegative() || seconds < 1 || seconds > 32767) {
+                throw new IllegalArgumentException(name + " must be within 1 s .. 32767 s, was " + d);
+            }
+            return Duration.ofSeconds(seconds);
+        }
 
         /** Connects to this Unix domain socket file instead of over TCP; null (the default) for TCP. */
         public Builder unixSocket(@Nullable Path path) {

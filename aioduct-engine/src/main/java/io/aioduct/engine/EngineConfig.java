@@ -11,6 +11,7 @@ import io.aioduct.protocol.Http2Options;
 import io.aioduct.proxy.ProxyRouting;
 import io.aioduct.tls.TlsConfig;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -169,6 +170,34 @@ public final class EngineConfig {
 
         public Builder keepAlive(boolean on) {
             socket.keepAlive(on);
+            return this;
+        }
+
+        /**
+         * How long a connect attempt may stay pending before the next resolved address is tried beside it
+         * (Happy Eyeballs, RFC 8305; default 250 ms; ZERO tries every address at once). See {@link
+         * SocketConfig.Builder#happyEyeballsDelay} and docs/connect.md.
+         */
+        public Builder happyEyeballsDelay(Duration delay) {
+            socket.happyEyeballsDelay(delay);
+            return this;
+        }
+
+        /** TCP keepalive idle time before the first probe; null: the OS default (see docs/connect.md). */
+        public Builder keepAliveIdle(@Nullable Duration idle) {
+            socket.keepAliveIdle(idle);
+            return this;
+        }
+
+        /** TCP keepalive interval between probes; null: the OS default. */
+        public Builder keepAliveInterval(@Nullable Duration interval) {
+            socket.keepAliveInterval(interval);
+            return this;
+        }
+
+        /** TCP keepalive probes unanswered before the connection is dropped; 0: the OS default. */
+        public Builder keepAliveCount(int count) {
+            socket.keepAliveCount(count);
             return this;
         }
 
