@@ -74,12 +74,12 @@ class AllocationBudgetTest extends MatrixTest {
     private static final Map<String, Long> MEASURED = new HashMap<>();
 
     static {
-        measured(RuntimeKind.POOLED, Protocol.HTTP11, 1102, 66653, 66675, 66916);
-        measured(RuntimeKind.POOLED, Protocol.H2C, 2129, 67769, 67797, 68068);
-        measured(RuntimeKind.VIRTUAL, Protocol.HTTP11, 897, 66677, 1124, 100733);
-        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 3102, 69175, 68824, 70997);
-        measured(RuntimeKind.IO_URING, Protocol.HTTP11, 1118, 66752, 66767, 66975);
-        measured(RuntimeKind.IO_URING, Protocol.H2C, 2065, 67791, 67836, 68139);
+        measured(RuntimeKind.POOLED, Protocol.HTTP11, 1096, 66845, 1296, 67114);
+        measured(RuntimeKind.POOLED, Protocol.H2C, 2134, 67921, 2371, 68370);
+        measured(RuntimeKind.VIRTUAL, Protocol.HTTP11, 896, 66676, 1125, 84248);
+        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 3145, 69412, 3672, 72567);
+        measured(RuntimeKind.IO_URING, Protocol.HTTP11, 1295, 66923, 1323, 67158);
+        measured(RuntimeKind.IO_URING, Protocol.H2C, 2035, 68065, 2556, 68532);
     }
 
     private static void measured(
