@@ -99,12 +99,17 @@ class AllocationBudgetTest extends MatrixTest {
         return Math.max(measured / 4, 1024);
     }
 
+    /**
+     * Every runtime, protocol and read; {@code -Daioduct.allocation.only=<substring of a row's name>} (for
+     * instance {@code "POOLED H2C LARGE_STREAM"}) keeps only the matching rows, for profiling one of them.
+     */
     static Stream<Arguments> cases() {
+        String only = System.getProperty("aioduct.allocation.only", "");
         List<Arguments> out = new ArrayList<>();
         for (RuntimeKind kind : RuntimeKind.values()) {
             for (Protocol protocol : List.of(Protocol.HTTP11, Protocol.H2C)) {
                 for (Read read : Read.values()) {
-                    out.add(Arguments.of(kind, protocol, read));
+                    if (key(kind, protocol, read).contains(only)) out.add(Arguments.of(kind, protocol, read));
                 }
             }
         }
