@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * array, and {@code bytes()} of a body of known length into one array of exactly that length: no
  * body-sized copy in between. A body that ends while slices are still queued keeps them (a reader that
  * has not started yet reads them as they are) and keeps its abandonment watch armed until they are
- * read or released, so a dropped body's pooled memory is still released; only a subscriber that has
- * not taken all its bytes when the body ends gets them consolidated into one array (a subscriber that
- * stops requesting would otherwise pin pooled memory with nothing to release it).
+ * read or released, so a dropped body's pooled memory is still released. A subscriber, which is handed
+ * copies anyway, gets what is queued at the end (or when it subscribes after the end) consolidated into
+ * one array: a subscriber that stops requesting would otherwise pin pooled memory with nothing to
+ * release it.
  *
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
@@ -462,14 +463,22 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+        AbandonWatch w = null;
         lock.lock();
         try {
             claim(PUBLISH);
             subscriber = s;
             drains = new AtomicInteger();
+            if (ended) {
+                // The subscriber is handed copies anyway: one array now, and no pooled memory left for a
+                // subscriber that stops requesting to pin (the watch would never see it dropped).
+                consolidateQueue();
+                w = takeWatch();
+            }
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         s.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
