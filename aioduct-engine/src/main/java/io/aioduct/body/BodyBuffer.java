@@ -22,8 +22,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Small bodies of known length are gathered straight into one array as they arrive. Other bodies
  * are queued as retained slices of the network buffers, and reading from the socket pauses while more
- * than the high-water mark sits unread; a body that ends while bytes are still queued is consolidated
- * into one array and its network buffers released, so an unread body never pins pooled memory.
+ * than the high-water mark sits unread. A stream reader copies from those slices straight into its own
+ * array, and {@code bytes()} of a body of known length into one array of exactly that length: no
+ * body-sized copy in between. A body that ends while slices are still queued keeps them (a reader that
+ * has not started yet reads them as they are) and keeps its abandonment watch armed until they are
+ * read or released, so a dropped body's pooled memory is still released. A subscriber, which is handed
+ * copies anyway, gets what is queued at the end (or when it subscribes after the end) consolidated into
+ * one array: a subscriber that stops requesting would otherwise pin pooled memory with nothing to
+ * release it.
  *
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
@@ -118,12 +124,13 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
 
     /**
      * Closes this body if {@code responseBody} (the object handed to the caller) becomes unreachable before
-     * the end. Call once, as the response is handed out; the watch ends with the body.
+     * the end, or before its queued network buffers were read. Call once, as the response is handed out
+     * (also when the whole body arrived with the head); the watch ends with the body.
      */
     public void watchAbandonment(Object responseBody) {
         lock.lock();
         try {
-            if (!ended && mode != CLOSED && failure == null && watch == null) {
+            if ((!ended || holdsNetworkBuffers()) && mode != CLOSED && failure == null && watch == null) {
                 watch = AbandonWatch.watch(responseBody, this);
             }
         } finally {
@@ -243,12 +250,15 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                 return;
             }
             ended = true;
-            w = takeWatch();
             // Nothing more comes: the connection's reading is no longer this body's to pause or resume.
             paused = false;
             this.trailerFields = trailerFields;
             trailersDone = trailers;
-            consolidateQueue();
+            if (mode == PUBLISH) {
+                consolidateQueue();
+            }
+            // Queued network buffers still need the watch: a dropped body must release them.
+            w = holdsNetworkBuffers() ? null : takeWatch();
             if (mode == AGGREGATE && aggregate != null) {
                 done = aggregate;
                 // The future is the caller's now; holding it (and so the array) here would keep the
@@ -343,6 +353,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         boolean resume = false;
         CompletableFuture<byte[]> result;
         boolean abort = false;
+        AbandonWatch w = null;
         lock.lock();
         try {
             claim(AGGREGATE);
@@ -361,6 +372,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                 abort = !ended;
                 result = CompletableFuture.failedFuture(failure);
             } else if (ended) {
+                w = takeWatch();
                 result = CompletableFuture.completedFuture(takeArray());
             } else {
                 result = new CompletableFuture<>();
@@ -371,6 +383,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         if (abort) control.abort(this, "response body exceeds the buffered-body limit");
         if (resume) control.resumeReading();
         return result;
@@ -379,6 +392,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
     @Override
     public int read(byte[] b, int off, int len) {
         boolean resume = false;
+        AbandonWatch w = null;
         InterruptedException interrupt;
         lock.lock();
         try {
@@ -400,6 +414,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                     head.readBytes(b, off, n);
                     if (!head.isReadable()) {
                         q.pollFirst().release();
+                        if (ended && q.isEmpty()) w = takeWatch();
                     }
                     queued -= n;
                     if (paused && queued < highWater / 2) {
@@ -429,6 +444,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
             }
         } finally {
             lock.unlock();
+            if (w != null) w.disarm();
             if (resume) control.resumeReading();
         }
         Thread.currentThread().interrupt();
@@ -447,14 +463,22 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+        AbandonWatch w = null;
         lock.lock();
         try {
             claim(PUBLISH);
             subscriber = s;
             drains = new AtomicInteger();
+            if (ended) {
+                // The subscriber is handed copies anyway: one array now, and no pooled memory left for a
+                // subscriber that stops requesting to pin (the watch would never see it dropped).
+                consolidateQueue();
+                w = takeWatch();
+            }
         } finally {
             lock.unlock();
         }
+        if (w != null) w.disarm();
         s.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {
@@ -492,6 +516,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                 Throwable error = null;
                 boolean complete = false;
                 boolean resume = false;
+                AbandonWatch w = null;
                 Flow.Subscriber<? super ByteBuffer> s;
                 lock.lock();
                 try {
@@ -511,10 +536,12 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                     } else if (ended && !hasData()) {
                         complete = true;
                         terminated = true;
+                        w = takeWatch();
                     }
                 } finally {
                     lock.unlock();
                 }
+                if (w != null) w.disarm();
                 if (resume) control.resumeReading();
                 if (item != null) {
                     s.onNext(item);
@@ -554,6 +581,11 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
             }
         }
         return null;
+    }
+
+    /** Whether pooled network buffers are queued (they must be released, not left to the collector). */
+    private boolean holdsNetworkBuffers() {
+        return queue != null && !queue.isEmpty();
     }
 
     private boolean hasData() {

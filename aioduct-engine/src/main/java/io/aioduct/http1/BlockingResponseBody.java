@@ -220,9 +220,30 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
         private long demand;
         private boolean cancelled;
         private @Nullable Throwable badRequest;
+        private byte @Nullable [] scratch;
 
         Feeder(Flow.Subscriber<? super ByteBuffer> subscriber) {
             this.subscriber = subscriber;
+        }
+
+        /**
+         * The next bytes, in an array of exactly their size (the subscriber keeps it), or null at the end.
+         * Bytes already read from the socket are taken at their size; otherwise a read into the feeder's own
+         * scratch array is copied out, so a short read does not cost a whole {@code CHUNK}.
+         */
+        private byte @Nullable [] nextChunk() {
+            // With a Content-Length every buffered byte is body; chunked framing would make the array too long.
+            int buffered = contentLength >= 0 ? connection.bufferedBytes(generation) : 0;
+            if (buffered > 0) {
+                byte[] chunk = new byte[Math.min(CHUNK, buffered)];
+                int n = read(chunk, 0, chunk.length);
+                if (n < 0) return null;
+                return n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
+            }
+            byte[] s = scratch;
+            if (s == null) scratch = s = new byte[CHUNK];
+            int n = read(s, 0, s.length);
+            return n < 0 ? null : Arrays.copyOf(s, n);
         }
 
         @Override
@@ -272,13 +293,12 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
                     } finally {
                         lock.unlock();
                     }
-                    byte[] chunk = new byte[CHUNK];
-                    int n = read(chunk, 0, chunk.length);
-                    if (n < 0) {
+                    byte[] chunk = nextChunk();
+                    if (chunk == null) {
                         subscriber.onComplete();
                         return;
                     }
-                    subscriber.onNext(ByteBuffer.wrap(chunk, 0, n));
+                    subscriber.onNext(ByteBuffer.wrap(chunk));
                 }
             } catch (Throwable e) {
                 if (!cancelled) subscriber.onError(Completions.unwrap(e));

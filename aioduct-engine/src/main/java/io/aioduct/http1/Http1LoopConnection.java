@@ -326,6 +326,8 @@ public final class Http1LoopConnection extends ChannelInboundHandlerAdapter impl
         c.release(this, reusable && channel.isActive());
         if (b != null) b.onEnd(trailers);
         if (undelivered != null) {
+            // A body that arrived whole with its head may still queue network buffers: watch it too.
+            if (b != null) b.watchAbandonment(undelivered.body());
             c.onResponse(undelivered);
         }
         c.onComplete();
