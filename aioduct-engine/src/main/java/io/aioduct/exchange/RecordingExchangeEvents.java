@@ -29,6 +29,13 @@ final class RecordingExchangeEvents extends ExchangeEvents {
     private long acquireStart;
     private boolean acquiring;
     private long phaseStart;
+    /** The pending connect attempt while only one is (the usual case), and when it started. */
+    private @Nullable InetSocketAddress connecting;
+
+    private long connectStart;
+    /** When each of several overlapping attempts started (a Happy Eyeballs race); made on the first overlap. */
+    private java.util.@Nullable Map<InetSocketAddress, Long> racing;
+
     private @Nullable String host;
     private @Nullable ConnectionInfo connection;
     private boolean requestSent;
@@ -85,18 +92,44 @@ final class RecordingExchangeEvents extends ExchangeEvents {
 
     @Override
     public void connectStart(InetSocketAddress address) {
-        phaseStart = ticker.nanoTime();
+        long now = ticker.nanoTime();
+        if (connecting == null && racing == null) {
+            connecting = address;
+            connectStart = now;
+        } else {
+            // Attempts overlap: each one's duration runs from its own start.
+            if (racing == null) {
+                racing = new java.util.HashMap<>();
+                if (connecting != null) racing.put(connecting, connectStart);
+                connecting = null;
+            }
+            racing.put(address, now);
+        }
         listener.connectStart(request, address);
     }
 
     @Override
     public void connectEnd(InetSocketAddress address) {
-        listener.connectEnd(request, address, ticker.nanoTime() - phaseStart);
+        listener.connectEnd(request, address, ticker.nanoTime() - connectStarted(address));
     }
 
     @Override
     public void connectFailed(InetSocketAddress address, Throwable error) {
-        listener.connectFailed(request, address, error, ticker.nanoTime() - phaseStart);
+        listener.connectFailed(request, address, error, ticker.nanoTime() - connectStarted(address));
+    }
+
+    /** When the attempt to {@code address} started (forgetting it: each attempt ends once). */
+    private long connectStarted(InetSocketAddress address) {
+        if (racing != null) {
+            Long start = racing.remove(address);
+            if (racing.isEmpty()) racing = null;
+            return start != null ? start : ticker.nanoTime();
+        }
+        if (address.equals(connecting)) {
+            connecting = null;
+            return connectStart;
+        }
+        return ticker.nanoTime();
     }
 
     @Override

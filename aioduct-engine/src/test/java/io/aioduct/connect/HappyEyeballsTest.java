@@ -60,6 +60,11 @@ class HappyEyeballsTest extends EngineTest {
                             "connectEnd " + at(live),
                             "connectFailed " + hole.address() + " ConnectFailedException");
             assertThat(events.failure(0).getMessage()).contains("connected first");
+            // Each attempt is timed from its own start: the loser was pending for at least the stagger delay
+            // before the winner even started.
+            assertThat(events.nanos("connectFailed " + hole.address()))
+                    .isGreaterThanOrEqualTo(SocketConfig.DEFAULT_HAPPY_EYEBALLS_DELAY.toNanos())
+                    .isGreaterThan(events.nanos("connectEnd " + at(live)));
             awaitTrue(
                     () -> BlackHole.connectingTo(hole.address()) == 0, () -> "the losing attempt is still connecting");
         }
@@ -289,6 +294,7 @@ class HappyEyeballsTest extends EngineTest {
     static final class ConnectEvents implements EventListener {
         private final List<String> lines = new CopyOnWriteArrayList<>();
         private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        private final java.util.Map<String, Long> nanos = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void connectStart(Request request, InetSocketAddress address) {
@@ -298,6 +304,7 @@ class HappyEyeballsTest extends EngineTest {
         @Override
         public void connectEnd(Request request, InetSocketAddress address, long nanos) {
             lines.add("connectEnd " + address);
+            this.nanos.put("connectEnd " + address, nanos);
         }
 
         @Override
@@ -308,10 +315,18 @@ class HappyEyeballsTest extends EngineTest {
                     ? "ConnectException"
                     : error.getClass().getSimpleName();
             lines.add("connectFailed " + address + " " + kind);
+            this.nanos.put("connectFailed " + address, nanos);
         }
 
         List<String> lines() {
             return List.copyOf(lines);
+        }
+
+        /** The duration the event {@code "name address"} reported. */
+        long nanos(String event) {
+            Long n = nanos.get(event);
+            assertThat(n).as("no " + event + " in " + lines).isNotNull();
+            return n;
         }
 
         Throwable failure(int i) {
