@@ -189,10 +189,8 @@ final class HappyEyeballs {
     }
 
     /** Why a pending attempt was abandoned once {@code winner} connected: the event of a race's loser. */
-    ConnectFailedException lostTo(int winner) {
-        return new ConnectFailedException(
-                "connect attempt abandoned: " + addresses.get(winner).getHostAddress()
-                        + " connected first (Happy Eyeballs, RFC 8305)",
-                null);
+    ConnectAttemptAbandonedException lostTo(int winner) {
+        return new ConnectAttemptAbandonedException("connect attempt abandoned: "
+                + addresses.get(winner).getHostAddress() + " connected first (Happy Eyeballs, RFC 8305)");
     }
 }

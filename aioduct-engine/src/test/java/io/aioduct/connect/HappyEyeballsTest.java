@@ -58,7 +58,7 @@ class HappyEyeballsTest extends EngineTest {
                             "connectStart " + hole.address(),
                             "connectStart " + at(live),
                             "connectEnd " + at(live),
-                            "connectFailed " + hole.address() + " ConnectFailedException");
+                            "connectFailed " + hole.address() + " ConnectAttemptAbandonedException");
             assertThat(events.failure(0).getMessage()).contains("connected first");
             // Each attempt is timed from its own start: the loser was pending for at least the stagger delay
             // before the winner even started.
@@ -108,7 +108,7 @@ class HappyEyeballsTest extends EngineTest {
                             "connectStart " + at(v6),
                             "connectStart " + at(v4),
                             "connectEnd " + at(v4),
-                            "connectFailed " + at(v6) + " ConnectFailedException");
+                            "connectFailed " + at(v6) + " ConnectAttemptAbandonedException");
         }
         events.clear();
         AioductClient refused = client(kind, List.of(v6, v4), NEVER);
@@ -201,7 +201,7 @@ class HappyEyeballsTest extends EngineTest {
                         "connectStart " + at(live),
                         "connectStart " + at(live),
                         "connectEnd " + at(live),
-                        "connectFailed " + at(live) + " ConnectFailedException");
+                        "connectFailed " + at(live) + " ConnectAttemptAbandonedException");
         assertThat(server.requestCount()).isEqualTo(1);
         awaitTrue(
                 () -> server.openConnections() == 1,

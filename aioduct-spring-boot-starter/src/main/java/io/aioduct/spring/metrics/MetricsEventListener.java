@@ -2,6 +2,7 @@ package io.aioduct.spring.metrics;
 
 import io.aioduct.Origin;
 import io.aioduct.Request;
+import io.aioduct.connect.ConnectAttemptAbandonedException;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
@@ -190,7 +191,9 @@ final class MetricsEventListener implements EventListener {
 
     @Override
     public void connectFailed(Request request, InetSocketAddress address, Throwable error, long nanos) {
-        connect(request.origin(), "failure").record(nanos, TimeUnit.NANOSECONDS);
+        // A race's loser (another address connected first) is not a failure of the host.
+        String outcome = error instanceof ConnectAttemptAbandonedException ? "abandoned" : "failure";
+        connect(request.origin(), outcome).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Timer connect(Origin origin, String outcome) {

@@ -11,6 +11,7 @@ import io.aioduct.PoolExhaustedException;
 import io.aioduct.Request;
 import io.aioduct.RequestCancelledException;
 import io.aioduct.TimedOutException;
+import io.aioduct.connect.ConnectAttemptAbandonedException;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
@@ -172,6 +173,7 @@ class MetricsEventListenerTest {
         l.dnsFailed(r, "nowhere", new ConnectFailedException("unknown host", null), 10);
         l.connectEnd(r, address, 20);
         l.connectFailed(r, address, new ConnectFailedException("refused", null), 20);
+        l.connectFailed(r, address, new ConnectAttemptAbandonedException("another address connected first"), 25);
         l.tlsEnd(r, origin, "TLSv1.3", "h2", 30);
         l.tlsFailed(
                 r,
@@ -195,6 +197,17 @@ class MetricsEventListenerTest {
                 .isEqualTo(1);
         assertThat(registry.get("aioduct.connect")
                         .tags("outcome", "success", "remote.address", address6)
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        // A Happy Eyeballs loser is counted apart from the host's failures.
+        assertThat(registry.get("aioduct.connect")
+                        .tags("outcome", "failure", "remote.address", address6)
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("aioduct.connect")
+                        .tags("outcome", "abandoned", "remote.address", address6)
                         .timer()
                         .count())
                 .isEqualTo(1);
