@@ -53,6 +53,7 @@ class ExchangeEventsTest {
         if (type == long.class) return 42L;
         if (type == int.class) return 200;
         if (type == boolean.class) return true;
+        if (type == io.aioduct.proxy.Proxy.class) return io.aioduct.proxy.Proxy.http("proxy.example", 3128);
         throw new AssertionError("no sample for " + type);
     }
 
@@ -73,7 +74,8 @@ class ExchangeEventsTest {
             walked.add(m.getName());
         }
         // The exchange's own phases and the connector's (through ConnectObserver) were all walked.
-        assertThat(walked).contains("acquireStart", "attemptFailed", "end", "connectStart", "tlsEnd");
+        assertThat(walked)
+                .contains("acquireStart", "attemptFailed", "end", "connectStart", "tlsEnd", "tunnelStart", "tunnelEnd");
         assertThat(ticker.reads).isZero();
     }
 
