@@ -17,6 +17,7 @@ import io.aioduct.policy.CookieStore;
 import io.aioduct.policy.Decompression;
 import io.aioduct.policy.RedirectPolicy;
 import io.aioduct.policy.RetryPolicy;
+import io.aioduct.tls.TlsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,8 @@ public final class AioductClient {
                 b.maxBufferedBody,
                 b.userAgent,
                 b.decompression,
-                b.expectContinueTimeout);
+                b.expectContinueTimeout,
+                b.tls);
         this.defaultHeaders = b.defaultHeaders.build();
         this.interceptors = List.copyOf(b.interceptors);
         this.networkInterceptors = List.copyOf(b.networkInterceptors);
@@ -137,6 +139,7 @@ public final class AioductClient {
         b.userAgent = settings.userAgent();
         b.decompression = settings.decompression();
         b.expectContinueTimeout = settings.expectContinueTimeout();
+        b.tls = settings.tls();
         b.defaultHeaders.addAll(defaultHeaders);
         b.interceptors.addAll(interceptors);
         b.networkInterceptors.addAll(networkInterceptors);
@@ -316,6 +319,7 @@ public final class AioductClient {
         private @Nullable String userAgent = ExchangeSettings.DEFAULT_USER_AGENT;
         private Decompression decompression = Decompression.defaults();
         private Duration expectContinueTimeout = ExchangeSettings.DEFAULT.expectContinueTimeout();
+        private @Nullable TlsConfig tls;
         private final HttpHeaders.Builder defaultHeaders = HttpHeaders.builder();
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
@@ -461,6 +465,27 @@ public final class AioductClient {
          */
         public Builder retries(RetryPolicy policy) {
             this.retries = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The TLS settings of this client's https connections (trust, client certificate, versions, ciphers),
+         * instead of the engine's ({@code EngineConfig.tls()}): many clients with different TLS share one engine,
+         * its threads and its pools. The TLS settings are part of the route a connection is pooled under, so a
+         * connection made with one {@link TlsConfig} is never reused by a client with another; plain-http
+         * connections are shared whatever the TLS settings. {@link TlsConfig}s are told apart by identity:
+         * build one per set of settings and share it (each distinct one costs the engine its SSL contexts and
+         * pools of its own for the engine's lifetime). Clients made by {@link #newBuilder()} keep it.
+         * docs/tls.md, "TLS per client".
+         */
+        public Builder tls(TlsConfig config) {
+            this.tls = Objects.requireNonNull(config, "tls");
+            return this;
+        }
+
+        /** Uses the engine's TLS settings: undoes {@link #tls(TlsConfig)} (say, on a builder from {@link #newBuilder()}). */
+        public Builder engineTls() {
+            this.tls = null;
             return this;
         }
 

@@ -8,9 +8,11 @@ import io.aioduct.connect.BlockingTransport;
 import io.aioduct.exchange.BlockingConnection;
 import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.runtime.RuntimePoll;
+import io.aioduct.tls.TlsConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking exchange driver: each exchange is a {@link BlockingExchange} run start to finish on one
@@ -83,8 +85,8 @@ final class BlockingDriver implements ExchangeDriver {
 
     // ---- used by the exchanges ----
 
-    OriginPool<BlockingConnection> pool(Origin origin) {
-        return topology.home().poolFor(origin);
+    OriginPool<BlockingConnection> pool(Origin origin, @Nullable TlsConfig tls) {
+        return topology.home().poolFor(origin, tls);
     }
 
     Executor callbacks() {

@@ -153,7 +153,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     }
 
     private BlockingConnection acquire(boolean fresh) {
-        OriginPool<BlockingConnection> pool = driver.pool(request.origin());
+        OriginPool<BlockingConnection> pool = driver.pool(request.origin(), tls);
         acquiredFrom = pool;
         opened = false;
         events.acquireStart(request.origin());

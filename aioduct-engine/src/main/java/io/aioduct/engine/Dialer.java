@@ -11,6 +11,7 @@ import io.aioduct.exchange.ExchangeEvents;
 import io.aioduct.exchange.LoopConnection;
 import io.aioduct.proxy.Proxy;
 import io.aioduct.proxy.ProxyConnectException;
+import io.aioduct.tls.TlsConfig;
 import io.aioduct.tls.TlsLayer;
 import io.aioduct.tunnel.Tunnel;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -41,11 +43,17 @@ final class Dialer {
     private final Object connector;
     private final Function<SocketConfig, CompletionStage<Transport>> plain;
     private final TlsLayer tls;
+    /**
+     * The handshakes of the clients' own TLS settings ({@link Route#tls}), each made once, on first use (its
+     * SSL contexts are costly), and kept for the engine's lifetime, like the pools keyed by the same settings.
+     */
+    private final ConcurrentHashMap<TlsConfig, TlsLayer> layers = new ConcurrentHashMap<>();
 
     /**
      * @param connector the user's connector, named in errors
      * @param plain its connect
-     * @param tls the engine's TLS settings, run over a connection (direct or tunnelled) for https
+     * @param tls the engine's TLS settings, run over a connection (direct or tunnelled) for https, unless
+     *     the route names its own
      */
     Dialer(
             EngineConfig config,
@@ -144,10 +152,16 @@ final class Dialer {
             Route route, List<InetAddress> addresses, long start, long connectNanos, ExchangeEvents ev) {
         Origin origin = route.origin;
         Proxy proxy = route.proxy;
+        TlsLayer layer;
+        try {
+            layer = origin.secure() ? tlsOf(route) : tls; // before connecting: nothing to close if it fails
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (proxy == null) {
             SocketConfig socket = socket(origin.host(), origin.port(), addresses, connectNanos, ev);
             CompletionStage<Transport> connected = plain.apply(socket);
-            return origin.secure() ? connected.thenCompose(t -> tls.handshake(t, socket)) : connected;
+            return origin.secure() ? connected.thenCompose(t -> layer.handshake(t, socket)) : connected;
         }
         SocketConfig toProxy = socket(proxy.host(), proxy.port(), addresses, connectNanos, ev);
         CompletionStage<Transport> connected;
@@ -172,7 +186,21 @@ final class Dialer {
         // TLS with the origin, end to end through the tunnel: its name for SNI and verification, ALPN for h2.
         SocketConfig toOrigin =
                 toProxy.toBuilder().host(origin.host()).port(origin.port()).build();
-        return tunnelled.thenCompose(t -> tls.handshake(t, toOrigin));
+        return tunnelled.thenCompose(t -> layer.handshake(t, toOrigin));
+    }
+
+    /**
+     * The handshake of the route's TLS settings: the engine's, or the client's own, made on first use.
+     *
+     * @throws IllegalArgumentException if the client's TLS settings cannot be set up (naming why)
+     */
+    private TlsLayer tlsOf(Route route) {
+        TlsConfig own = route.tls;
+        if (own == null) return tls;
+        TlsLayer layer = layers.get(own);
+        return layer != null
+                ? layer
+                : layers.computeIfAbsent(own, c -> c.layer(config.http2().enabled()));
     }
 
     private CompletionStage<Transport> openTunnel(

@@ -3,6 +3,7 @@ package io.aioduct.engine;
 import io.aioduct.Request;
 import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.policy.Decompression;
+import io.aioduct.tls.TlsConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +23,8 @@ abstract class EngineExchange implements ExchangeCall {
     private final long maxBuffered;
     private final Decompression decompression;
     private final long expectContinueNanos;
+    /** The client's TLS settings, or null for the engine's: part of the route ({@link PoolHome#poolFor}). */
+    final @Nullable TlsConfig tls;
 
     /** @param now the engine's clock when the exchange began: the total timeout counts from here */
     EngineExchange(Request request, ExchangeSettings settings, long now) {
@@ -35,6 +38,7 @@ abstract class EngineExchange implements ExchangeCall {
         this.maxBuffered = settings.maxBufferedBody();
         this.decompression = settings.decompression();
         this.expectContinueNanos = Deadlines.expectContinue(request, settings);
+        this.tls = settings.tls();
     }
 
     /**

@@ -1,13 +1,14 @@
 package io.aioduct.engine;
 
 import io.aioduct.policy.Decompression;
+import io.aioduct.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client's defaults for each exchange: timeouts, the buffered-body limit, the User-Agent and
- * decompression. Each
+ * A client's defaults for each exchange: timeouts, the buffered-body limit, the User-Agent,
+ * decompression and the TLS settings of its https connections. Each
  * timeout is {@link Duration#ZERO} for "no limit"; a request may override any of them. Immutable.
  *
  * @param connectTimeout establishing a connection (default 10 s)
@@ -21,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param expectContinueTimeout how long a request carrying {@code Expect: 100-continue} holds its body back
  *     waiting for the server's 100 (Continue) before sending it anyway (default 1 s, as curl); ZERO sends it
  *     at once (docs/expect-continue.md)
+ * @param tls the TLS settings of https connections (and of https through a proxy's tunnel), or null for the
+ *     engine's ({@link EngineConfig#tls()}). Part of the route a pool is keyed by: connections made with one
+ *     {@link TlsConfig} are reused only by exchanges naming the same instance (docs/tls.md, "TLS per client")
  */
 public record ExchangeSettings(
         Duration connectTimeout,
@@ -30,7 +34,8 @@ public record ExchangeSettings(
         long maxBufferedBody,
         @Nullable String userAgent,
         Decompression decompression,
-        Duration expectContinueTimeout) {
+        Duration expectContinueTimeout,
+        @Nullable TlsConfig tls) {
 
     public static final String DEFAULT_USER_AGENT = "aioduct-java/" + Version.VALUE;
 
@@ -42,7 +47,30 @@ public record ExchangeSettings(
             16L * 1024 * 1024,
             DEFAULT_USER_AGENT,
             Decompression.defaults(),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            null);
+
+    /** Settings with the engine's TLS settings. */
+    public ExchangeSettings(
+            Duration connectTimeout,
+            Duration responseTimeout,
+            Duration readTimeout,
+            Duration totalTimeout,
+            long maxBufferedBody,
+            @Nullable String userAgent,
+            Decompression decompression,
+            Duration expectContinueTimeout) {
+        this(
+                connectTimeout,
+                responseTimeout,
+                readTimeout,
+                totalTimeout,
+                maxBufferedBody,
+                userAgent,
+                decompression,
+                expectContinueTimeout,
+                null);
+    }
 
     /** Settings with the default decompression and Expect: 100-continue wait. */
     public ExchangeSettings(
@@ -60,7 +88,8 @@ public record ExchangeSettings(
                 maxBufferedBody,
                 userAgent,
                 Decompression.defaults(),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                null);
     }
 
     public ExchangeSettings {

@@ -94,7 +94,7 @@ final class LoopExchange extends EngineExchange implements PoolWaiter<LoopConnec
     /** Checks out a connection, or queues, or connects. On the thread that may touch the pool. */
     void start() {
         try {
-            pool = host.poolFor(request.origin());
+            pool = host.poolFor(request.origin(), tls);
         } catch (AioductException e) {
             fail(e); // the proxy routing threw
             return;

@@ -10,6 +10,7 @@ import io.aioduct.proxy.Proxy;
 import io.aioduct.proxy.ProxyRouting;
 import io.aioduct.runtime.CoreCounters;
 import io.aioduct.runtime.RuntimeLocal;
+import io.aioduct.tls.TlsConfig;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
@@ -40,10 +41,21 @@ final class PoolHome<C extends PooledConnection> {
     private final ProxyRouting routing;
     /** The pools of direct routes, keyed by origin alone: the common case looks up without allocating. */
     private final ConcurrentHashMap<Origin, OriginPool<C>> pools = new ConcurrentHashMap<>();
-    /** The pools of routes through a proxy, keyed by the whole route. */
+    /**
+     * The pools of every other route (through a proxy, or https with a client's own TLS settings), keyed by
+     * the whole route.
+     */
     private final ConcurrentHashMap<Route, OriginPool<C>> proxied = new ConcurrentHashMap<>();
     /** Per origin, the proxied pool it was last routed to: a stable routing looks up without allocating. */
     private final ConcurrentHashMap<Origin, OriginPool<C>> lastProxied = new ConcurrentHashMap<>();
+    /**
+     * The pools of direct https routes with a client's own TLS settings, by those settings then origin: the
+     * same pools as in {@link #proxied}, looked up without allocating.
+     */
+    private final ConcurrentHashMap<TlsConfig, ConcurrentHashMap<Origin, OriginPool<C>>> byTls =
+            new ConcurrentHashMap<>();
+    /** The engine's own TLS settings: a client naming these instead of its own shares the engine's pools. */
+    private final TlsConfig engineTls;
 
     private volatile CompletableFuture<?> eviction = CompletableFuture.completedFuture(null);
 
@@ -60,6 +72,7 @@ final class PoolHome<C extends PooledConnection> {
         this.counters = counters;
         // Over a Unix domain socket the socket is the path: no proxy is asked for.
         this.routing = engine.config.socket().unixSocket() != null ? ProxyRouting.DIRECT : engine.config.proxy();
+        this.engineTls = engine.config.tls();
     }
 
     /**
@@ -68,9 +81,14 @@ final class PoolHome<C extends PooledConnection> {
      * that changes its mind, a {@code ProxySelector}, takes effect on the next request; connections already
      * pooled keep their route); the default {@link ProxyRouting#DIRECT} is not asked at all.
      *
+     * <p>{@code tls}, a client's own TLS settings (null for the engine's), is part of the route of an https
+     * origin only: plain-http pools are shared whatever it is. With the engine's TLS settings and no proxy
+     * the lookup is by origin alone and allocates nothing; so does a client's own, once its pool exists.
+     *
      * @throws ConnectFailedException if the routing threw (its exception the cause)
      */
-    OriginPool<C> poolFor(Origin origin) {
+    OriginPool<C> poolFor(Origin origin, @Nullable TlsConfig tls) {
+        TlsConfig own = tls == null || tls == engineTls || !origin.secure() ? null : tls;
         ProxyRouting r = routing;
         if (r != ProxyRouting.DIRECT) {
             Proxy proxy;
@@ -79,18 +97,32 @@ final class PoolHome<C extends PooledConnection> {
             } catch (RuntimeException e) {
                 throw new ConnectFailedException("the proxy routing " + r + " failed for " + origin + ": " + e, e);
             }
-            if (proxy != null) return proxiedPool(origin, proxy);
+            if (proxy != null) return proxiedPool(origin, proxy, own);
         }
+        if (own != null) return tlsPool(origin, own);
         OriginPool<C> p = pools.get(origin);
         return p != null ? p : pools.computeIfAbsent(origin, o -> newPool(new Route(o, null)));
     }
 
-    private OriginPool<C> proxiedPool(Origin origin, Proxy proxy) {
+    /** {@link #poolFor(Origin, TlsConfig)} with the engine's TLS settings. */
+    OriginPool<C> poolFor(Origin origin) {
+        return poolFor(origin, null);
+    }
+
+    private OriginPool<C> proxiedPool(Origin origin, Proxy proxy, @Nullable TlsConfig tls) {
         OriginPool<C> last = lastProxied.get(origin);
-        if (last != null && proxy.equals(last.route().proxy)) return last;
-        OriginPool<C> p = proxied.computeIfAbsent(new Route(origin, proxy), this::newPool);
+        if (last != null && proxy.equals(last.route().proxy) && last.route().tls == tls) return last;
+        OriginPool<C> p = proxied.computeIfAbsent(new Route(origin, proxy, tls), this::newPool);
         lastProxied.put(origin, p);
         return p;
+    }
+
+    private OriginPool<C> tlsPool(Origin origin, TlsConfig tls) {
+        ConcurrentHashMap<Origin, OriginPool<C>> ofTls = byTls.get(tls);
+        if (ofTls == null) ofTls = byTls.computeIfAbsent(tls, t -> new ConcurrentHashMap<>());
+        OriginPool<C> p = ofTls.get(origin);
+        if (p != null) return p;
+        return ofTls.computeIfAbsent(origin, o -> proxied.computeIfAbsent(new Route(o, null, tls), this::newPool));
     }
 
     private OriginPool<C> newPool(Route route) {
