@@ -62,6 +62,38 @@ class Http2TlsExamples extends EngineTest {
     }
 
     @Test
+    void tlsPerClientOnOneEngine() {
+        try (H2TestServer server = H2TestServer.startTls(TLS)) {
+            server.route("/", (req, ex) -> ex.respond(200, "hi"));
+            Path caPem = TLS.caCertificatePem();
+            Path clientCertPem = TLS.client().certificatePem();
+            Path clientKeyPem = TLS.client().privateKeyPem();
+            String url = server.uri("/");
+            HttpEngine engine = track(Aioduct.pooled(resolvingLocalhost().build()));
+            // tag::tls-per-client[]
+            TlsConfig partnerTls = TlsConfig.builder() // build once, share: compared by identity
+                    .trustPem(caPem)
+                    .clientCertificatePem(clientCertPem, clientKeyPem, null)
+                    .build();
+            AioductClient everyone = AioductClient.builder(engine).build(); // the engine's TLS settings
+            AioductClient partner =
+                    AioductClient.builder(engine).tls(partnerTls).build();
+            AioductClient partnerToo = partner.newBuilder().build(); // same TlsConfig: same connections
+            try (Response response = partner.get(url).execute()) {
+                System.out.println(response.body().string());
+            }
+            // end::tls-per-client[]
+            try (Response response = partnerToo.get(url).execute()) {
+                assertThat(response.body().string()).isEqualTo("hi");
+            }
+            assertThat(server.connectionsAccepted()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> everyone.get(url).execute())
+                    .isInstanceOf(TlsHandshakeException.class);
+        }
+    }
+
+    @Test
     void failuresSayWhatFailed() {
         try (H2TestServer server = H2TestServer.startTls(TLS)) {
             String url = server.uri("/");

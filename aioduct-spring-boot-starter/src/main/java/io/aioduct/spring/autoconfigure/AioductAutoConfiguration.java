@@ -6,7 +6,7 @@ import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.CookieStore;
 import io.aioduct.policy.Decompression;
 import io.aioduct.policy.RedirectPolicy;
-import io.aioduct.spring.http.SslBundleEngines;
+import io.aioduct.spring.http.SslBundleTls;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,8 +31,8 @@ import org.springframework.web.client.RestClient;
  * the {@code aioduct.*} properties, drained when the context stops ({@link AioductGracefulShutdownLifecycle})
  * and closed with it, and one {@link AioductClient} on it
  * that every Spring HTTP client shares. Each bean backs off when the application defines its own. The
- * {@link SslBundleEngines} bean makes the engines for SSL bundles in Spring Boot's HTTP client settings,
- * on the same runtime, and closes them with the context. Each {@code aioduct.clients.<name>} adds an engine
+ * {@link SslBundleTls} bean gives the SSL bundles in Spring Boot's HTTP client settings as TLS settings of
+ * clients on that one engine (TLS settings are part of the route a connection is pooled under). Each {@code aioduct.clients.<name>} adds an engine
  * and a client of its own ({@link AioductClients}, {@link NamedClientsRegistrar}).
  */
 @AutoConfiguration
@@ -134,7 +134,7 @@ public final class AioductAutoConfiguration {
     AioductClients aioductClients(
             AioductClient client,
             HttpEngine engine,
-            SslBundleEngines sslBundleEngines,
+            SslBundleTls sslBundleTls,
             AioductProperties properties,
             Environment environment,
             ResourceLoader resourceLoader,
@@ -146,7 +146,7 @@ public final class AioductAutoConfiguration {
             ObjectProvider<HttpClientSettings> httpClientSettings,
             AioductGracefulShutdownLifecycle shutdown) {
         Map<String, AioductClients.Named> clients = new LinkedHashMap<>();
-        clients.put(AioductClients.DEFAULT, new AioductClients.Named(client, engine, sslBundleEngines, null));
+        clients.put(AioductClients.DEFAULT, new AioductClients.Named(client, engine, sslBundleTls, null));
         Duration grace = properties.getShutdown().getGrace();
         try {
             for (Map.Entry<String, AioductProperties.NamedClient> e :
@@ -164,7 +164,7 @@ public final class AioductAutoConfiguration {
                 clients.put(
                         e.getKey(),
                         new AioductClients.Named(
-                                client(named, properties, clientCustomizers), named, managed, managed));
+                                client(named, properties, clientCustomizers), named, managed.sslBundleTls(), managed));
             }
         } catch (RuntimeException e) {
             // A later engine failed to start: close the ones already running before the context gives up.
@@ -181,15 +181,26 @@ public final class AioductAutoConfiguration {
     }
 
     /**
-     * Engines for SSL bundles beside an engine the application defined itself; that engine is not closed by
-     * the starter. (With the auto-configured engine, {@link EngineConfiguration} provides them.)
+     * Waits for the requests on an engine the application defined itself when the context stops; that engine
+     * is not closed by the starter. (With the auto-configured engine, {@link EngineConfiguration} provides it.)
      */
     @Bean
-    @ConditionalOnMissingBean(SslBundleEngines.class)
-    ManagedEngines aioductSslBundleEngines(
+    @ConditionalOnMissingBean(ManagedEngines.class)
+    ManagedEngines aioductEnginesBeside(
             HttpEngine engine, AioductProperties properties, AioductGracefulShutdownLifecycle shutdown) {
         return shutdown.manage(new ManagedEngines(properties.getShutdown().getGrace()))
                 .besides(engine);
+    }
+
+    /**
+     * The TLS settings of the SSL bundles Spring Boot's HTTP client settings name, for clients on the engine:
+     * one per bundle, shared by every builder so that clients with the same bundle share connections.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SslBundleTls aioductSslBundleTls(HttpEngine engine, ManagedEngines engines) {
+        // The engine first: made, it is known to the ManagedEngines bean, whose TLS settings the bundles extend.
+        return engines.sslBundleTls();
     }
 
     /** The engine and its shutdown, only when the application has no engine of its own. */
@@ -197,7 +208,7 @@ public final class AioductAutoConfiguration {
     @ConditionalOnMissingBean(HttpEngine.class)
     static class EngineConfiguration {
 
-        /** Closes the engine, its runtime and the engines made for SSL bundles when the context closes. */
+        /** Closes the engine and its runtime when the context closes. */
         @Bean
         ManagedEngines aioductEngines(AioductProperties properties, AioductGracefulShutdownLifecycle shutdown) {
             return shutdown.manage(new ManagedEngines(properties.getShutdown().getGrace()));

@@ -5,7 +5,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.spring.http.AioductClientHttpConnector;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
-import io.aioduct.spring.http.SslBundleEngines;
+import io.aioduct.spring.http.SslBundleTls;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,11 +43,11 @@ public final class AioductClients implements DisposableBean {
     private final Supplier<@Nullable HttpClientSettings> settings;
     private final long graceNanos;
 
-    /** A client, its engine, the engines for SSL bundles beside it, and who closes them (null: not us). */
+    /** A client, its engine, the TLS settings of SSL bundles on it, and who closes the engine (null: not us). */
     record Named(
             AioductClient client,
             HttpEngine engine,
-            SslBundleEngines bundles,
+            SslBundleTls bundles,
             @Nullable ManagedEngines owned) {}
 
     AioductClients(

@@ -3,7 +3,7 @@ package io.aioduct.spring.autoconfigure;
 import io.aioduct.AioductClient;
 import io.aioduct.spring.http.AioductClientHttpConnectorBuilder;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
-import io.aioduct.spring.http.SslBundleEngines;
+import io.aioduct.spring.http.SslBundleTls;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
  * and the {@link ClientHttpConnectorBuilder} bean (WebClient.Builder, reactive service groups). Ordered
  * before Spring Boot's HTTP client auto-configuration, whose builder beans then back off; Spring Boot
  * still builds every factory and connector itself, passing its {@code HttpClientSettings}. Settings with
- * an SSL bundle get the engine the {@link SslBundleEngines} bean makes for it.
+ * an SSL bundle give the client the bundle's TLS settings from the {@link SslBundleTls} bean, on the same
+ * engine.
  *
  * <p>Backs off when the application defines its own builder, or names Spring Boot's own choice with
  * {@code spring.http.clients.imperative.factory} / {@code spring.http.clients.reactive.connector}.
@@ -65,10 +66,10 @@ public final class AioductHttpClientAutoConfiguration {
         @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
         ClientHttpRequestFactoryBuilder<?> aioductClientHttpRequestFactoryBuilder(
                 AioductClient client,
-                SslBundleEngines sslBundleEngines,
+                SslBundleTls sslBundleTls,
                 ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
             return customize(
-                    new AioductClientHttpRequestFactoryBuilder(client, sslBundleEngines),
+                    new AioductClientHttpRequestFactoryBuilder(client, sslBundleTls),
                     customizers.orderedStream().toList());
         }
 
@@ -93,10 +94,10 @@ public final class AioductHttpClientAutoConfiguration {
         @ConditionalOnMissingBean(ClientHttpConnectorBuilder.class)
         ClientHttpConnectorBuilder<?> aioductClientHttpConnectorBuilder(
                 AioductClient client,
-                SslBundleEngines sslBundleEngines,
+                SslBundleTls sslBundleTls,
                 ObjectProvider<ClientHttpConnectorBuilderCustomizer<?>> customizers) {
             return customize(
-                    new AioductClientHttpConnectorBuilder(client, sslBundleEngines),
+                    new AioductClientHttpConnectorBuilder(client, sslBundleTls),
                     customizers.orderedStream().toList());
         }
 

@@ -13,6 +13,7 @@ import io.aioduct.runtime.compat.CompatRuntime;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.uring.IoUringRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
+import io.aioduct.spring.http.SslBundleTls;
 import io.aioduct.tls.TlsConfig;
 import java.util.ArrayList;
 import java.util.List;

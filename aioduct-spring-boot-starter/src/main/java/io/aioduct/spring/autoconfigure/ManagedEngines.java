@@ -1,58 +1,39 @@
 package io.aioduct.spring.autoconfigure;
 
-import io.aioduct.connect.ConnectorLocal;
-import io.aioduct.connect.ConnectorSend;
-import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
-import io.aioduct.engine.HttpEngineLocal;
-import io.aioduct.engine.HttpEngineSend;
 import io.aioduct.runtime.RuntimeCompletion;
-import io.aioduct.runtime.RuntimeLocal;
-import io.aioduct.runtime.RuntimePoll;
-import io.aioduct.spring.http.SslBundleEngines;
-import io.aioduct.tls.TlsConfig;
+import io.aioduct.spring.http.SslBundleTls;
 import java.time.Duration;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ssl.SslBundle;
 
 /**
- * The engines the starter closes with the context: the shared engine when the starter created it (and the
- * runtime it runs on), and one engine per SSL bundle that Spring Boot's {@code HttpClientSettings} name.
+ * The engine the starter closes with the context (and the runtime it runs on) when the starter created it, and
+ * the TLS settings of the SSL bundles that Spring Boot's {@code HttpClientSettings} name for clients on it
+ * ({@link #sslBundleTls()}).
  *
- * <p><b>Bundle engines.</b> TLS is fixed per engine, so a bundle other than the one the shared engine was
- * built with ({@code aioduct.tls.bundle}) gets an engine of its own, made on first use: on the shared
- * engine's runtime (the same threads; on io-uring the same cores), with the shared engine's settings except
- * TLS, and with connection pools of its own, since its connections are not interchangeable with the
- * shared engine's. Every client built with the same bundle instance shares that engine; a bundle Spring
- * Boot reloads is a new instance, so clients built after the reload get a new engine while those built
- * before keep theirs.
+ * <p><b>SSL bundles.</b> TLS settings are part of the route a connection is pooled under, so one engine serves
+ * every bundle: a client with a bundle gets the bundle's TLS settings on this engine (its threads, its pools),
+ * and its connections are never shared with clients of other TLS settings. The engine's own bundle ({@code
+ * aioduct.tls.bundle}) maps to the engine's own TLS settings.
  *
  * <p><b>Closing.</b> First, when the context stops, {@link AioductGracefulShutdownLifecycle} waits for the
- * requests in flight here (and closes these engines early if its budget runs out). Then Spring destroys this
- * bean after every bean that uses one of these engines (they all
- * depend on it, or on the shared engine, which depends on it). In-flight requests on every engine share one
- * grace period ({@code aioduct.shutdown.grace}), counted from the moment the context closes: the bundle
- * engines close first, then the shared engine and its runtime, if the starter created them. An engine the
- * application made is never closed here. Thread-safe.
+ * requests in flight here (and closes the engine early if its budget runs out). Then Spring destroys this bean
+ * after every bean that uses the engine (they all depend on it, or on the engine, which depends on it). The
+ * engine closes within the grace period ({@code aioduct.shutdown.grace}), counted from the moment the context
+ * closes, then its runtime, if the starter created them. An engine the application made is waited for but
+ * never closed here. Thread-safe.
  */
-final class ManagedEngines implements SslBundleEngines, DisposableBean {
-    private static final Logger log = LoggerFactory.getLogger(ManagedEngines.class);
+final class ManagedEngines implements DisposableBean {
     /** The least a runtime gets to stop its threads, even when the grace period is used up. */
     private static final Duration RUNTIME_STOP = Duration.ofMillis(200);
 
     private final Duration grace;
-    private final Map<SslBundle, HttpEngine> bundleEngines = new IdentityHashMap<>();
     private @Nullable HttpEngine shared;
     private @Nullable SslBundle sharedBundle;
+    private @Nullable SslBundleTls sslBundleTls;
     private boolean ownsShared;
-    private boolean closed;
 
     ManagedEngines(Duration grace) {
         this.grace = grace;
@@ -66,57 +47,29 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
         return engine;
     }
 
-    /** Makes bundle engines beside an engine the application made, which is not closed here. */
+    /** Waits for an engine the application made, which is not closed here. */
     synchronized ManagedEngines besides(HttpEngine engine) {
         this.shared = engine;
         return this;
     }
 
-    @Override
-    public synchronized HttpEngine engineFor(SslBundle bundle) {
-        Objects.requireNonNull(bundle, "bundle");
-        HttpEngine base = shared;
-        if (base == null || closed || base.isClosed()) {
-            throw new IllegalStateException("the aioduct engine is shut down: no engine for SSL bundle " + bundle);
-        }
-        if (bundle == sharedBundle) {
-            return base;
-        }
-        HttpEngine engine = bundleEngines.get(bundle);
-        if (engine == null) {
-            TlsConfig tls;
-            try {
-                tls = SslBundleTls.tlsConfig(bundle, base.config().tls());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(
-                        "the SSL bundle given to a Spring HTTP client (spring.http.clients.ssl.bundle, a service "
-                                + "group's ssl.bundle, or in code) cannot configure aioduct's TLS: " + e.getMessage(),
-                        e);
+    /** The TLS settings of SSL bundles for clients on the engine; the same instance every time. */
+    synchronized SslBundleTls sslBundleTls() {
+        SslBundleTls b = sslBundleTls;
+        if (b == null) {
+            HttpEngine engine = shared;
+            if (engine == null) {
+                throw new IllegalStateException("no aioduct engine yet: no TLS settings for SSL bundles");
             }
-            engine = onRuntimeOf(base, base.config().toBuilder().tls(tls).build());
-            bundleEngines.put(bundle, engine);
-            log.info(
-                    "aioduct: an engine for an SSL bundle, on the shared runtime {}",
-                    base.runtime().name());
+            b = new SslBundleTls(engine.config().tls(), sharedBundle);
+            sslBundleTls = b;
         }
-        return engine;
+        return b;
     }
 
-    /** The engines made for bundles so far. */
-    synchronized List<HttpEngine> bundleEngines() {
-        return List.copyOf(bundleEngines.values());
-    }
-
-    /**
-     * Exchanges in flight on every engine here: the shared one (also when the application made it, which is
-     * waited for, never closed, here) and the bundle engines.
-     */
+    /** Exchanges in flight on the engine (also when the application made it, which is waited for, never closed, here). */
     synchronized long inFlight() {
-        long sum = shared == null ? 0 : shared.inFlight();
-        for (HttpEngine e : bundleEngines.values()) {
-            sum += e.inFlight();
-        }
-        return sum;
+        return shared == null ? 0 : shared.inFlight();
     }
 
     @Override
@@ -126,15 +79,9 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
 
     /** Closes as {@link #destroy()} does, within the grace period ending at {@code deadline} ({@link System#nanoTime}). */
     void destroy(long deadline) {
-        List<HttpEngine> derived;
         HttpEngine owned;
         synchronized (this) {
-            closed = true;
-            derived = List.copyOf(bundleEngines.values());
             owned = ownsShared ? shared : null;
-        }
-        for (HttpEngine e : derived) {
-            e.close(remaining(deadline, Duration.ZERO));
         }
         if (owned != null) {
             if (!owned.isClosed()) {
@@ -152,28 +99,5 @@ final class ManagedEngines implements SslBundleEngines, DisposableBean {
     private static Duration remaining(long deadline, Duration atLeast) {
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         return left.compareTo(atLeast) < 0 ? atLeast : left;
-    }
-
-    /** An engine with {@code config} on {@code base}'s runtime and connector, not owning the runtime. */
-    private static HttpEngine onRuntimeOf(HttpEngine base, EngineConfig config) {
-        if (base instanceof HttpEngineSend<?, ?> send) {
-            return send(send, config);
-        }
-        if (base instanceof HttpEngineLocal<?, ?> local) {
-            return local(local, config);
-        }
-        throw new IllegalStateException("aioduct cannot make an engine for an SSL bundle beside " + base
-                + ": only HttpEngineSend and HttpEngineLocal engines share their runtime. Give the application's "
-                + "HttpEngine the bundle's TLS, or remove the SSL bundle from the Spring HTTP client settings");
-    }
-
-    private static <R extends RuntimePoll, C extends ConnectorSend> HttpEngine send(
-            HttpEngineSend<R, C> base, EngineConfig config) {
-        return new HttpEngineSend<>(base.runtime(), base.connector(), config, false);
-    }
-
-    private static <R extends RuntimeLocal, C extends ConnectorLocal> HttpEngine local(
-            HttpEngineLocal<R, C> base, EngineConfig config) {
-        return new HttpEngineLocal<>(base.runtime(), base.connector(), config, false);
     }
 }

@@ -27,10 +27,9 @@ import org.springframework.boot.ssl.SslBundle;
  *   <li>cookie handling: an in-memory {@link CookieStore} of its own per built client when {@code ENABLE}
  *       or {@code ENABLE_WHEN_POSSIBLE}, none when {@code DISABLE}; unset, the client keeps the store of
  *       the client it derives from ({@code aioduct.cookies.enabled}, off by default);
- *   <li>SSL bundle: the client runs on the engine {@link SslBundleEngines} gives for the bundle (its
- *       TLS from the bundle, on the same runtime), keeping every other setting; without {@link
- *       SslBundleEngines} a bundle is refused with a clear error, never ignored (that would downgrade
- *       security);
+ *   <li>SSL bundle: the client gets the bundle's TLS settings ({@link SslBundleTls}, {@code
+ *       AioductClient.Builder.tls}) on the same engine, keeping every other setting; its https connections
+ *       are pooled apart from those of other TLS settings;
  *   <li>inet-address filter: refused likewise until the engine can filter the addresses it resolves
  *       (ignoring it would bypass an SSRF guard).
  * </ul>
@@ -40,7 +39,7 @@ final class ClientSettings {
 
     static AioductClient derive(
             AioductClient base,
-            @Nullable SslBundleEngines sslBundleEngines,
+            SslBundleTls sslBundles,
             @Nullable HttpClientSettings settings,
             Consumer<AioductClient.Builder> customizer) {
         HttpClientSettings s = settings != null ? settings : HttpClientSettings.defaults();
@@ -49,15 +48,9 @@ final class ClientSettings {
                     + "addresses itself. Remove the InetAddressFilter bean or use another HTTP client");
         }
         SslBundle bundle = s.sslBundle();
-        AioductClient.Builder builder;
-        if (bundle == null) {
-            builder = base.newBuilder();
-        } else if (sslBundleEngines != null) {
-            builder = base.newBuilder(sslBundleEngines.engineFor(bundle));
-        } else {
-            throw new IllegalStateException("aioduct cannot apply an SSL bundle here: this builder was made without "
-                    + "SslBundleEngines, which gives the engine for a bundle. Use the auto-configured builder, pass "
-                    + "SslBundleEngines to the builder's constructor, or remove the SSL bundle from the settings");
+        AioductClient.Builder builder = base.newBuilder();
+        if (bundle != null) {
+            builder.tls(sslBundles.tlsFor(bundle));
         }
         Duration connect = s.connectTimeout();
         if (connect != null) {

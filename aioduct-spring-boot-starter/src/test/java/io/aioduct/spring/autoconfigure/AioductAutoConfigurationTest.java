@@ -13,7 +13,7 @@ import io.aioduct.protocol.Http2Options;
 import io.aioduct.runtime.RuntimeLocal;
 import io.aioduct.runtime.pooled.PooledRuntime;
 import io.aioduct.runtime.virtual.VirtualThreadRuntime;
-import io.aioduct.spring.http.SslBundleEngines;
+import io.aioduct.spring.http.SslBundleTls;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.TlsMaterial;
 import io.aioduct.tls.TlsConfig;
@@ -283,7 +283,7 @@ class AioductAutoConfigurationTest extends NoLeaks {
                     .run(context -> {
                         assertThat(context)
                                 .hasSingleBean(HttpEngine.class)
-                                .hasSingleBean(SslBundleEngines.class)
+                                .hasSingleBean(SslBundleTls.class)
                                 .doesNotHaveBean("aioductEngines");
                         assertThat(context.getBean(AioductClient.class).engine())
                                 .isSameAs(own);

@@ -1,7 +1,6 @@
 package io.aioduct.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.aioduct.Aioduct;
 import io.aioduct.AioductClient;
@@ -10,10 +9,10 @@ import io.aioduct.spring.http.AioductClientHttpConnector;
 import io.aioduct.spring.http.AioductClientHttpConnectorBuilder;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.aioduct.spring.http.AioductClientHttpRequestFactoryBuilder;
-import io.aioduct.spring.http.SslBundleEngines;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.TestServer;
 import io.aioduct.testing.TlsMaterial;
+import io.aioduct.tls.TlsConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -185,8 +184,8 @@ class AioductHttpClientAutoConfigurationTest extends NoLeaks {
     }
 
     @Test
-    void anSslBundleInTheSettingsGetsAnEngineOfItsOwnOnTheSharedRuntime() {
-        HttpEngine[] engines = new HttpEngine[2];
+    void anSslBundleInTheSettingsGivesTheClientItsTlsOnTheOneSharedEngine() {
+        HttpEngine[] engines = new HttpEngine[1];
         runner.withPropertyValues(caBundle("partner")).run(context -> {
             HttpEngine shared = context.getBean(HttpEngine.class);
             HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
@@ -199,25 +198,27 @@ class AioductHttpClientAutoConfigurationTest extends NoLeaks {
                             context.getBean(ClientHttpConnectorBuilder.class).build(withBundle))
                     .client();
 
-            assertThat(blocking.engine()).isNotSameAs(shared).isSameAs(reactive.engine());
-            assertThat(blocking.engine().runtime()).isSameAs(shared.runtime());
-            assertThat(blocking.engine().config().tls().trust()).isNotNull();
+            assertThat(context).hasSingleBean(HttpEngine.class);
+            assertThat(blocking.engine()).isSameAs(shared).isSameAs(reactive.engine());
+            TlsConfig tls = blocking.settings().tls();
+            assertThat(tls)
+                    .as("the bundle's TLS settings")
+                    .isNotNull()
+                    .isSameAs(reactive.settings().tls());
+            assertThat(tls.trust()).isNotNull();
+            assertThat(tls).isNotSameAs(shared.config().tls());
             assertThat(shared.config().tls().trust()).isNull();
-            // Everything but TLS is the shared engine's.
-            assertThat(blocking.engine().config().pool())
-                    .isEqualTo(shared.config().pool());
-            assertThat(blocking.engine().config().http2())
-                    .isEqualTo(shared.config().http2());
+            assertThat(context.getBean(AioductClient.class).settings().tls())
+                    .as("the shared client keeps the engine's")
+                    .isNull();
             engines[0] = shared;
-            engines[1] = blocking.engine();
         });
-        assertThat(engines[1].isClosed()).isTrue();
         assertThat(engines[0].isClosed()).isTrue();
         assertThat(engines[0].runtime().isClosed()).isTrue();
     }
 
     @Test
-    void springBootsSslBundlePropertyPutsSpringsClientsOnTheBundlesEngine() {
+    void springBootsSslBundlePropertyGivesSpringsClientsTheBundlesTls() {
         runner.withPropertyValues(caBundle("partner"))
                 .withPropertyValues("spring.http.clients.ssl.bundle=partner", "spring.http.clients.connect-timeout=3s")
                 .run(context -> {
@@ -228,55 +229,64 @@ class AioductHttpClientAutoConfigurationTest extends NoLeaks {
                     AioductClient web = connector(
                                     context.getBean(WebClient.Builder.class).build())
                             .client();
-                    assertThat(rest.engine()).isNotSameAs(shared).isSameAs(web.engine());
+                    assertThat(rest.engine()).isSameAs(shared).isSameAs(web.engine());
+                    assertThat(rest.settings().tls())
+                            .isNotNull()
+                            .isSameAs(web.settings().tls());
                     assertThat(rest.settings().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(context.getBean(AioductClient.class).engine()).isSameAs(shared);
                 });
     }
 
     @Test
-    void theSharedEnginesOwnBundleNeedsNoSecondEngine() {
+    void theSharedEnginesOwnBundleIsTheEnginesOwnTls() {
         runner.withPropertyValues(caBundle("partner"))
                 .withPropertyValues("aioduct.tls.bundle=partner", "spring.http.clients.ssl.bundle=partner")
                 .run(context -> {
                     HttpEngine shared = context.getBean(HttpEngine.class);
-                    assertThat(requestFactory(context.getBean(RestClient.Builder.class)
-                                            .build())
-                                    .client()
-                                    .engine())
-                            .isSameAs(shared);
-                    assertThat(((ManagedEngines) context.getBean(SslBundleEngines.class)).bundleEngines())
-                            .isEmpty();
+                    AioductClient rest = requestFactory(
+                                    context.getBean(RestClient.Builder.class).build())
+                            .client();
+                    assertThat(rest.engine()).isSameAs(shared);
+                    assertThat(rest.settings().tls())
+                            .as("the engine's own TLS settings: its pools are shared")
+                            .isSameAs(shared.config().tls());
                 });
     }
 
     @Test
-    void aBuilderMadeWithoutSslBundleEnginesRefusesABundleClearly() {
+    void aBuilderMadeWithJustAClientAppliesABundleToo() {
         runner.withPropertyValues(caBundle("partner")).run(context -> {
-            AioductClientHttpRequestFactoryBuilder builder =
-                    new AioductClientHttpRequestFactoryBuilder(context.getBean(AioductClient.class));
+            AioductClient shared = context.getBean(AioductClient.class);
+            AioductClientHttpRequestFactoryBuilder builder = new AioductClientHttpRequestFactoryBuilder(shared);
             HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
                     context.getBean(SslBundles.class).getBundle("partner"));
-            assertThatIllegalStateException()
-                    .isThrownBy(() -> builder.build(withBundle))
-                    .withMessageContaining("SSL bundle")
-                    .withMessageContaining("SslBundleEngines");
+            AioductClient one = builder.build(withBundle).client();
+            AioductClient two = builder.withClientCustomizer(b -> b.userAgent("two"))
+                    .build(withBundle)
+                    .client();
+            assertThat(one.engine()).isSameAs(shared.engine());
+            assertThat(one.settings().tls()).isNotNull().isSameAs(two.settings().tls());
+            assertThat(one.settings().tls().trust()).isNotNull();
         });
     }
 
     @Test
-    void bundleEnginesBesideTheApplicationsOwnEngineCloseWhileItStaysOpen() {
+    void aBundleBesideTheApplicationsOwnEngineRunsOnItAndLeavesItOpen() {
         HttpEngine own = Aioduct.pooled();
-        HttpEngine[] derived = new HttpEngine[1];
         try {
             runner.withPropertyValues(caBundle("partner"))
                     .withBean(HttpEngine.class, () -> own, d -> d.setDestroyMethodName(""))
                     .run(context -> {
-                        derived[0] = context.getBean(SslBundleEngines.class)
-                                .engineFor(context.getBean(SslBundles.class).getBundle("partner"));
-                        assertThat(derived[0].runtime()).isSameAs(own.runtime());
+                        HttpClientSettings withBundle = HttpClientSettings.ofSslBundle(
+                                context.getBean(SslBundles.class).getBundle("partner"));
+                        AioductClient client = ((AioductClientHttpRequestFactory)
+                                        context.getBean(ClientHttpRequestFactoryBuilder.class)
+                                                .build(withBundle))
+                                .client();
+                        assertThat(client.engine()).isSameAs(own);
+                        assertThat(client.settings().tls()).isNotNull();
                     });
-            assertThat(derived[0].isClosed()).isTrue();
             assertThat(own.isClosed()).isFalse();
             assertThat(own.runtime().isClosed()).isFalse();
         } finally {

@@ -10,7 +10,6 @@ import io.aioduct.pool.PoolStats;
 import io.aioduct.spring.autoconfigure.AioductAutoConfiguration;
 import io.aioduct.spring.autoconfigure.AioductHttpClientAutoConfiguration;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
-import io.aioduct.spring.http.SslBundleEngines;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.TlsMaterial;
@@ -21,6 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
@@ -38,7 +39,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * HTTP/2 over TLS from Spring, on every runtime: an SSL bundle gives the trust (and for mutual TLS the
  * client certificate), ALPN picks h2, and the RestClient and WebClient Spring Boot builds talk to a local h2
  * server. The server counts which protocol each request arrived on: h2 streams on its TLS port, HTTP/1.1
- * requests on its separate HTTP/1.1 handler.
+ * requests on its separate HTTP/1.1 handler. Every bundle runs on the one engine: its TLS settings are part of
+ * the route a connection is pooled under, so two bundles never share a connection.
  */
 class SslBundleHttp2Test extends NoLeaks {
     private static final TlsMaterial TLS = TlsMaterial.shared();
@@ -126,26 +128,28 @@ class SslBundleHttp2Test extends NoLeaks {
                                     .block(WAIT))
                             .isEqualTo("hello over HTTP/2.0");
 
-                    // Both on the bundle's engine, multiplexed over one h2 connection, on the shared runtime.
+                    // Both with the bundle's TLS on the one engine, multiplexed over one h2 connection.
+                    assertThat(context).hasSingleBean(HttpEngine.class);
                     HttpEngine shared = context.getBean(HttpEngine.class);
-                    HttpEngine bundleEngine = bundleEngine(context, "server-ca");
-                    assertThat(requestFactory(rest).client().engine()).isSameAs(bundleEngine);
-                    assertThat(bundleEngine.runtime()).isSameAs(shared.runtime());
-                    assertThat(bundleEngine.poolStats())
+                    assertThat(requestFactory(rest).client().engine()).isSameAs(shared);
+                    assertThat(shared.poolStats())
                             .extracting(PoolStats::protocol)
                             .containsExactly("h2");
                     assertThat(server.connectionsAccepted()).isEqualTo(1);
                     assertThat(server.requestCount()).isEqualTo(2);
 
-                    // The shared engine has no bundle: the JDK's trust store does not know the test CA.
+                    // The shared client has the engine's TLS, no bundle: the JDK's trust store does not know the
+                    // test CA. Its route is another pool of the same engine, never the bundle's connection.
                     AioductClient plain = context.getBean(AioductClient.class);
                     assertThatThrownBy(() -> plain.get(url("/hello")).execute())
                             .isInstanceOfSatisfying(
                                     TlsHandshakeException.class,
                                     e -> assertThat(e.reason())
                                             .isEqualTo(TlsHandshakeException.Reason.UNTRUSTED_CERTIFICATE));
+                    assertThat(server.connectionsAccepted()).isEqualTo(2);
                     assertThat(shared.poolStats())
-                            .allSatisfy(p -> assertThat(p.active() + p.idle()).isZero());
+                            .extracting(p -> p.active() + p.idle())
+                            .containsExactlyInAnyOrder(1, 0);
                 });
     }
 
@@ -174,9 +178,46 @@ class SslBundleHttp2Test extends NoLeaks {
                 });
     }
 
-    private static HttpEngine bundleEngine(AssertableApplicationContext context, String bundle) {
-        return context.getBean(SslBundleEngines.class)
-                .engineFor(context.getBean(SslBundles.class).getBundle(bundle));
+    @ParameterizedTest
+    @ValueSource(strings = {"pooled", "virtual", "io-uring"})
+    void twoBundlesShareTheOneEngineButNeverAConnection(String kind) {
+        start(false);
+        runner.withPropertyValues("aioduct.runtime.kind=" + kind, "spring.http.clients.ssl.bundle=server-ca")
+                .run(context -> {
+                    RestClient serverCa =
+                            context.getBean(RestClient.Builder.class).build();
+                    RestClient client = context.getBean(RestClient.Builder.class)
+                            .requestFactory(bundleFactory(context, "client"))
+                            .build();
+
+                    for (int i = 0; i < 2; i++) {
+                        assertThat(serverCa.get().uri(url("/hello")).retrieve().body(String.class))
+                                .isEqualTo("hello over HTTP/2.0");
+                        assertThat(client.get().uri(url("/hello")).retrieve().body(String.class))
+                                .isEqualTo("hello over HTTP/2.0");
+                    }
+
+                    assertThat(context).hasSingleBean(HttpEngine.class);
+                    HttpEngine engine = context.getBean(HttpEngine.class);
+                    assertThat(requestFactory(serverCa).client().engine()).isSameAs(engine);
+                    assertThat(requestFactory(client).client().engine()).isSameAs(engine);
+                    assertThat(server.connectionsAccepted())
+                            .as("a connection per bundle, each reused")
+                            .isEqualTo(2);
+                    assertThat(engine.poolStats())
+                            .as("the one engine's pools: one per bundle's route")
+                            .hasSize(2)
+                            .allSatisfy(p -> {
+                                assertThat(p.protocol()).isEqualTo("h2");
+                                assertThat(p.active() + p.idle()).isEqualTo(1);
+                            });
+                });
+    }
+
+    private static AioductClientHttpRequestFactory bundleFactory(AssertableApplicationContext context, String bundle) {
+        return (AioductClientHttpRequestFactory) context.getBean(ClientHttpRequestFactoryBuilder.class)
+                .build(HttpClientSettings.ofSslBundle(
+                        context.getBean(SslBundles.class).getBundle(bundle)));
     }
 
     private static AioductClientHttpRequestFactory requestFactory(RestClient client) {
