@@ -10,6 +10,7 @@ import io.aioduct.engine.HttpEngine;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.Authenticator;
 import io.aioduct.policy.Challenge;
+import io.aioduct.policy.RetryPolicy;
 import io.aioduct.testing.MatrixServer;
 import io.aioduct.testing.MatrixServer.Protocol;
 import io.aioduct.testing.MatrixTest;
@@ -74,6 +75,11 @@ class ProxyTunnelAuthenticationTest extends MatrixTest {
 
     /** A client through {@code p} (no credentials configured) whose authenticator is {@code authenticator}, counted. */
     private AioductClient client(RuntimeKind kind, Protocol protocol, ForwardingProxy p, Authenticator authenticator) {
+        return client(kind, protocol, p, authenticator, RetryPolicy.none());
+    }
+
+    private AioductClient client(
+            RuntimeKind kind, Protocol protocol, ForwardingProxy p, Authenticator authenticator, RetryPolicy retries) {
         EventListener recorder = new EventListener() {
             @Override
             public void connectEnd(Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, long nanos) {
@@ -111,7 +117,10 @@ class ProxyTunnelAuthenticationTest extends MatrixTest {
             asked.incrementAndGet();
             return authenticator.authenticate(response, challenges);
         };
-        return AioductClient.builder(engine).authenticator(counted).build();
+        return AioductClient.builder(engine)
+                .authenticator(counted)
+                .retries(retries)
+                .build();
     }
 
     private static String address(ForwardingProxy p) {
@@ -207,6 +216,24 @@ class ProxyTunnelAuthenticationTest extends MatrixTest {
         assertThat(proxy.seen()).hasSize(4);
         assertThat(proxy.connectionsAccepted()).isEqualTo(4);
         assertThat(origin.requestCount()).isZero();
+        assertThat(origin.connectionsAccepted()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyRuntimeAndProtocol")
+    void theRetryPolicyDoesNotResendARequestTheProxyRefusedForCredentials(RuntimeKind kind, Protocol protocol) {
+        MatrixServer origin = serve(protocol);
+        origin.route("/", (req, reply) -> reply.respond(200, "unreachable"));
+        ForwardingProxy proxy = proxy().requireCredentials(USER, PASSWORD);
+        AioductClient client =
+                client(kind, protocol, proxy, Authenticator.basic(USER, "wrong-password"), RetryPolicy.defaults());
+
+        assertThatThrownBy(() -> client.get(origin.uri("/x")).execute())
+                .isInstanceOfSatisfying(ProxyConnectException.class, e -> checkRefused(e, proxy));
+        assertThat(asked).hasValue(1);
+        assertThat(proxy.seen())
+                .as("the unanswered CONNECT and the answered one, no retry of either")
+                .hasSize(2);
         assertThat(origin.connectionsAccepted()).isZero();
     }
 
