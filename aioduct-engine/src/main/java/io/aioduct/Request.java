@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * {@link AioductClient#send(Request)} or {@link AioductClient#execute(Request)}.
  */
 public final class Request {
+    static {
+        io.aioduct.exchange.Requests.install((method, origin, target) -> new Builder(method, origin, target, null));
+    }
+
     private final String method;
     private final Origin origin;
     private final String target;

@@ -11,6 +11,7 @@ import io.aioduct.TimedOutException;
 import io.aioduct.event.EventListener;
 import io.aioduct.policy.RetryPolicy;
 import io.aioduct.policy.RetryPolicy.Failure;
+import io.aioduct.proxy.ProxyConnectException;
 import io.aioduct.tls.TlsHandshakeException;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,6 +84,9 @@ public final class Retries implements FollowUp {
     static @Nullable Failure classify(Throwable failure) {
         return switch (failure) {
             case TlsHandshakeException tls -> null;
+            // The proxy wants (other) credentials: sending the same again cannot help; Authentication answers.
+            case ProxyConnectException proxy
+            when proxy.reason() == ProxyConnectException.Reason.AUTHENTICATION_REQUIRED -> null;
             case ConnectFailedException connect -> Failure.CONNECT_FAILED;
             case TimedOutException timeout ->
                 timeout.kind() == TimedOutException.Kind.CONNECT

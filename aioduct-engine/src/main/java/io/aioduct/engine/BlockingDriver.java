@@ -99,8 +99,8 @@ final class BlockingDriver implements ExchangeDriver {
     }
 
     /** Resolves and connects on the calling thread; see {@link Dialer#dialBlocking}. */
-    BlockingTransport dial(Route route, long connectTimeoutNanos, ExchangeEvents events) {
-        return dialer.dialBlocking(route, connectTimeoutNanos, events);
+    BlockingTransport dial(Route route, Request request, long connectTimeoutNanos, ExchangeEvents events) {
+        return dialer.dialBlocking(route, request, connectTimeoutNanos, events);
     }
 
     /** The connection for a freshly connected socket: HTTP/2 if ALPN or prior knowledge says so. */

@@ -206,7 +206,7 @@ final class BlockingExchange extends EngineExchange implements PoolWaiter<Blocki
     private BlockingConnection connect(OriginPool<BlockingConnection> pool) {
         BlockingTransport transport;
         try {
-            transport = driver.dial(pool.route(), connectLimit(now()), events);
+            transport = driver.dial(pool.route(), request, connectLimit(now()), events);
         } catch (RuntimeException e) {
             pool.connectFailed();
             throw CheckoutFailures.connectFailed(

@@ -1,6 +1,7 @@
 package io.aioduct.engine;
 
 import io.aioduct.Origin;
+import io.aioduct.Request;
 import io.aioduct.TimedOutException;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolving and connecting for one {@link Route}, for both drivers and both pool topologies: the resolver
@@ -94,7 +96,7 @@ final class Dialer {
             // On the home: a per-core connector opens the channel on the calling core.
             CompletionStage<Transport> connecting;
             try {
-                connecting = connect(route, addresses, start, connectTimeoutNanos, ev);
+                connecting = connect(route, exchange.request, addresses, start, connectTimeoutNanos, ev);
             } catch (RuntimeException e) {
                 exchange.connectFailed(e);
                 return;
@@ -113,8 +115,8 @@ final class Dialer {
         }));
     }
 
-    /** Resolves and connects on the calling thread, for a blocking exchange. */
-    BlockingTransport dialBlocking(Route route, long connectTimeoutNanos, ExchangeEvents ev) {
+    /** Resolves and connects on the calling thread, for a blocking exchange sending {@code request}. */
+    BlockingTransport dialBlocking(Route route, Request request, long connectTimeoutNanos, ExchangeEvents ev) {
         long start = config.ticker().nanoTime();
         List<InetAddress> addresses;
         try {
@@ -122,7 +124,7 @@ final class Dialer {
         } catch (RuntimeException e) {
             throw Completions.propagate(unreachable(route, e));
         }
-        Transport t = Completions.await(connect(route, addresses, start, connectTimeoutNanos, ev));
+        Transport t = Completions.await(connect(route, request, addresses, start, connectTimeoutNanos, ev));
         if (!(t instanceof BlockingTransport bt)) {
             t.close();
             throw new IllegalStateException("connector " + connector + " declared BLOCKING but returned " + t);
@@ -149,7 +151,12 @@ final class Dialer {
     }
 
     private CompletionStage<Transport> connect(
-            Route route, List<InetAddress> addresses, long start, long connectNanos, ExchangeEvents ev) {
+            Route route,
+            Request request,
+            List<InetAddress> addresses,
+            long start,
+            long connectNanos,
+            ExchangeEvents ev) {
         Origin origin = route.origin;
         Proxy proxy = route.proxy;
         TlsLayer layer;
@@ -158,6 +165,7 @@ final class Dialer {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        ev.via(proxy);
         if (proxy == null) {
             SocketConfig socket = socket(origin.host(), origin.port(), addresses, connectNanos, ev);
             CompletionStage<Transport> connected = plain.apply(socket);
@@ -179,7 +187,7 @@ final class Dialer {
             return connected; // a forwarding proxy: requests go to it in absolute form
         }
         CompletionStage<Transport> tunnelled =
-                connected.thenCompose(t -> openTunnel(t, route, start, connectNanos, ev));
+                connected.thenCompose(t -> openTunnel(t, route, request, start, connectNanos, ev));
         if (!origin.secure()) {
             return tunnelled;
         }
@@ -203,8 +211,14 @@ final class Dialer {
                 : layers.computeIfAbsent(own, c -> c.layer(config.http2().enabled()));
     }
 
+    /**
+     * Opens the tunnel over {@code toProxy}. Its {@code CONNECT} carries the {@code Proxy-Authorization} of
+     * {@code request} when it has one (the client's authenticator answered the proxy's 407 to an earlier
+     * {@code CONNECT} so, see chain/Authentication; that field never reaches the origin), else the one the
+     * proxy's own credentials make.
+     */
     private CompletionStage<Transport> openTunnel(
-            Transport toProxy, Route route, long start, long connectNanos, ExchangeEvents ev) {
+            Transport toProxy, Route route, Request request, long start, long connectNanos, ExchangeEvents ev) {
         Proxy proxy = route.proxy;
         Origin origin = route.origin;
         try {
@@ -213,13 +227,19 @@ final class Dialer {
                     proxy,
                     origin.host(),
                     origin.port(),
-                    route.proxyAuthorization(),
+                    proxyAuthorization(route, request),
                     remaining(start, connectNanos),
                     ev);
         } catch (RuntimeException e) {
             toProxy.close();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The {@code Proxy-Authorization} for a tunnel's {@code CONNECT}: {@code request}'s, else the proxy's own. */
+    private static @Nullable String proxyAuthorization(Route route, Request request) {
+        String answered = request.headers().first("Proxy-Authorization");
+        return answered != null ? answered : route.proxyAuthorization();
     }
 
     /** What is left of the connect timeout for the tunnel's handshake; ZERO when there is no limit. */

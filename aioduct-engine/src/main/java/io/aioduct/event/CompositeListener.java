@@ -2,6 +2,7 @@ package io.aioduct.event;
 
 import io.aioduct.Origin;
 import io.aioduct.Request;
+import io.aioduct.proxy.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,6 +182,62 @@ final class CompositeListener implements EventListener {
                 l.connectFailed(request, address, error, nanos);
             } catch (Throwable e) {
                 threw(l, "connectFailed", e);
+            }
+        }
+    }
+
+    @Override
+    public void connectEnd(Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, long nanos) {
+        for (EventListener l : listeners) {
+            try {
+                l.connectEnd(request, address, proxy, nanos);
+            } catch (Throwable e) {
+                threw(l, "connectEnd", e);
+            }
+        }
+    }
+
+    @Override
+    public void connectFailed(
+            Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, Throwable error, long nanos) {
+        for (EventListener l : listeners) {
+            try {
+                l.connectFailed(request, address, proxy, error, nanos);
+            } catch (Throwable e) {
+                threw(l, "connectFailed", e);
+            }
+        }
+    }
+
+    @Override
+    public void tunnelStart(Request request, String proxy, Proxy.Type type) {
+        for (EventListener l : listeners) {
+            try {
+                l.tunnelStart(request, proxy, type);
+            } catch (Throwable e) {
+                threw(l, "tunnelStart", e);
+            }
+        }
+    }
+
+    @Override
+    public void tunnelEnd(Request request, String proxy, Proxy.Type type, long nanos) {
+        for (EventListener l : listeners) {
+            try {
+                l.tunnelEnd(request, proxy, type, nanos);
+            } catch (Throwable e) {
+                threw(l, "tunnelEnd", e);
+            }
+        }
+    }
+
+    @Override
+    public void tunnelFailed(Request request, String proxy, Proxy.Type type, Throwable error, long nanos) {
+        for (EventListener l : listeners) {
+            try {
+                l.tunnelFailed(request, proxy, type, error, nanos);
+            } catch (Throwable e) {
+                threw(l, "tunnelFailed", e);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.aioduct.event;
 
 import io.aioduct.Origin;
 import io.aioduct.Request;
+import io.aioduct.proxy.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives the start, end and failure of every phase of every exchange an engine runs. Set one per engine
@@ -39,7 +41,7 @@ import java.util.Objects;
  * call with its own {@code callStart}.
  *
  * <p>Order for a request on a new HTTP/1.1 connection: {@code callStart, acquireStart, dnsStart, dnsEnd,
- * connectStart, connectEnd, [tlsStart, tlsEnd,] acquireEnd, connectionAcquired, requestHeadersStart,
+ * connectStart, connectEnd, [tunnelStart, tunnelEnd,] [tlsStart, tlsEnd,] acquireEnd, connectionAcquired, requestHeadersStart,
  * requestHeadersEnd, [requestBodyStart, requestBodyEnd,] responseHeadersStart, responseHeadersEnd,
  * responseBodyStart, responseBodyEnd, connectionReleased, callEnd}. On a reused connection (or a further
  * HTTP/2 stream) the DNS, connect and TLS events are absent; each address tried adds a {@code
@@ -154,6 +156,41 @@ public interface EventListener {
     default void connectEnd(Request request, InetSocketAddress address, long nanos) {}
 
     default void connectFailed(Request request, InetSocketAddress address, Throwable error, long nanos) {}
+
+    /**
+     * {@link #connectEnd(Request, InetSocketAddress, long)}, saying whether the connection goes to a proxy:
+     * {@code proxy} is the type of the proxy {@code address} belongs to, or null for a direct connection to
+     * the origin. The engine calls this one; by default it calls the one without {@code proxy}, so a listener
+     * overrides whichever it needs (not both).
+     */
+    default void connectEnd(Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, long nanos) {
+        connectEnd(request, address, nanos);
+    }
+
+    /** {@link #connectFailed(Request, InetSocketAddress, Throwable, long)} with the proxy type, as {@link #connectEnd(Request, InetSocketAddress, Proxy.Type, long)}. */
+    default void connectFailed(
+            Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, Throwable error, long nanos) {
+        connectFailed(request, address, error, nanos);
+    }
+
+    // -- a tunnel through a proxy (HTTP CONNECT, SOCKS5, SOCKS4a), on the connection just made to the proxy
+
+    /**
+     * The tunnel to {@code request}'s origin starts opening through the proxy at {@code proxy} ({@code
+     * host:port}, never credentials) of type {@code type}, after its {@code connectEnd} and before any TLS
+     * with the origin. A forwarding HTTP proxy (plain {@code http} in absolute form) opens no tunnel.
+     */
+    default void tunnelStart(Request request, String proxy, Proxy.Type type) {}
+
+    /** The tunnel is open: what follows goes to the origin (TLS with it first, for https). */
+    default void tunnelEnd(Request request, String proxy, Proxy.Type type, long nanos) {}
+
+    /**
+     * The proxy refused or broke the tunnel ({@code error}: a {@link io.aioduct.proxy.ProxyConnectException},
+     * or a {@link io.aioduct.TimedOutException} of kind CONNECT); the connection to it is closed and nothing
+     * reached the origin.
+     */
+    default void tunnelFailed(Request request, String proxy, Proxy.Type type, Throwable error, long nanos) {}
 
     // -- TLS handshake (https only)
 

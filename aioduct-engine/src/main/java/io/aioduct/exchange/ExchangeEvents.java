@@ -7,8 +7,10 @@ import io.aioduct.body.BodySourceFailure;
 import io.aioduct.connect.ConnectObserver;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.proxy.Proxy;
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The event bookkeeping of one exchange: the engine and the protocol drivers tell it what happens, and
@@ -45,6 +47,12 @@ public sealed class ExchangeEvents implements ConnectObserver permits RecordingE
 
     /** The exchange has its connection: acquireEnd, then connectionAcquired. */
     public void acquired(ConnectionInfo connection, boolean reused) {}
+
+    /**
+     * The connection about to be opened goes to {@code proxy} (null: straight to the origin), so the connect
+     * events that follow say so; before its {@link #dnsStart}.
+     */
+    public void via(@Nullable Proxy proxy) {}
 
     public void dnsStart(String host) {}
 

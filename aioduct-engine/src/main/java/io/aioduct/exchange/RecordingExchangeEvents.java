@@ -7,6 +7,7 @@ import io.aioduct.Ticker;
 import io.aioduct.body.BodySourceFailure;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.proxy.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -37,6 +38,10 @@ final class RecordingExchangeEvents extends ExchangeEvents {
     private java.util.@Nullable Map<InetSocketAddress, Long> racing;
 
     private @Nullable String host;
+    /** The type of the proxy the connection being opened goes to, null when direct. */
+    private Proxy.@Nullable Type via;
+
+    private long tunnelStart;
     private @Nullable ConnectionInfo connection;
     private boolean requestSent;
     private boolean responseStarted;
@@ -71,6 +76,11 @@ final class RecordingExchangeEvents extends ExchangeEvents {
         connection = c;
         listener.acquireEnd(request, c, ticker.nanoTime() - acquireStart);
         listener.connectionAcquired(request, c, reused);
+    }
+
+    @Override
+    public void via(@Nullable Proxy proxy) {
+        via = proxy == null ? null : proxy.type();
     }
 
     @Override
@@ -110,12 +120,12 @@ final class RecordingExchangeEvents extends ExchangeEvents {
 
     @Override
     public void connectEnd(InetSocketAddress address) {
-        listener.connectEnd(request, address, ticker.nanoTime() - connectStarted(address));
+        listener.connectEnd(request, address, via, ticker.nanoTime() - connectStarted(address));
     }
 
     @Override
     public void connectFailed(InetSocketAddress address, Throwable error) {
-        listener.connectFailed(request, address, error, ticker.nanoTime() - connectStarted(address));
+        listener.connectFailed(request, address, via, error, ticker.nanoTime() - connectStarted(address));
     }
 
     /** When the attempt to {@code address} started (forgetting it: each attempt ends once). */
@@ -130,6 +140,28 @@ final class RecordingExchangeEvents extends ExchangeEvents {
             return connectStart;
         }
         return ticker.nanoTime();
+    }
+
+    @Override
+    public void tunnelStart(Proxy proxy) {
+        tunnelStart = ticker.nanoTime();
+        listener.tunnelStart(request, address(proxy), proxy.type());
+    }
+
+    @Override
+    public void tunnelEnd(Proxy proxy) {
+        listener.tunnelEnd(request, address(proxy), proxy.type(), ticker.nanoTime() - tunnelStart);
+    }
+
+    @Override
+    public void tunnelFailed(Proxy proxy, Throwable error) {
+        listener.tunnelFailed(request, address(proxy), proxy.type(), error, ticker.nanoTime() - tunnelStart);
+    }
+
+    /** {@code host:port}, an IPv6 literal in brackets: the proxy without its credentials. */
+    private static String address(Proxy proxy) {
+        String host = proxy.host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + proxy.port();
     }
 
     @Override

@@ -98,6 +98,33 @@ class ProxiesExamples extends EngineTest {
     }
 
     @Test
+    void answeringAChallengeToATunnel() {
+        server.route("/", (req, ex) -> ex.respond(200, "tunnelled"));
+        String origin = server.uri("/");
+        try (ForwardingProxy p = ForwardingProxy.start().requireDigest("alice", "s3cret")) {
+            String proxyHost = p.host();
+            int proxyPort = p.port();
+            // tag::tunnelChallenge[]
+            // The proxy answers CONNECT with 407 and a Digest challenge: the authenticator
+            // answers it once, and the request goes again through a new tunnel.
+            HttpEngine engine = Aioduct.pooled(EngineConfig.builder()
+                    .proxy(ProxyRouting.always(Proxy.http(proxyHost, proxyPort).tunnellingAll()))
+                    .build());
+            AioductClient client = AioductClient.builder(engine)
+                    .authenticator(Authenticator.digest("alice", "s3cret").onlyFor(origin))
+                    .build();
+            // end::tunnelChallenge[]
+            try (engine;
+                    Response r = client.get(origin).execute()) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body().string()).isEqualTo("tunnelled");
+            }
+            assertThat(p.seen()).hasSize(2);
+            assertThat(p.seen().get(1).proxyAuthorization()).startsWith("Digest ");
+        }
+    }
+
+    @Test
     void errorsAndEvents() throws IOException {
         server.route("/", (req, ex) -> ex.respond(200, "ok"));
         String url = server.uri("/");

@@ -63,6 +63,7 @@ class EventListenerCompositionTest {
         if (type == int.class) return 7;
         if (type == boolean.class) return true;
         if (type == Duration.class) return Duration.ofMillis(42);
+        if (type == io.aioduct.proxy.Proxy.Type.class) return io.aioduct.proxy.Proxy.Type.SOCKS5;
         throw new AssertionError("no sample for " + type);
     }
 

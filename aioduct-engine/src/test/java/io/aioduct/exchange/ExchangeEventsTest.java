@@ -7,6 +7,7 @@ import io.aioduct.Request;
 import io.aioduct.Ticker;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.proxy.Proxy;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +55,7 @@ class ExchangeEventsTest {
         if (type == long.class) return 42L;
         if (type == int.class) return 200;
         if (type == boolean.class) return true;
-        if (type == io.aioduct.proxy.Proxy.class) return io.aioduct.proxy.Proxy.http("proxy.example", 3128);
+        if (type == Proxy.class) return Proxy.http("proxy.example", 3128);
         throw new AssertionError("no sample for " + type);
     }
 
@@ -138,5 +140,94 @@ class ExchangeEventsTest {
                         "acquireEnd " + 7 * step,
                         "callEnd 200 " + 9 * step);
         assertThat(ticker.reads).isEqualTo(10);
+    }
+
+    @Test
+    void throughAProxyTheConnectCarriesItsTypeAndTheTunnelIsTimedByTheTicker() {
+        long step = 1_000;
+        SteppingTicker ticker = new SteppingTicker(step);
+        List<String> heard = new ArrayList<>();
+        EventListener listener = new EventListener() {
+            @Override
+            public void connectEnd(Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, long nanos) {
+                heard.add("connectEnd " + proxy + " " + nanos);
+            }
+
+            @Override
+            public void connectFailed(
+                    Request request,
+                    InetSocketAddress address,
+                    Proxy.@Nullable Type proxy,
+                    Throwable error,
+                    long nanos) {
+                heard.add("connectFailed " + proxy + " " + nanos);
+            }
+
+            @Override
+            public void tunnelStart(Request request, String proxy, Proxy.Type type) {
+                heard.add("tunnelStart " + proxy + " " + type);
+            }
+
+            @Override
+            public void tunnelEnd(Request request, String proxy, Proxy.Type type, long nanos) {
+                heard.add("tunnelEnd " + proxy + " " + type + " " + nanos);
+            }
+
+            @Override
+            public void tunnelFailed(Request request, String proxy, Proxy.Type type, Throwable error, long nanos) {
+                heard.add("tunnelFailed " + proxy + " " + type + " " + error.getMessage() + " " + nanos);
+            }
+        };
+        Proxy proxy = Proxy.socks5("::1", 1080).withCredentials("user", "secret");
+        InetSocketAddress address = InetSocketAddress.createUnresolved("proxy.example", 1080);
+
+        ExchangeEvents events = ExchangeEvents.start(listener, REQUEST, ticker);
+        events.via(null);
+        events.connectStart(address);
+        events.connectFailed(address, new IOException("refused"));
+        events.via(proxy);
+        events.connectStart(address);
+        events.connectEnd(address);
+        events.tunnelStart(proxy);
+        events.tunnelFailed(proxy, new IOException("refused"));
+        events.connectStart(address);
+        events.connectEnd(address);
+        events.tunnelStart(proxy);
+        events.tunnelEnd(proxy);
+
+        assertThat(heard)
+                .containsExactly(
+                        "connectFailed null " + step,
+                        "connectEnd SOCKS5 " + step,
+                        "tunnelStart [::1]:1080 SOCKS5",
+                        "tunnelFailed [::1]:1080 SOCKS5 refused " + step,
+                        "connectEnd SOCKS5 " + step,
+                        "tunnelStart [::1]:1080 SOCKS5",
+                        "tunnelEnd [::1]:1080 SOCKS5 " + step);
+        assertThat(String.join(" ", heard)).doesNotContain("secret").doesNotContain("user");
+    }
+
+    @Test
+    void aListenerOfTheConnectEventsWithoutTheProxyTypeStillHearsThem() {
+        List<String> heard = new ArrayList<>();
+        EventListener listener = new EventListener() {
+            @Override
+            public void connectEnd(Request request, InetSocketAddress address, long nanos) {
+                heard.add("connectEnd " + address.getPort());
+            }
+
+            @Override
+            public void connectFailed(Request request, InetSocketAddress address, Throwable error, long nanos) {
+                heard.add("connectFailed " + address.getPort());
+            }
+        };
+        ExchangeEvents events = ExchangeEvents.start(listener, REQUEST, new SteppingTicker(1));
+        events.via(Proxy.http("proxy.example", 3128));
+        events.connectStart(InetSocketAddress.createUnresolved("proxy.example", 3128));
+        events.connectFailed(InetSocketAddress.createUnresolved("proxy.example", 3128), new IOException("x"));
+        events.connectStart(InetSocketAddress.createUnresolved("proxy.example", 3129));
+        events.connectEnd(InetSocketAddress.createUnresolved("proxy.example", 3129));
+
+        assertThat(heard).containsExactly("connectFailed 3128", "connectEnd 3129");
     }
 }

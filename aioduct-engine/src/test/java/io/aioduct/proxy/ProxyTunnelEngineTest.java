@@ -92,10 +92,14 @@ class ProxyTunnelEngineTest extends MatrixTest {
         AioductClient client = client(kind, protocol, configured);
 
         for (int i = 0; i < 2; i++) {
-            try (Response r = client.get(origin.uri("/t?i=" + i))
-                    .header("Authorization", "Bearer origin-secret")
-                    .header("Proxy-Authorization", "Basic not-for-the-origin")
-                    .execute()) {
+            Request.Builder request =
+                    client.get(origin.uri("/t?i=" + i)).header("Authorization", "Bearer origin-secret");
+            if (i == 1) {
+                // Over the pooled tunnel: a request's own Proxy-Authorization would go on a CONNECT (see
+                // ProxyTunnelAuthenticationTest), never to the origin.
+                request.header("Proxy-Authorization", "Basic not-for-the-origin");
+            }
+            try (Response r = request.execute()) {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.version()).isEqualTo(protocol.version());
                 assertThat(r.body().string()).isEqualTo("tunnelled /t?i=" + i);

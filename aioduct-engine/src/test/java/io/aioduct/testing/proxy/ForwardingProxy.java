@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code GET http://host:port/p HTTP/1.1}) to the origin in origin-form and relays the answer, and opens
  * {@code CONNECT} tunnels (answering 200 and then copying bytes both ways). With {@link #requireCredentials}
  * it answers 407 (with a Basic challenge) to any request or CONNECT without the expected {@code
- * Proxy-Authorization}, which it consumes (it never forwards the field). It records every request line and
+ * Proxy-Authorization}, or with {@link #requireDigest} with a Digest challenge, which it consumes (it never forwards the field). It records every request line and
  * the {@code Proxy-Authorization} each carried, and counts the connections it accepted. Origins are reached
  * on loopback only, whatever host name the request names.
  *
@@ -47,6 +47,9 @@ public final class ForwardingProxy implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile @Nullable String expectedAuthorization;
+    /** user:password for Digest (RFC 7616, MD5, qop=auth), instead of Basic; null for Basic or none. */
+    private volatile String @Nullable [] digest;
+
     private volatile boolean closed;
 
     private ForwardingProxy() throws IOException {
@@ -69,6 +72,16 @@ public final class ForwardingProxy implements AutoCloseable {
     public ForwardingProxy requireCredentials(String user, String password) {
         expectedAuthorization =
                 "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /**
+     * Answers 407 with a Digest challenge (MD5, {@code qop="auth"}, realm {@code test-proxy}) unless a request
+     * carries a Digest {@code Proxy-Authorization} for {@code user} and {@code password} computed over its
+     * own method and request target (for a CONNECT: {@code CONNECT} and {@code host:port}).
+     */
+    public ForwardingProxy requireDigest(String user, String password) {
+        digest = new String[] {user, password};
         return this;
     }
 
@@ -122,10 +135,13 @@ public final class ForwardingProxy implements AutoCloseable {
                 String auth = head.header("Proxy-Authorization");
                 seen.add(new Seen(head.line, auth, head.header("Host"), head.header("Authorization")));
                 String expected = expectedAuthorization;
-                boolean allowed = expected == null || expected.equals(auth);
+                String[] digestCredentials = digest;
+                boolean allowed = digestCredentials != null
+                        ? digestAllowed(digestCredentials, line[0], line[1], auth)
+                        : expected == null || expected.equals(auth);
                 if (line[0].equals("CONNECT")) {
                     if (!allowed) {
-                        challenge(out);
+                        challenge(out, digestCredentials != null);
                         return; // a refused CONNECT ends the connection (as squid does without keep-alive)
                     }
                     tunnel(client, line[1]);
@@ -133,7 +149,7 @@ public final class ForwardingProxy implements AutoCloseable {
                 }
                 byte[] body = head.readBody(in);
                 if (!allowed) {
-                    challenge(out);
+                    challenge(out, digestCredentials != null);
                     continue;
                 }
                 // Absolute form: http://host:port/path?q
@@ -181,11 +197,47 @@ public final class ForwardingProxy implements AutoCloseable {
         }
     }
 
-    private static void challenge(OutputStream out) throws IOException {
-        out.write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
-                        + "Proxy-Authenticate: Basic realm=\"test-proxy\"\r\nContent-Length: 0\r\n\r\n")
+    private static void challenge(OutputStream out, boolean digest) throws IOException {
+        String challenge = digest
+                ? "Digest realm=\"test-proxy\", nonce=\"" + NONCE + "\", qop=\"auth\", algorithm=MD5"
+                : "Basic realm=\"test-proxy\"";
+        out.write(("HTTP/1.1 407 Proxy Authentication Required\r\n" + "Proxy-Authenticate: " + challenge
+                        + "\r\nContent-Length: 0\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    private static final String NONCE = "dGVzdC1wcm94eS1ub25jZQ";
+
+    /** Whether {@code auth} is a right Digest answer for {@code method} on {@code target} (RFC 7616 3.4.1). */
+    private static boolean digestAllowed(String[] credentials, String method, String target, @Nullable String auth) {
+        if (auth == null || !auth.regionMatches(true, 0, "Digest ", 0, 7)) return false;
+        List<io.aioduct.policy.Challenge> parsed = io.aioduct.policy.Challenge.parse(auth);
+        if (parsed.size() != 1) return false;
+        io.aioduct.policy.Challenge c = parsed.get(0);
+        String uri = c.parameter("uri");
+        if (!credentials[0].equals(c.parameter("username"))
+                || !"test-proxy".equals(c.realm())
+                || !NONCE.equals(c.parameter("nonce"))
+                || !target.equals(uri)
+                || !"auth".equals(c.parameter("qop"))) {
+            return false;
+        }
+        String ha1 = md5(credentials[0] + ":test-proxy:" + credentials[1]);
+        String ha2 = md5(method + ":" + uri);
+        String expected =
+                md5(ha1 + ":" + NONCE + ":" + c.parameter("nc") + ":" + c.parameter("cnonce") + ":auth:" + ha2);
+        return expected.equals(c.parameter("response"));
+    }
+
+    private static String md5(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Socket connect(String authority) throws IOException {

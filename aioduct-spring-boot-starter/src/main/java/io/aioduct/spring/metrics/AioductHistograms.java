@@ -27,7 +27,7 @@ public final class AioductHistograms implements MeterFilter {
     private static final DistributionStatisticConfig FAST =
             histogram(Duration.ofNanos(100_000), Duration.ofSeconds(10));
 
-    /** TLS handshakes take a round trip or two and the crypto: 1 ms to 10 s, 60 buckets. */
+    /** TLS handshakes take a round trip or two and the crypto, proxy tunnels a round trip or two: 1 ms to 10 s, 60 buckets. */
     private static final DistributionStatisticConfig HANDSHAKES =
             histogram(Duration.ofMillis(1), Duration.ofSeconds(10));
 
@@ -41,6 +41,8 @@ public final class AioductHistograms implements MeterFilter {
             "aioduct.dns",
             FAST,
             "aioduct.tls.handshake",
+            HANDSHAKES,
+            "aioduct.tunnel",
             HANDSHAKES);
 
     private final String springRequests;

@@ -5,6 +5,7 @@ import io.aioduct.Request;
 import io.aioduct.connect.ConnectAttemptAbandonedException;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.proxy.Proxy;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records one engine's events as {@code aioduct.*} meters (docs/metrics.md): request timer, pool acquire,
- * connect, TLS and DNS timers, bytes, errors by kind, retries and redirects. Counters and the per-origin
+ * connect (tagged with the proxy type), tunnel, TLS and DNS timers, bytes, errors by kind, retries and redirects. Counters and the per-origin
  * meters are made once and reused; completed requests find their timer in a map keyed by the varying tags;
  * failed requests and the rare connect / TLS / DNS events build their timer's id per event.
  *
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MetricsEventListener implements EventListener {
     static final String CLIENT_REQUESTS = "aioduct.client.requests";
+    static final String PROXY = "proxy";
 
     private final MeterRegistry registry;
     private final Tags common;
@@ -184,23 +187,71 @@ final class MetricsEventListener implements EventListener {
                 .register(registry);
     }
 
+    /** A listener that calls the connect events without the proxy type (a test, say): a direct connection. */
     @Override
     public void connectEnd(Request request, InetSocketAddress address, long nanos) {
-        connect(request.origin(), "success").record(nanos, TimeUnit.NANOSECONDS);
+        connectEnd(request, address, null, nanos);
     }
 
     @Override
     public void connectFailed(Request request, InetSocketAddress address, Throwable error, long nanos) {
-        // A race's loser (another address connected first) is not a failure of the host.
-        String outcome = error instanceof ConnectAttemptAbandonedException ? "abandoned" : "failure";
-        connect(request.origin(), outcome).record(nanos, TimeUnit.NANOSECONDS);
+        connectFailed(request, address, null, error, nanos);
     }
 
-    private Timer connect(Origin origin, String outcome) {
+    @Override
+    public void connectEnd(Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, long nanos) {
+        connect(request.origin(), proxy, "success").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void connectFailed(
+            Request request, InetSocketAddress address, Proxy.@Nullable Type proxy, Throwable error, long nanos) {
+        // A race's loser (another address connected first) is not a failure of the host.
+        String outcome = error instanceof ConnectAttemptAbandonedException ? "abandoned" : "failure";
+        connect(request.origin(), proxy, outcome).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer connect(Origin origin, Proxy.@Nullable Type proxy, String outcome) {
         return Timer.builder("aioduct.connect")
-                .description("TCP connect time, per address tried")
+                .description("TCP connect time, per address tried (to the proxy, for a connection through one)")
                 .tags(common)
                 .tag(OriginTags.REMOTE_ADDRESS, origins.of(origin).address())
+                .tag(PROXY, proxyTag(proxy))
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /**
+     * The {@code proxy} tag: {@code none}, {@code http}, {@code socks5} or {@code socks4}. The proxy's type,
+     * not its address: bounded, and never anything of its credentials.
+     */
+    static String proxyTag(Proxy.@Nullable Type proxy) {
+        if (proxy == null) return "none";
+        return switch (proxy) {
+            case HTTP -> "http";
+            case SOCKS5 -> "socks5";
+            case SOCKS4 -> "socks4";
+        };
+    }
+
+    // -- tunnels through proxies
+
+    @Override
+    public void tunnelEnd(Request request, String proxy, Proxy.Type type, long nanos) {
+        tunnel(request.origin(), type, "success").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void tunnelFailed(Request request, String proxy, Proxy.Type type, Throwable error, long nanos) {
+        tunnel(request.origin(), type, "failure").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer tunnel(Origin origin, Proxy.Type type, String outcome) {
+        return Timer.builder("aioduct.tunnel")
+                .description("Time to open a tunnel through a proxy (CONNECT, SOCKS handshake), per connection")
+                .tags(common)
+                .tag(OriginTags.REMOTE_ADDRESS, origins.of(origin).address())
+                .tag(PROXY, proxyTag(type))
                 .tag("outcome", outcome)
                 .register(registry);
     }

@@ -14,6 +14,8 @@ import io.aioduct.TimedOutException;
 import io.aioduct.connect.ConnectAttemptAbandonedException;
 import io.aioduct.event.ConnectionInfo;
 import io.aioduct.event.EventListener;
+import io.aioduct.proxy.Proxy;
+import io.aioduct.proxy.ProxyConnectException;
 import io.aioduct.spring.http.AioductClientHttpRequestFactory;
 import io.aioduct.tls.TlsHandshakeException;
 import io.micrometer.core.instrument.Meter;
@@ -160,6 +162,59 @@ class MetricsEventListenerTest {
                         "body-too-large",
                         "pool-exhausted",
                         "other");
+    }
+
+    @Test
+    void connectsThroughAProxyAreTaggedWithItsTypeAndTunnelsTimedWithoutAnyCredential() {
+        EventListener l = listener(100, true);
+        Request r = get("https://origin.example:8443/x");
+        InetSocketAddress proxyAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3128);
+        l.connectEnd(r, proxyAddress, Proxy.Type.HTTP, 20);
+        l.connectEnd(r, proxyAddress, Proxy.Type.SOCKS5, 20);
+        l.connectFailed(r, proxyAddress, Proxy.Type.SOCKS5, new ConnectFailedException("refused", null), 20);
+        l.connectEnd(r, proxyAddress, null, 20);
+        l.tunnelStart(r, "127.0.0.1:3128", Proxy.Type.HTTP);
+        l.tunnelEnd(r, "127.0.0.1:3128", Proxy.Type.HTTP, 30);
+        l.tunnelStart(r, "127.0.0.1:1080", Proxy.Type.SOCKS5);
+        l.tunnelFailed(
+                r,
+                "127.0.0.1:1080",
+                Proxy.Type.SOCKS5,
+                new ProxyConnectException(
+                        Proxy.socks5("127.0.0.1", 1080).withCredentials("user", "secret"),
+                        ProxyConnectException.Reason.AUTHENTICATION_REQUIRED,
+                        -1,
+                        "refused",
+                        null),
+                40);
+
+        String origin = "origin.example:8443";
+        assertThat(timer("aioduct.connect", "proxy", "http", "outcome", "success", "remote.address", origin)
+                        .count())
+                .isEqualTo(1);
+        assertThat(timer("aioduct.connect", "proxy", "socks5", "outcome", "success")
+                        .count())
+                .isEqualTo(1);
+        assertThat(timer("aioduct.connect", "proxy", "socks5", "outcome", "failure")
+                        .count())
+                .isEqualTo(1);
+        assertThat(timer("aioduct.connect", "proxy", "none", "outcome", "success")
+                        .count())
+                .isEqualTo(1);
+        Timer tunnelled = timer("aioduct.tunnel", "proxy", "http", "outcome", "success", "remote.address", origin);
+        assertThat(tunnelled.count()).isEqualTo(1);
+        assertThat(tunnelled.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(30);
+        assertThat(timer("aioduct.tunnel", "proxy", "socks5", "outcome", "failure")
+                        .totalTime(TimeUnit.NANOSECONDS))
+                .isEqualTo(40);
+        // Bounded tags, and nothing of a proxy's credentials in any meter.
+        for (Meter m : registry.getMeters()) {
+            assertThat(m.getId().getTags().toString()).doesNotContain("secret").doesNotContain("user");
+        }
+    }
+
+    private Timer timer(String name, String... tags) {
+        return registry.get(name).tags(tags).timer();
     }
 
     @Test
