@@ -39,6 +39,17 @@ final class BlockingSocketReader {
     private long readStartedAt;
     /** The instant the last read's socket timeout stood for. */
     private long readDeadline = Long.MAX_VALUE;
+    /** The socket timeout last set, to set it only when it changes; -1 before the first read. */
+    private int soTimeout = -1;
+    /**
+     * While a read on a virtual thread waits: when {@link ReadDeadlines} closes its socket ({@link
+     * System#nanoTime}); 0 when no such read is waiting.
+     */
+    volatile long armedUntil;
+    /** {@link ReadDeadlines} closed the socket under a read that waited past its deadline. */
+    private volatile boolean deadlinePassed;
+    /** Whether {@link ReadDeadlines} knows this reader. */
+    private boolean watched;
 
     BlockingSocketReader(BlockingTransport transport, Ticker ticker) {
         this.transport = transport;
@@ -71,7 +82,19 @@ final class BlockingSocketReader {
         if (timeout < 0) {
             return 0;
         }
-        transport.readTimeoutMillis(timeout);
+        // On a virtual thread a socket timeout costs a timer task per waiting read: the watcher closes the
+        // socket instead (see ReadDeadlines). Not for a held body's wait, after which the socket stays usable.
+        boolean watch = timeout > 0
+                && wakeAt == Long.MAX_VALUE
+                && Thread.currentThread().isVirtual();
+        int soTimeout = watch ? 0 : timeout;
+        if (soTimeout != this.soTimeout) {
+            transport.readTimeoutMillis(soTimeout);
+            this.soTimeout = soTimeout;
+        }
+        if (watch) {
+            arm(timeout);
+        }
         int room = buffer.writableBytes();
         int n;
         try {
@@ -81,12 +104,51 @@ final class BlockingSocketReader {
                 return 0; // the socket stays usable after a read timeout (plain and SSLSocket alike)
             }
             throw e;
+        } finally {
+            if (watch) {
+                armedUntil = 0;
+            }
         }
         if (n == room && readChunk < READ_MAX) {
             // The socket had more than we asked for: a bulk body. Read more at a time from now on.
             readChunk = Math.min(READ_MAX, readChunk << 1);
         }
         return n;
+    }
+
+    /** Publishes this read's deadline, {@code millis} from now, to the watcher. */
+    private void arm(int millis) {
+        if (!watched) {
+            watched = true;
+            ReadDeadlines.SHARED.watch(this);
+        }
+        long until = System.nanoTime() + millis * 1_000_000L;
+        until = until == 0 ? 1 : until; // 0 means "not armed"
+        armedUntil = until;
+        ReadDeadlines.SHARED.armed(until);
+    }
+
+    /** Called by {@link ReadDeadlines}: a read waited past its deadline; closing the socket wakes it. */
+    void deadlinePassed() {
+        deadlinePassed = true;
+        transport.close();
+    }
+
+    /**
+     * Whether the socket was closed because a read waited past its deadline: the failure the reading thread
+     * saw is that timeout ({@link #timedOut}), like a {@link SocketTimeoutException}.
+     */
+    boolean readDeadlinePassed() {
+        return deadlinePassed;
+    }
+
+    boolean isOpen() {
+        return transport.isOpen();
+    }
+
+    /** The connection closed: nothing more to watch. */
+    void unwatch() {
+        ReadDeadlines.SHARED.unwatch(this);
     }
 
     /**

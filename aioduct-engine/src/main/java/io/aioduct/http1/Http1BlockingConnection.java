@@ -33,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * body is read from the socket as the consumer asks for it. Parses, frames and decides reuse with the
  * same {@link ResponseCodec} as the event-loop connection; {@link BlockingSocketReader} does the reading.
  *
- * <p>Timeouts: the response, read and total limits become the socket's read timeout before each read;
- * writes are bounded by the total timeout, whose watchdog closes the socket ({@link #expire()}).
+ * <p>Timeouts: the response, read and total limits give each read its deadline: on a virtual thread
+ * {@link ReadDeadlines} closes the socket of a read still waiting at it (a socket timeout there would cost
+ * a timer task per read), on a platform thread it is the socket's read timeout; writes are bounded by the
+ * total timeout, whose watchdog closes the socket ({@link #expire()}).
  *
  * <p>Threading: one exchange at a time, driven by one thread; {@link #expire()} and {@link
  * #close(String)} may be called from any thread to abort it.
@@ -116,6 +118,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         reusable = false;
         if (closed.compareAndSet(false, true)) {
             transport.close();
+            socket.unwatch();
             tag.closed(reason);
         }
     }
@@ -130,6 +133,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
         totalExpired = true;
         reusable = false;
         transport.close();
+        socket.unwatch();
         tag.closed("the total timeout expired");
         BlockingResponseBody body = currentBody;
         ExchangeCall s = spec;
@@ -375,7 +379,7 @@ public final class Http1BlockingConnection implements BlockingConnection {
                     Duration.ofNanos(spec.totalTimeoutNanos()),
                     phase + " of " + spec.request());
         }
-        if (e instanceof SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException || socket.readDeadlinePassed()) {
             TimedOutException fired = socket.timedOut(spec, startedAt, awaitingHead);
             return new TimedOutException(fired.kind(), fired.timeout(), phase + " of " + spec.request());
         }

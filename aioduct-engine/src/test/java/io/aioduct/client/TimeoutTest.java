@@ -67,6 +67,37 @@ class TimeoutTest extends EngineTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * The same from a virtual thread, where the virtual runtime's blocking reads have no socket timeout and
+     * a watcher closes the socket of a read past its deadline: it still fires as the response timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void responseTimeoutFiresForAVirtualThreadCaller(RuntimeKind kind) throws Exception {
+        server.route("/stall", (req, ex) -> ex.stall());
+        AioductClient client = client(kind, EngineConfig.DEFAULT, b -> b.responseTimeout(SHORT));
+
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (Response r = client.get(server.uri("/stall")).execute()) {
+                failure.complete(new AssertionError("expected a timeout, got " + r.status()));
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        });
+
+        assertThat(failure.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOfSatisfying(TimedOutException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(TimedOutException.Kind.RESPONSE);
+                    assertThat(e.timeout()).isEqualTo(SHORT);
+                });
+        server.awaitOpenConnections(0, WAIT);
+        awaitQuiet(client.engine());
+        assertThat(server.requestCount())
+                .as("a timed-out request is not retried")
+                .isEqualTo(1);
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeKind.class)
     void perRequestResponseTimeoutOverridesTheClients(RuntimeKind kind) {
