@@ -149,16 +149,23 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
 
     @Override
     public void onData(ByteBuf in, int index, int length) {
+        boolean given = false;
         boolean pause = false;
         boolean tooLarge = false;
         boolean publish;
         lock.lock();
         try {
-            if (mode == CLOSED || failure != null) {
-                return;
-            }
             byte[] a = array;
-            if (a != null && queue == null && arrayLength + length <= a.length) {
+            if (mode == CLOSED || failure != null) {
+                // Given up (closed or failed): the abort on its way closes the connection or resets the
+                // stream. Until it lands, stop reading: reading on would drain the socket into nothing, and
+                // could reach the end of the message first and keep a connection the caller gave up on.
+                given = true;
+                if (!paused) {
+                    paused = true;
+                    pause = true;
+                }
+            } else if (a != null && queue == null && arrayLength + length <= a.length) {
                 in.getBytes(index, a, arrayLength, length);
                 arrayLength += length;
             } else if (mode == AGGREGATE) {
@@ -176,6 +183,10 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
             publish = mode == PUBLISH;
         } finally {
             lock.unlock();
+        }
+        if (given) {
+            if (pause) control.pauseReading();
+            return;
         }
         if (tooLarge) {
             BodyTooLargeException e = new BodyTooLargeException(limit, "more than " + limit + " bytes arrived");
