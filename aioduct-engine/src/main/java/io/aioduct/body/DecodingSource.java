@@ -258,7 +258,14 @@ public final class DecodingSource implements BodySource {
                 return;
             }
             if (size > 0) {
-                downstream.onNext(ByteBuffer.wrap(out, 0, size).asReadOnlyBuffer());
+                try {
+                    downstream.onNext(ByteBuffer.wrap(out, 0, size).asReadOnlyBuffer());
+                } catch (RuntimeException | Error e) {
+                    // The subscriber broke rule 2.13; the raw source cancels on the way out, the decoder ends here.
+                    terminated = true;
+                    endDecoder();
+                    throw e;
+                }
             } else {
                 // Nothing came out of this buffer (a header, a small piece): the demand still stands.
                 Flow.Subscription s = upstream;

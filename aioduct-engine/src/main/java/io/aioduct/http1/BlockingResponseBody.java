@@ -310,6 +310,8 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
                     subscriber.onNext(ByteBuffer.wrap(scratch, 0, n).asReadOnlyBuffer());
                 }
             } catch (Throwable e) {
+                // A failed read has failed the body already; a subscriber that threw gives it up (rule 2.13).
+                close();
                 if (!cancelled) subscriber.onError(Completions.unwrap(e));
             } finally {
                 Scratch.give(scratch);
