@@ -79,6 +79,20 @@ public final class ResponseBody implements AutoCloseable {
      * The body as a publisher of buffers, with back-pressure: no more is read from the connection than
      * the subscriber requested. Single subscriber; cancelling closes the connection unless the body
      * already ended.
+     *
+     * <p><b>Each buffer is lent, not given.</b> A buffer passed to {@code onNext} is a read-only view of
+     * the connection's (pooled) memory, valid only until that {@code onNext} call returns: then the
+     * engine releases the memory, and it holds other bytes (of this body or another response) soon
+     * after. Read it inside {@code onNext}; a subscriber that keeps bytes past the call must copy them
+     * (for instance {@code byte[] copy = new byte[item.remaining()]; item.get(copy);}). This is what
+     * spares a streamed body any per-chunk copy, and what Reactor Netty, Jetty and the JDK client's
+     * streaming subscribers do too. Buffers are not required to be backed by an array ({@code
+     * hasArray()} is false).
+     *
+     * <p>Failure: after the last valid {@code onNext}, a body that breaks (a timeout, the connection
+     * closed early, bad framing) signals {@code onError} once; every buffer still held by the engine is
+     * released on completion, error and cancellation alike. A subscriber that throws from {@code onNext}
+     * has its subscription cancelled.
      */
     public Flow.Publisher<ByteBuffer> publisher() {
         claim();

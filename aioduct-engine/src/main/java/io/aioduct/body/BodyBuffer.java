@@ -26,10 +26,11 @@ import org.jspecify.annotations.Nullable;
  * array, and {@code bytes()} of a body of known length into one array of exactly that length: no
  * body-sized copy in between. A body that ends while slices are still queued keeps them (a reader that
  * has not started yet reads them as they are) and keeps its abandonment watch armed until they are
- * read or released, so a dropped body's pooled memory is still released. A subscriber, which is handed
- * copies anyway, gets what is queued at the end (or when it subscribes after the end) consolidated into
- * one array: a subscriber that stops requesting would otherwise pin pooled memory with nothing to
- * release it.
+ * read or released, so a dropped body's pooled memory is still released. A subscriber is handed
+ * read-only views of those slices, each released as soon as {@code onNext} returns (the contract of
+ * {@code ResponseBody.publisher()}): no copy at all. A subscriber that stops requesting and never cancels
+ * pins at most the high-water mark of pooled memory (and, before the end, the connection), as any
+ * reactive client does.
  *
  * <p>Threading: one lock guards the state; the loop holds it only to hand bytes over. User callbacks
  * (futures, subscribers) run outside the lock.
@@ -265,9 +266,6 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
             paused = false;
             this.trailerFields = trailerFields;
             trailersDone = trailers;
-            if (mode == PUBLISH) {
-                consolidateQueue();
-            }
             // Queued network buffers still need the watch: a dropped body must release them.
             w = holdsNetworkBuffers() ? null : takeWatch();
             if (mode == AGGREGATE && aggregate != null) {
@@ -480,10 +478,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
             claim(PUBLISH);
             subscriber = s;
             drains = new AtomicInteger();
-            if (ended) {
-                // The subscriber is handed copies anyway: one array now, and no pooled memory left for a
-                // subscriber that stops requesting to pin (the watch would never see it dropped).
-                consolidateQueue();
+            if (ended && !holdsNetworkBuffers()) {
                 w = takeWatch();
             }
         } finally {
@@ -524,6 +519,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         do {
             while (true) {
                 ByteBuffer item = null;
+                ByteBuf held = null;
                 Throwable error = null;
                 boolean complete = false;
                 boolean resume = false;
@@ -535,7 +531,11 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                     if (s == null || terminated || mode != PUBLISH) {
                         break;
                     }
-                    if (demand > 0 && (item = takeChunk()) != null) {
+                    if (demand > 0) {
+                        held = takeQueued();
+                        item = held != null ? held.nioBuffer().asReadOnlyBuffer() : takeArrayView();
+                    }
+                    if (item != null) {
                         demand--;
                         if (paused && queued < highWater / 2) {
                             paused = false;
@@ -555,7 +555,7 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
                 if (w != null) w.disarm();
                 if (resume) control.resumeReading();
                 if (item != null) {
-                    s.onNext(item);
+                    deliver(s, item, held);
                 } else if (error != null) {
                     s.onError(error);
                     break;
@@ -569,27 +569,58 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         } while (wip.decrementAndGet() != 0);
     }
 
-    /** The next buffer for a subscriber, which keeps it. Holds the lock. */
-    private @Nullable ByteBuffer takeChunk() {
+    /**
+     * Hands {@code item} to the subscriber; {@code held} (the queued slice it is a view of, or null for a
+     * view of this body's own array) is released as soon as {@code onNext} returns, however it returns: the
+     * buffer is the subscriber's only for the call. A subscriber that throws broke rule 2.13: its
+     * subscription is cancelled (the connection closed unless the body had ended), nothing more is
+     * delivered, and the exception goes on to the thread that delivered.
+     */
+    private void deliver(Flow.Subscriber<? super ByteBuffer> s, ByteBuffer item, @Nullable ByteBuf held) {
+        try {
+            s.onNext(item);
+        } catch (RuntimeException | Error e) {
+            lock.lock();
+            try {
+                terminated = true;
+            } finally {
+                lock.unlock();
+            }
+            close();
+            throw e;
+        } finally {
+            if (held != null) held.release();
+        }
+    }
+
+    /** A read-only view of the unread part of the gathered array (never written again), or null. Holds the lock. */
+    private @Nullable ByteBuffer takeArrayView() {
         byte[] a = array;
         if (a != null && arrayRead < arrayLength) {
-            ByteBuffer b =
-                    ByteBuffer.wrap(a, arrayRead, arrayLength - arrayRead).slice();
+            ByteBuffer b = ByteBuffer.wrap(a, arrayRead, arrayLength - arrayRead)
+                    .slice()
+                    .asReadOnlyBuffer();
             arrayRead = arrayLength;
             dropArrayIfSpent(a);
             return b;
         }
+        return null;
+    }
+
+    /**
+     * The next queued network slice, now the caller's to release, or null. The array comes first: it holds
+     * the bytes that arrived before the queue started. Holds the lock.
+     */
+    private @Nullable ByteBuf takeQueued() {
+        byte[] a = array;
+        if (a != null && arrayRead < arrayLength) {
+            return null;
+        }
         ArrayDeque<ByteBuf> q = queue;
         if (q != null && !q.isEmpty()) {
             ByteBuf head = q.pollFirst();
-            try {
-                byte[] copy = new byte[head.readableBytes()];
-                head.readBytes(copy);
-                queued -= copy.length;
-                return ByteBuffer.wrap(copy);
-            } finally {
-                head.release();
-            }
+            queued -= head.readableBytes();
+            return head;
         }
         return null;
     }
@@ -689,31 +720,6 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         queue = null;
         queued = 0;
         return true;
-    }
-
-    /** At the end of the body: turn any queued network buffers into one heap array. */
-    private void consolidateQueue() {
-        ArrayDeque<ByteBuf> q = queue;
-        if (q == null) {
-            return;
-        }
-        byte[] a = array;
-        int unread = a == null ? 0 : arrayLength - arrayRead;
-        byte[] merged = new byte[(int) Math.min(Integer.MAX_VALUE - 8, unread + queued)];
-        if (unread > 0) System.arraycopy(a, arrayRead, merged, 0, unread);
-        int pos = unread;
-        ByteBuf b;
-        while ((b = q.pollFirst()) != null) {
-            int n = b.readableBytes();
-            b.readBytes(merged, pos, n);
-            b.release();
-            pos += n;
-        }
-        queue = null;
-        queued = 0;
-        array = merged;
-        arrayLength = pos;
-        arrayRead = 0;
     }
 
     private byte[] takeArray() {

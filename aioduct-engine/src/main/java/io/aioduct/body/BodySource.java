@@ -24,7 +24,11 @@ public interface BodySource {
     /** Reads the rest of the body without blocking the caller. */
     CompletionStage<byte[]> readAllAsync(long limit);
 
-    /** Delivers the body with back-pressure; each buffer is the subscriber's to keep. */
+    /**
+     * Delivers the body with back-pressure. Each buffer is a read-only view, valid only until the {@code
+     * onNext} it was passed to returns (the contract of {@code ResponseBody.publisher()}): the source may
+     * release or reuse its memory at once.
+     */
     void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber);
 
     /** Abandons the body: releases what is buffered and closes the connection unless the body already ended. */

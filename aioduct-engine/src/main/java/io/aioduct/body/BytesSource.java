@@ -71,7 +71,10 @@ public final class BytesSource implements BodySource {
                 }
                 done = true;
                 if (position < bytes.length) {
-                    ByteBuffer rest = ByteBuffer.wrap(Arrays.copyOfRange(bytes, position, bytes.length));
+                    // A read-only view: the subscriber cannot change these bytes (the source may be read again).
+                    ByteBuffer rest = ByteBuffer.wrap(bytes, position, bytes.length - position)
+                            .slice()
+                            .asReadOnlyBuffer();
                     position = bytes.length;
                     subscriber.onNext(rest);
                 }

@@ -200,11 +200,18 @@ public final class DecodingSource implements BodySource {
         }
     }
 
-    /** Decodes each raw buffer for the subscriber; one decoded buffer (or one more request) per raw one. */
+    /**
+     * Decodes each raw buffer for the subscriber; one decoded buffer (or one more request) per raw one. The
+     * raw buffer is read whole inside its {@code onNext} (the decoders copy what they keep), and the decoded
+     * bytes go down as a read-only view of one output array reused for every buffer: downstream borrows it
+     * only for its own {@code onNext} (the publisher's contract), and our sources never re-enter {@code
+     * onNext}, so the array is free again when the call returns.
+     */
     private final class Decoding implements Flow.Subscriber<ByteBuffer> {
         private final Flow.Subscriber<? super ByteBuffer> downstream;
         private Flow.@Nullable Subscription upstream;
         private boolean terminated;
+        private byte[] out = new byte[0];
 
         Decoding(Flow.Subscriber<? super ByteBuffer> downstream) {
             this.downstream = downstream;
@@ -231,11 +238,13 @@ public final class DecodingSource implements BodySource {
         public void onNext(ByteBuffer item) {
             if (terminated) return;
             compressed += item.remaining();
-            byte[] out = new byte[Math.max(CHUNK, Math.min(4 * item.remaining(), 256 * 1024))];
+            byte[] out = this.out;
+            int wanted = Math.max(CHUNK, Math.min(4 * item.remaining(), 256 * 1024));
+            if (out.length < wanted) this.out = out = new byte[wanted];
             int size = 0;
             try {
                 while (true) {
-                    if (size == out.length) out = Arrays.copyOf(out, 2 * size);
+                    if (size == out.length) this.out = out = Arrays.copyOf(out, 2 * size);
                     int n = decode(item, out, size, out.length - size);
                     if (n == 0) break;
                     size += n;
@@ -249,7 +258,14 @@ public final class DecodingSource implements BodySource {
                 return;
             }
             if (size > 0) {
-                downstream.onNext(ByteBuffer.wrap(out, 0, size));
+                try {
+                    downstream.onNext(ByteBuffer.wrap(out, 0, size).asReadOnlyBuffer());
+                } catch (RuntimeException | Error e) {
+                    // The subscriber broke rule 2.13; the raw source cancels on the way out, the decoder ends here.
+                    terminated = true;
+                    endDecoder();
+                    throw e;
+                }
             } else {
                 // Nothing came out of this buffer (a header, a small piece): the demand still stands.
                 Flow.Subscription s = upstream;

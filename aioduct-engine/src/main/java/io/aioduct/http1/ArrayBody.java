@@ -56,7 +56,7 @@ final class ArrayBody implements BodySource {
             public void request(long n) {
                 if (done) return;
                 done = true;
-                if (bytes.length > 0) s.onNext(ByteBuffer.wrap(bytes));
+                if (bytes.length > 0) s.onNext(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
                 s.onComplete();
             }
 

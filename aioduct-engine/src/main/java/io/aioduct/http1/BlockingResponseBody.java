@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -212,6 +213,29 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
         close();
     }
 
+    /**
+     * The feeders' read arrays, recycled across responses: a subscriber only borrows the bytes for the
+     * length of {@code onNext}, so a finished feeder's array serves the next one. A few slots bound what is
+     * kept (16 x 16 KiB); with more feeders at once than slots the extra ones allocate their own.
+     */
+    private static final class Scratch {
+        private static final AtomicReferenceArray<byte[]> SPARE = new AtomicReferenceArray<>(16);
+
+        static byte[] take() {
+            for (int i = 0; i < SPARE.length(); i++) {
+                byte[] a = SPARE.get(i) == null ? null : SPARE.getAndSet(i, null);
+                if (a != null) return a;
+            }
+            return new byte[CHUNK];
+        }
+
+        static void give(byte[] a) {
+            for (int i = 0; i < SPARE.length(); i++) {
+                if (SPARE.get(i) == null && SPARE.compareAndSet(i, null, a)) return;
+            }
+        }
+    }
+
     /** Reads chunks as the subscriber asks for them, on one thread, so signals never overlap. */
     private final class Feeder implements Flow.Subscription, Runnable {
         private final Flow.Subscriber<? super ByteBuffer> subscriber;
@@ -220,30 +244,9 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
         private long demand;
         private boolean cancelled;
         private @Nullable Throwable badRequest;
-        private byte @Nullable [] scratch;
 
         Feeder(Flow.Subscriber<? super ByteBuffer> subscriber) {
             this.subscriber = subscriber;
-        }
-
-        /**
-         * The next bytes, in an array of exactly their size (the subscriber keeps it), or null at the end.
-         * Bytes already read from the socket are taken at their size; otherwise a read into the feeder's own
-         * scratch array is copied out, so a short read does not cost a whole {@code CHUNK}.
-         */
-        private byte @Nullable [] nextChunk() {
-            // With a Content-Length every buffered byte is body; chunked framing would make the array too long.
-            int buffered = contentLength >= 0 ? connection.bufferedBytes(generation) : 0;
-            if (buffered > 0) {
-                byte[] chunk = new byte[Math.min(CHUNK, buffered)];
-                int n = read(chunk, 0, chunk.length);
-                if (n < 0) return null;
-                return n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
-            }
-            byte[] s = scratch;
-            if (s == null) scratch = s = new byte[CHUNK];
-            int n = read(s, 0, s.length);
-            return n < 0 ? null : Arrays.copyOf(s, n);
         }
 
         @Override
@@ -274,8 +277,14 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
             close();
         }
 
+        /**
+         * Reads into one recycled scratch array and lends the subscriber a read-only view of what arrived,
+         * valid until its {@code onNext} returns (the publisher's contract): no array per read. The scratch
+         * goes back to {@link Scratch} only when this thread is done with it.
+         */
         @Override
         public void run() {
+            byte[] scratch = Scratch.take();
             try {
                 while (true) {
                     lock.lock();
@@ -293,15 +302,19 @@ final class BlockingResponseBody implements BodySource, AbandonWatch.Target {
                     } finally {
                         lock.unlock();
                     }
-                    byte[] chunk = nextChunk();
-                    if (chunk == null) {
+                    int n = read(scratch, 0, scratch.length);
+                    if (n < 0) {
                         subscriber.onComplete();
                         return;
                     }
-                    subscriber.onNext(ByteBuffer.wrap(chunk));
+                    subscriber.onNext(ByteBuffer.wrap(scratch, 0, n).asReadOnlyBuffer());
                 }
             } catch (Throwable e) {
+                // A failed read has failed the body already; a subscriber that threw gives it up (rule 2.13).
+                close();
                 if (!cancelled) subscriber.onError(Completions.unwrap(e));
+            } finally {
+                Scratch.give(scratch);
             }
         }
     }

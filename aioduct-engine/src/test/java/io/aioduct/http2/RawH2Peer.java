@@ -71,6 +71,7 @@ final class RawH2Peer implements AutoCloseable {
     private final AtomicInteger endedByClient = new AtomicInteger();
     private volatile boolean ackPings = true;
     private volatile boolean answerRequests = true;
+    private volatile int bodyBytes;
     private volatile boolean closed;
 
     private RawH2Peer() throws IOException {
@@ -93,6 +94,12 @@ final class RawH2Peer implements AutoCloseable {
 
     RawH2Peer ackPings(boolean on) {
         ackPings = on;
+        return this;
+    }
+
+    /** Answers each request with a body of {@code bytes} zero bytes, in DATA frames of 16 KiB (the default limit). */
+    RawH2Peer bodyBytes(int bytes) {
+        bodyBytes = bytes;
         return this;
     }
 
@@ -188,7 +195,12 @@ final class RawH2Peer implements AutoCloseable {
                     write(out, PING, 0x1, 0, payload);
                 } else if (type == HEADERS && answerRequests) {
                     // HPACK static table index 8 is ":status: 200".
-                    write(out, HEADERS, 0x1 | 0x4, stream, new byte[] {(byte) 0x88});
+                    int body = bodyBytes;
+                    write(out, HEADERS, (body == 0 ? 0x1 : 0) | 0x4, stream, new byte[] {(byte) 0x88});
+                    for (int sent = 0; sent < body; sent += 16 * 1024) {
+                        int n = Math.min(16 * 1024, body - sent);
+                        write(out, DATA, sent + n == body ? 0x1 : 0, stream, new byte[n]);
+                    }
                 }
             }
         } catch (EOFException | java.net.SocketException e) {

@@ -5,8 +5,10 @@ import io.aioduct.Response;
 import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -20,8 +22,10 @@ import reactor.core.publisher.Flux;
 /**
  * A reactive response: any status code, all header values, the cookies its {@code Set-Cookie} headers
  * set (every attribute {@link ResponseCookie} models), and the body as a single-subscriber {@link Flux}
- * read from the connection only as far as the subscriber asks. Each buffer is the subscriber's to keep
- * (the engine hands over its own copies). A body that breaks (malformed framing, the connection closed
+ * read from the connection only as far as the subscriber asks. The engine lends each buffer only for the
+ * length of {@code onNext} (a view of its pooled memory), while a {@link DataBuffer} travels on through
+ * WebClient's decoders after that: each one is copied into a buffer of the connector's factory, which the
+ * consumer owns and releases as with any connector. A body that breaks (malformed framing, the connection closed
  * early, a read timeout) fails the Flux with an {@link java.io.IOException} whose cause is the engine's
  * exception.
  */
@@ -34,9 +38,17 @@ final class AioductReactiveResponse extends AbstractClientHttpResponse {
                 cookies(response),
                 Flux.defer(() -> JdkFlowAdapter.flowPublisherToFlux(
                                 response.body().publisher()))
-                        .map(bufferFactory::wrap)
+                        // Inside onNext, while the engine's buffer is still valid (map runs synchronously).
+                        .map(lent -> copy(lent, bufferFactory))
                         // A broken body is an IOException, as with Reactor Netty (PrematureCloseException).
                         .onErrorMap(AioductException.class, ExchangeFailures::toIOException));
+    }
+
+    /** A buffer of {@code factory} holding a copy of {@code lent}'s bytes, which the engine reuses after onNext. */
+    private static DataBuffer copy(ByteBuffer lent, DataBufferFactory factory) {
+        DataBuffer copy = factory.allocateBuffer(lent.remaining());
+        copy.write(lent);
+        return copy;
     }
 
     /**

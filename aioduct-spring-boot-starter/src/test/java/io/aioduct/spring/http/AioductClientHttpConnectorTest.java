@@ -91,6 +91,33 @@ class AioductClientHttpConnectorTest extends EngineTest {
                 .flatMap(kind -> Stream.of(HttpMethod.values()).map(method -> Arguments.of(kind, method)));
     }
 
+    /**
+     * The engine lends each response buffer only for the length of onNext; {@code join} keeps every
+     * DataBuffer until the last one arrived, so they must be the connector's own copies.
+     */
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void responseBuffersKeptPastOnNextStayByteExact(RuntimeKind kind) {
+        byte[] large = new byte[300_000];
+        new java.util.Random(24).nextBytes(large);
+        server.route("/large", (req, ex) -> ex.respond(200, large));
+        AioductClientHttpConnector connector = connector(kind);
+        for (int i = 0; i < 3; i++) {
+            ClientHttpResponse response = connector
+                    .connect(HttpMethod.GET, server.toUri("/large"), ReactiveHttpOutputMessage::setComplete)
+                    .block(HANG);
+            byte[] joined = DataBufferUtils.join(response.getBody())
+                    .map(b -> {
+                        byte[] bytes = new byte[b.readableByteCount()];
+                        b.read(bytes);
+                        DataBufferUtils.release(b);
+                        return bytes;
+                    })
+                    .block(HANG);
+            assertThat(joined).as("try %d", i).isEqualTo(large);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("methods")
     void everyMethodSendsItsHeadersAndBody(RuntimeKind kind, HttpMethod method) {
