@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * resolution delay, or one that never comes while the test runs). Unscripted questions get SERVFAIL. Never
  * forwards anything. Close it to stop its thread.
  */
-final class DnsTestServer implements AutoCloseable {
+public final class DnsTestServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
@@ -45,7 +45,7 @@ final class DnsTestServer implements AutoCloseable {
     /** {@code addresses} null: SERVFAIL. Sent once {@code when} completes. */
     private record Reply(@Nullable List<InetAddress> addresses, CompletionStage<?> when) {}
 
-    DnsTestServer() throws InterruptedException {
+    public DnsTestServer() throws InterruptedException {
         channel = new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
@@ -61,7 +61,7 @@ final class DnsTestServer implements AutoCloseable {
                 .channel();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
 
@@ -81,7 +81,7 @@ final class DnsTestServer implements AutoCloseable {
         return this;
     }
 
-    DnsTestServer answer(String name, DnsRecordType type, List<InetAddress> addresses) {
+    public DnsTestServer answer(String name, DnsRecordType type, List<InetAddress> addresses) {
         return answer(name, type, addresses, CompletableFuture.completedFuture(null));
     }
 
