@@ -134,6 +134,79 @@ class PerFamilyResolutionTest extends EngineTest {
         }
     }
 
+    /** A connector that does not declare {@code takesLateAddresses()} waits for both answers, as before. */
+    @org.junit.jupiter.api.Test
+    void aConnectorThatTakesNoLateAddressesGetsEveryAddressAtOnce() throws Exception {
+        server.route("/", (req, ex) -> ex.respond(200, "ok"));
+        InetAddress v4 = server.address().getAddress();
+        InetAddress v6 = InetAddress.getByName("::1");
+        // The A answer is sent only once the AAAA one has been handed over: a connector called on the first
+        // answer would see the IPv6 address alone.
+        CompletableFuture<Void> aaaaAnswered = new CompletableFuture<>();
+        Resolver handingOver = new Resolver() {
+            @Override
+            public java.util.concurrent.CompletionStage<List<InetAddress>> resolve(String host) {
+                return resolver.resolve(host);
+            }
+
+            @Override
+            public void resolveEach(String host, Answers answers) {
+                resolver.resolveEach(host, new Answers() {
+                    @Override
+                    public void addresses(List<InetAddress> found) {
+                        answers.addresses(found);
+                        if (found.contains(v6)) aaaaAnswered.complete(null);
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        answers.failed(cause);
+                    }
+
+                    @Override
+                    public void complete() {
+                        answers.complete();
+                    }
+                });
+            }
+        };
+        dns.answer(HOST, DnsRecordType.AAAA, List.of(v6), CompletableFuture.completedFuture(null))
+                .answer(HOST, DnsRecordType.A, List.of(v4), aaaaAnswered);
+        List<SocketConfig> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BlockingTcpConnector plain = new BlockingTcpConnector();
+        ConnectorSend connector = new ConnectorSend() {
+            @Override
+            public TransportKind kind() {
+                return TransportKind.BLOCKING;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Transport> connect(SocketConfig config) {
+                seen.add(config);
+                return plain.connect(config);
+            }
+        };
+        EngineConfig config = EngineConfig.builder()
+                .resolver(handingOver)
+                .addressPreference(AddressPreference.IPV4_FIRST)
+                .build();
+        AioductClient client = AioductClient.builder(track(new io.aioduct.engine.HttpEngineSend<>(
+                        io.aioduct.runtime.virtual.VirtualThreadRuntime.create(), connector, config, true)))
+                .totalTimeout(GENEROUS)
+                .build();
+
+        try (Response r = client.get(uri(server)).execute()) {
+            assertThat(r.body().string()).isEqualTo("ok");
+        }
+
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.addresses())
+                    .extracting(InetAddress::getAddress)
+                    .containsExactly(v4.getAddress(), v6.getAddress());
+            assertThat(c.resolving()).isNull();
+        });
+    }
+
     // ---- helpers ----
 
     private AioductClient dnsClient(RuntimeKind kind) {
