@@ -19,6 +19,9 @@ module io.aioduct {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.codec.http2;
+    // Resolver.dns(): Netty's DNS resolver, A and AAAA queried separately (docs/connect.md).
+    requires io.netty.resolver;
+    requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.classes.io_uring;
     requires io.netty.transport.unix.common;

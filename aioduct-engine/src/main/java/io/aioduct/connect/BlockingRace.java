@@ -4,6 +4,7 @@ import io.aioduct.ConnectFailedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * virtual thread of its own; the caller's thread owns every socket, waits for the attempts' outcomes (a
  * virtual caller parks, no platform thread is held) and takes every decision through {@link
  * HappyEyeballs}. The first socket to connect is the result; every other is closed by the caller, which
- * also aborts a connect still in progress (the attempt's thread then ends on its own).
+ * also aborts a connect still in progress (the attempt's thread then ends on its own). Addresses the
+ * resolver finds after the race started ({@link SocketConfig#resolving()}) come through the same queue as
+ * the outcomes; the RFC 8305 §3 resolution delay is one more wake-up of the caller's wait.
  *
  * <p>Threading: one use, on the caller's thread; the attempt threads only connect and report. Events
  * reach the observer on the caller's thread, in order. Interrupting the caller cancels the race.
@@ -22,11 +25,17 @@ import org.jspecify.annotations.Nullable;
 final class BlockingRace {
     private final SocketConfig config;
     private final HappyEyeballs race;
-    private final @Nullable SocketChannel[] sockets;
+    private @Nullable SocketChannel[] sockets;
     private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
     /** How attempt {@code attempt} ended: connected when {@code error} is null. */
     private record Outcome(int attempt, @Nullable Exception error) {}
+
+    /** Not an attempt's outcome: the lookups answered again. */
+    private static final Outcome MORE_ADDRESSES = new Outcome(-1, null);
+
+    /** No timer armed: a wait with only the deadline (or nothing) to bound it. */
+    private static final long NONE = Long.MAX_VALUE;
 
     BlockingRace(SocketConfig config) {
         this.config = config;
@@ -36,29 +45,57 @@ final class BlockingRace {
 
     BlockingTransport run() {
         long timeout = config.connectTimeout().toNanos();
-        long deadline = System.nanoTime() + timeout;
-        long delay = config.happyEyeballsDelay().toNanos();
+        long begin = System.nanoTime();
+        long deadline = begin + timeout;
         boolean done = false;
         try {
-            int latest = startNext();
-            long nextStart = System.nanoTime() + delay;
+            Resolution resolving = config.resolving();
+            boolean go = true;
+            if (resolving != null) {
+                resolving.onChange(() -> outcomes.add(MORE_ADDRESSES));
+                // Answers that came before subscribing are read here; a duplicate later read changes nothing.
+                go = race.more(resolving.addresses(), resolving.isComplete());
+            }
+            long holdUntil = race.holding() ? begin + config.resolutionDelay().toNanos() : NONE;
+            int latest = go ? startNext() : -1;
+            long nextStart = staggerAfter(latest);
             while (true) {
                 long now = System.nanoTime();
-                long wait = race.hasMore() ? nextStart - now : Long.MAX_VALUE;
+                long wait = NONE;
+                if (race.holding()) wait = holdUntil - now;
+                if (nextStart != NONE) wait = Math.min(wait, nextStart - now);
                 if (timeout != 0) wait = Math.min(wait, deadline - now);
-                Outcome outcome = wait == Long.MAX_VALUE
+                Outcome outcome = wait == NONE
                         ? outcomes.take()
                         : wait <= 0 ? outcomes.poll() : outcomes.poll(wait, TimeUnit.NANOSECONDS);
                 if (outcome == null) {
-                    if (timeout != 0 && System.nanoTime() - deadline >= 0) {
+                    now = System.nanoTime();
+                    if (timeout != 0 && now - deadline >= 0) {
                         var timedOut = race.timedOut();
                         end(timedOut);
                         done = true;
                         throw timedOut;
                     }
-                    if (race.delayElapsed(latest)) {
+                    if (race.holding() && now - holdUntil >= 0 && race.resolutionDelayElapsed()) {
                         latest = startNext();
-                        nextStart = System.nanoTime() + delay;
+                        nextStart = staggerAfter(latest);
+                    } else if (nextStart != NONE && now - nextStart >= 0) {
+                        nextStart = NONE;
+                        if (race.delayElapsed(latest)) {
+                            latest = startNext();
+                            nextStart = staggerAfter(latest);
+                        }
+                    }
+                    continue;
+                }
+                if (outcome == MORE_ADDRESSES) {
+                    if (resolving != null && race.more(resolving.addresses(), resolving.isComplete())) {
+                        latest = startNext();
+                        nextStart = staggerAfter(latest);
+                    }
+                    if (race.exhausted()) {
+                        done = true;
+                        throw race.failure();
                     }
                     continue;
                 }
@@ -77,7 +114,7 @@ final class BlockingRace {
                 config.observer().connectFailed(remote, outcome.error());
                 if (race.hasMore()) {
                     latest = startNext();
-                    nextStart = System.nanoTime() + delay;
+                    nextStart = staggerAfter(latest);
                 }
                 if (race.exhausted()) {
                     done = true;
@@ -100,6 +137,13 @@ final class BlockingRace {
         }
     }
 
+    /** When the stagger timer of {@code latest} (just started, or -1) fires, or {@link #NONE} if none is wanted. */
+    private long staggerAfter(int latest) {
+        return latest >= 0 && !race.allAtOnce() && race.timerWanted(latest)
+                ? System.nanoTime() + config.happyEyeballsDelay().toNanos()
+                : NONE;
+    }
+
     /**
      * Starts the next address (and, with a zero delay, every one after it) and returns the latest started.
      * An attempt whose socket cannot even be opened reports its failure through the queue like any other.
@@ -118,6 +162,9 @@ final class BlockingRace {
     private void launch(int attempt) {
         InetSocketAddress remote = race.remote(attempt);
         config.observer().connectStart(remote);
+        if (attempt >= sockets.length) {
+            sockets = Arrays.copyOf(sockets, race.size());
+        }
         SocketChannel socket;
         try {
             socket = BlockingTcpConnector.open(config);

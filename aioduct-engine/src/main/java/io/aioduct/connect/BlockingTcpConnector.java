@@ -26,6 +26,12 @@ public final class BlockingTcpConnector implements ConnectorSend {
         return TransportKind.BLOCKING;
     }
 
+    /** Its Happy Eyeballs race takes addresses that arrive after it started. */
+    @Override
+    public boolean takesLateAddresses() {
+        return true;
+    }
+
     @Override
     public CompletionStage<Transport> connect(SocketConfig config) {
         try {
@@ -52,7 +58,7 @@ public final class BlockingTcpConnector implements ConnectorSend {
             throw new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null);
         }
-        if (config.addresses().size() > 1) {
+        if (config.addresses().size() > 1 || config.resolving() != null) {
             return new BlockingRace(config).run();
         }
         // One address, the common case: a plain blocking connect, no thread or queue of the race's.

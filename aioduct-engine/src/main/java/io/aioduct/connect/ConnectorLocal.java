@@ -15,4 +15,13 @@ public interface ConnectorLocal {
      * @throws IllegalStateException if the caller is not one of the runtime's core threads
      */
     CompletionStage<Transport> connect(SocketConfig config);
+
+    /**
+     * Whether {@link #connect} takes addresses that arrive after it started ({@link SocketConfig#resolving()},
+     * RFC 8305 §3). False (the default): the engine waits for every lookup of the host and passes all its
+     * addresses in {@link SocketConfig#addresses()}, as before.
+     */
+    default boolean takesLateAddresses() {
+        return false;
+    }
 }

@@ -25,6 +25,12 @@ public final class LocalTcpConnector implements ConnectorLocal {
         this.channels = c;
     }
 
+    /** Its Happy Eyeballs race takes addresses that arrive after it started. */
+    @Override
+    public boolean takesLateAddresses() {
+        return true;
+    }
+
     @Override
     public CompletionStage<Transport> connect(SocketConfig config) {
         if (runtime.currentCore() < 0) {

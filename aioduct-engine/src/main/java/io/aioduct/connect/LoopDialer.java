@@ -31,7 +31,7 @@ final class LoopDialer {
             return CompletableFuture.failedFuture(new ConnectFailedException(
                     "cannot connect to " + config.host() + ":" + config.port() + ": no addresses to try", null));
         }
-        if (config.addresses().size() > 1) {
+        if (config.addresses().size() > 1 || config.resolving() != null) {
             return new LoopRace(loop, channels, config).start();
         }
         // One address, the common case: no race, no timer of ours; Netty's connect timeout bounds it.

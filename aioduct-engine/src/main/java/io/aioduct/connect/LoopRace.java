@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A Happy Eyeballs race on one event loop: Netty channels connecting to several addresses, the stagger
  * and the connect timeout as {@link EventLoop#schedule} timers; the decisions are {@link HappyEyeballs}'.
- * The first channel to connect is the result; every other is closed, pending or connecting late.
+ * The first channel to connect is the result; every other is closed, pending or connecting late. Addresses
+ * the resolver finds after the race started ({@link SocketConfig#resolving()}) join it on the loop; the
+ * RFC 8305 §3 resolution delay is a loop timer too.
  *
  * <p>Threading: every step runs on {@code loop} (a start from elsewhere hops onto it once), so the race
  * needs no lock and nothing blocks the loop. Events reach the observer on the loop, in order.
@@ -26,10 +29,11 @@ final class LoopRace {
     private final ChannelFactory<? extends Channel> channels;
     private final SocketConfig config;
     private final HappyEyeballs race;
-    private final @Nullable Channel[] attempts;
+    private @Nullable Channel[] attempts;
     private final CompletableFuture<Transport> result = new CompletableFuture<>();
     private @Nullable ScheduledFuture<?> stagger;
     private @Nullable ScheduledFuture<?> deadline;
+    private @Nullable ScheduledFuture<?> hold;
 
     LoopRace(EventLoop loop, ChannelFactory<? extends Channel> channels, SocketConfig config) {
         this.loop = loop;
@@ -53,7 +57,37 @@ final class LoopRace {
         if (!timeout.isZero()) {
             deadline = loop.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
-        startNext();
+        Resolution resolving = config.resolving();
+        boolean go = true;
+        if (resolving != null) {
+            resolving.onChange(() -> loop.execute(this::moreAddresses));
+            // Answers that came before subscribing are read here; a duplicate later read changes nothing.
+            go = race.more(resolving.addresses(), resolving.isComplete());
+        }
+        if (race.holding()) {
+            hold = loop.schedule(
+                    () -> {
+                        if (race.resolutionDelayElapsed()) startNext();
+                    },
+                    config.resolutionDelay().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        if (go) {
+            startNext();
+        }
+    }
+
+    /** The lookups answered again (on the loop): new addresses join; the race may start or end on it. */
+    private void moreAddresses() {
+        Resolution resolving = config.resolving();
+        if (resolving == null || race.isOver()) {
+            return;
+        }
+        if (race.more(resolving.addresses(), resolving.isComplete())) {
+            cancel(hold);
+            startNext();
+        }
+        exhaustedCheck();
     }
 
     /** Starts the next address now, then arms the stagger timer for the one after (or, delay zero, starts it). */
@@ -63,9 +97,9 @@ final class LoopRace {
             return;
         }
         launch(attempt);
-        // Nothing left to start, or the race moved on while launching (a connect that failed at once
-        // already started the next attempt and armed its timer): this attempt's timer is not needed.
-        if (!race.delayElapsed(attempt)) {
+        // Nothing left to start (nor to come), or the race moved on while launching (a connect that failed at
+        // once already started the next attempt and armed its timer): this attempt's timer is not needed.
+        if (!race.timerWanted(attempt)) {
             return;
         }
         if (race.allAtOnce()) {
@@ -84,6 +118,9 @@ final class LoopRace {
     private void launch(int attempt) {
         InetSocketAddress remote = race.remote(attempt);
         config.observer().connectStart(remote);
+        if (attempt >= attempts.length) {
+            attempts = Arrays.copyOf(attempts, race.size());
+        }
         // No per-channel limit: the race's own deadline timer bounds every attempt together.
         ChannelFuture connect = LoopDialer.connect(loop, channels, config, Duration.ZERO, remote);
         Channel channel = connect.channel();
@@ -115,6 +152,10 @@ final class LoopRace {
         }
         config.observer().connectFailed(remote, f.cause());
         startNext();
+        exhaustedCheck();
+    }
+
+    private void exhaustedCheck() {
         if (race.exhausted()) {
             // Nothing is pending any more: only the timers are left to stop.
             cancel(stagger);
@@ -134,6 +175,7 @@ final class LoopRace {
 
     /** Stops the timers and closes every attempt still pending, reporting each as failed with {@code why}. */
     private void end(Throwable why) {
+        cancel(hold);
         cancel(stagger);
         cancel(deadline);
         for (int i : race.stop()) {

@@ -19,6 +19,9 @@ public final class SocketConfig {
     /** RFC 8305 §5's recommended Connection Attempt Delay. */
     public static final Duration DEFAULT_HAPPY_EYEBALLS_DELAY = Duration.ofMillis(250);
 
+    /** RFC 8305 §3's recommended Resolution Delay: how long an A answer waits for the AAAA one. */
+    public static final Duration DEFAULT_RESOLUTION_DELAY = Duration.ofMillis(50);
+
     /** RFC 8305 §5: "at least 10 milliseconds", so a stagger never floods the network with SYNs. */
     private static final Duration MIN_HAPPY_EYEBALLS_DELAY = Duration.ofMillis(10);
 
@@ -36,6 +39,8 @@ public final class SocketConfig {
     private final @Nullable Duration keepAliveIdle;
     private final @Nullable Duration keepAliveInterval;
     private final int keepAliveCount;
+    private final Duration resolutionDelay;
+    private final @Nullable Resolution resolving;
 
     private SocketConfig(Builder b) {
         this.host = b.host;
@@ -52,6 +57,8 @@ public final class SocketConfig {
         this.keepAliveIdle = b.keepAliveIdle;
         this.keepAliveInterval = b.keepAliveInterval;
         this.keepAliveCount = b.keepAliveCount;
+        this.resolutionDelay = b.resolutionDelay;
+        this.resolving = b.resolving;
     }
 
     /** RFC 8305 §4: families alternate, the preference (or, as resolved, the first address) picking the first. */
@@ -91,6 +98,8 @@ public final class SocketConfig {
         b.keepAliveIdle = keepAliveIdle;
         b.keepAliveInterval = keepAliveInterval;
         b.keepAliveCount = keepAliveCount;
+        b.resolutionDelay = resolutionDelay;
+        b.resolving = resolving;
         return b;
     }
 
@@ -146,6 +155,23 @@ public final class SocketConfig {
         return happyEyeballsDelay;
     }
 
+    /**
+     * RFC 8305 §3: when only IPv4 addresses have arrived and more answers may come ({@link #resolving()}),
+     * how long the race waits for the IPv6 ones before it starts with IPv4. Default 50 ms.
+     */
+    public Duration resolutionDelay() {
+        return resolutionDelay;
+    }
+
+    /**
+     * The host's lookups when some were still out as the connect started: addresses arriving later join
+     * the race. Null when {@link #addresses()} is every address (the usual case, and always with a resolver
+     * that answers in one batch).
+     */
+    public @Nullable Resolution resolving() {
+        return resolving;
+    }
+
     /** How long a connection stays idle before the first keepalive probe; null: the OS default. */
     public @Nullable Duration keepAliveIdle() {
         return keepAliveIdle;
@@ -199,8 +225,33 @@ public final class SocketConfig {
         private @Nullable Duration keepAliveIdle;
         private @Nullable Duration keepAliveInterval;
         private int keepAliveCount;
+        private Duration resolutionDelay = DEFAULT_RESOLUTION_DELAY;
+        private @Nullable Resolution resolving;
 
         private Builder() {}
+
+        /**
+         * RFC 8305 §3's Resolution Delay: when the A answer comes first and the AAAA one is still out, how
+         * long to wait for it before connecting over IPv4 (default 50 ms, the RFC's recommendation; ZERO
+         * starts at once). Applies only with a resolver that answers per family, such as {@link
+         * Resolver#dns()}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder resolutionDelay(Duration delay) {
+            Objects.requireNonNull(delay, "resolutionDelay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("resolutionDelay must not be negative, was " + delay);
+            }
+            this.resolutionDelay = delay;
+            return this;
+        }
+
+        /** Lookups still answering: their later addresses join the race (see {@link SocketConfig#resolving()}). */
+        public Builder resolving(@Nullable Resolution resolution) {
+            this.resolving = resolution;
+            return this;
+        }
 
         /**
          * How long a connect attempt may stay pending before the next address is tried beside it (RFC 8305

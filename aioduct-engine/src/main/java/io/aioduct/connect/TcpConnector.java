@@ -29,6 +29,12 @@ public final class TcpConnector implements ConnectorSend {
         return TransportKind.EVENT_LOOP;
     }
 
+    /** Its Happy Eyeballs race takes addresses that arrive after it started. */
+    @Override
+    public boolean takesLateAddresses() {
+        return true;
+    }
+
     @Override
     public CompletionStage<Transport> connect(SocketConfig config) {
         if (config.unixSocket() != null) {

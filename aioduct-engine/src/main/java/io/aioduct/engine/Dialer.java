@@ -5,7 +5,11 @@ import io.aioduct.Request;
 import io.aioduct.TimedOutException;
 import io.aioduct.concurrent.Completions;
 import io.aioduct.connect.BlockingTransport;
+import io.aioduct.connect.ConnectorLocal;
+import io.aioduct.connect.ConnectorSend;
 import io.aioduct.connect.LoopTransport;
+import io.aioduct.connect.Resolution;
+import io.aioduct.connect.Resolver;
 import io.aioduct.connect.SocketConfig;
 import io.aioduct.connect.Transport;
 import io.aioduct.exchange.ExchangeEvents;
@@ -36,6 +40,12 @@ import org.jspecify.annotations.Nullable;
  * route then opens the tunnel ({@link Tunnel#open}, within what is left of the connect timeout) and runs TLS
  * with the origin's name (SNI, host verification, ALPN) over it; a forwarding route stops at the proxy.
  *
+ * <p>Resolving goes through {@link Resolver#resolveEach}: for a connector that {@link
+ * ConnectorSend#takesLateAddresses() takes late addresses} (the built-in ones) the connect starts on the first
+ * answer and the lookups still out ride along in {@link SocketConfig#resolving()} (RFC 8305 §3); any other
+ * connector gets every address once every lookup answered, as before. {@code dnsEnd} reports the addresses
+ * known when the connect starts.
+ *
  * <p>It reports DNS events; other failures go back raw, and {@link CheckoutFailures} maps them. Threading:
  * {@link #dial} is asynchronous and reports on the exchange's home; {@link #dialBlocking} runs on the calling
  * thread.
@@ -50,6 +60,8 @@ final class Dialer {
      * SSL contexts are costly), and kept for the engine's lifetime, like the pools keyed by the same settings.
      */
     private final ConcurrentHashMap<TlsConfig, TlsLayer> layers = new ConcurrentHashMap<>();
+    /** Whether the connector's race takes addresses that arrive after it started (RFC 8305 §3). */
+    private final boolean lateAddresses;
 
     /**
      * @param connector the user's connector, named in errors
@@ -66,6 +78,9 @@ final class Dialer {
         this.connector = connector;
         this.plain = plain;
         this.tls = tls;
+        this.lateAddresses = connector instanceof ConnectorSend s
+                ? s.takesLateAddresses()
+                : connector instanceof ConnectorLocal l && l.takesLateAddresses();
     }
 
     /**
@@ -78,12 +93,15 @@ final class Dialer {
         long start = config.ticker().nanoTime();
         boolean unix = config.socket().unixSocket() != null;
         CompletionStage<List<InetAddress>> resolved;
+        @Nullable Resolution resolution = null;
         if (unix) {
             resolved = CompletableFuture.completedFuture(List.of()); // nothing to resolve: a local socket file
         } else {
             ev.dnsStart(host);
-            resolved = config.resolver().resolve(host);
+            resolution = Resolution.start(config.resolver(), host);
+            resolved = lateAddresses ? resolution.firstAnswer() : resolution.all();
         }
+        @Nullable Resolution lookups = resolution;
         resolved.whenComplete((addresses, failure) -> home.onHome(() -> {
             if (failure != null) {
                 ev.dnsFailed(failure);
@@ -96,7 +114,8 @@ final class Dialer {
             // On the home: a per-core connector opens the channel on the calling core.
             CompletionStage<Transport> connecting;
             try {
-                connecting = connect(route, exchange.request, addresses, start, connectTimeoutNanos, ev);
+                connecting =
+                        connect(route, exchange.request, addresses, stillOut(lookups), start, connectTimeoutNanos, ev);
             } catch (RuntimeException e) {
                 exchange.connectFailed(e);
                 return;
@@ -118,13 +137,18 @@ final class Dialer {
     /** Resolves and connects on the calling thread, for a blocking exchange sending {@code request}. */
     BlockingTransport dialBlocking(Route route, Request request, long connectTimeoutNanos, ExchangeEvents ev) {
         long start = config.ticker().nanoTime();
-        List<InetAddress> addresses;
+        List<InetAddress> addresses = List.of();
+        @Nullable Resolution lookups = null;
         try {
-            addresses = config.socket().unixSocket() != null ? List.of() : resolve(peerHost(route), ev);
+            if (config.socket().unixSocket() == null) {
+                lookups = Resolution.start(config.resolver(), peerHost(route));
+                addresses = resolve(lookups, ev);
+            }
         } catch (RuntimeException e) {
             throw Completions.propagate(unreachable(route, e));
         }
-        Transport t = Completions.await(connect(route, request, addresses, start, connectTimeoutNanos, ev));
+        Transport t = Completions.await(
+                connect(route, request, addresses, stillOut(lookups), start, connectTimeoutNanos, ev));
         if (!(t instanceof BlockingTransport bt)) {
             t.close();
             throw new IllegalStateException("connector " + connector + " declared BLOCKING but returned " + t);
@@ -138,10 +162,15 @@ final class Dialer {
         return proxy != null ? proxy.host() : route.origin.host();
     }
 
-    private List<InetAddress> resolve(String host, ExchangeEvents events) {
-        events.dnsStart(host);
+    /** The lookups to hand the connector: null once every one has answered (or there were none). */
+    private static @Nullable Resolution stillOut(@Nullable Resolution lookups) {
+        return lookups == null || lookups.isComplete() ? null : lookups;
+    }
+
+    private List<InetAddress> resolve(Resolution lookups, ExchangeEvents events) {
+        events.dnsStart(lookups.host());
         try {
-            List<InetAddress> addresses = Completions.await(config.resolver().resolve(host));
+            List<InetAddress> addresses = Completions.await(lateAddresses ? lookups.firstAnswer() : lookups.all());
             events.dnsEnd(addresses);
             return addresses;
         } catch (RuntimeException e) {
@@ -154,6 +183,7 @@ final class Dialer {
             Route route,
             Request request,
             List<InetAddress> addresses,
+            @Nullable Resolution lookups,
             long start,
             long connectNanos,
             ExchangeEvents ev) {
@@ -167,11 +197,11 @@ final class Dialer {
         }
         ev.via(proxy);
         if (proxy == null) {
-            SocketConfig socket = socket(origin.host(), origin.port(), addresses, connectNanos, ev);
+            SocketConfig socket = socket(origin.host(), origin.port(), addresses, lookups, connectNanos, ev);
             CompletionStage<Transport> connected = plain.apply(socket);
             return origin.secure() ? connected.thenCompose(t -> layer.handshake(t, socket)) : connected;
         }
-        SocketConfig toProxy = socket(proxy.host(), proxy.port(), addresses, connectNanos, ev);
+        SocketConfig toProxy = socket(proxy.host(), proxy.port(), addresses, lookups, connectNanos, ev);
         CompletionStage<Transport> connected;
         try {
             connected = plain.apply(toProxy);
@@ -250,11 +280,17 @@ final class Dialer {
     }
 
     private SocketConfig socket(
-            String host, int port, List<InetAddress> addresses, long connectNanos, ExchangeEvents ev) {
+            String host,
+            int port,
+            List<InetAddress> addresses,
+            @Nullable Resolution lookups,
+            long connectNanos,
+            ExchangeEvents ev) {
         SocketConfig.Builder b = config.socket().toBuilder()
                 .host(host)
                 .port(port)
                 .addresses(addresses)
+                .resolving(lookups)
                 .connectTimeout(Duration.ofNanos(connectNanos));
         b.observer(ev);
         return b.build();

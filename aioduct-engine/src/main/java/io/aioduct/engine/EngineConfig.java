@@ -183,6 +183,16 @@ public final class EngineConfig {
             return this;
         }
 
+        /**
+         * RFC 8305 §3: how long an A answer waits for the AAAA one before the race starts over IPv4 (default
+         * 50 ms), with a resolver that answers per family ({@link Resolver#dns()}). See {@link
+         * SocketConfig.Builder#resolutionDelay} and docs/connect.md.
+         */
+        public Builder resolutionDelay(Duration delay) {
+            socket.resolutionDelay(delay);
+            return this;
+        }
+
         /** TCP keepalive idle time before the first probe; null: the OS default (see docs/connect.md). */
         public Builder keepAliveIdle(@Nullable Duration idle) {
             socket.keepAliveIdle(idle);

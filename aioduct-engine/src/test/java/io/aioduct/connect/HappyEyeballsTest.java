@@ -296,9 +296,17 @@ class HappyEyeballsTest extends EngineTest {
         private final List<Throwable> failures = new CopyOnWriteArrayList<>();
         private final java.util.Map<String, Long> nanos = new java.util.concurrent.ConcurrentHashMap<>();
 
+        private volatile CompletableFuture<Void> started = new CompletableFuture<>();
+
         @Override
         public void connectStart(Request request, InetSocketAddress address) {
             lines.add("connectStart " + address);
+            started.complete(null);
+        }
+
+        /** {@code started} completes at the next connectStart (after the line is recorded). */
+        void onConnectStart(CompletableFuture<Void> started) {
+            this.started = started;
         }
 
         @Override

@@ -6,11 +6,15 @@ import io.aioduct.Aioduct;
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.connect.AddressPreference;
+import io.aioduct.connect.DnsResolver;
+import io.aioduct.connect.DnsTestServer;
 import io.aioduct.connect.Resolver;
 import io.aioduct.engine.EngineConfig;
 import io.aioduct.engine.HttpEngine;
 import io.aioduct.testing.EngineTest;
+import io.netty.handler.codec.dns.DnsRecordType;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,5 +49,33 @@ class ConnectExamples extends EngineTest {
             }
         }
         // end::settings[]
+    }
+
+    @Test
+    void dns() throws Exception {
+        server.route("/", (req, ex) -> ex.respond(200, "ok"));
+        try (DnsTestServer names = new DnsTestServer()) {
+            names.answer(
+                    "api.example", DnsRecordType.A, List.of(server.address().getAddress()));
+            InetSocketAddress nameServer = names.address();
+            String url = "http://api.example:" + server.port() + "/";
+            // tag::dns[]
+            try (DnsResolver dns = DnsResolver.builder()
+                    .nameServers(List.of(nameServer)) // default: the platform's, from /etc/resolv.conf
+                    .queryTimeout(Duration.ofSeconds(2)) // per query and server; default 5 s
+                    .build()) {
+                EngineConfig config = EngineConfig.builder()
+                        .resolver(dns) // A and AAAA asked at once; the race starts on the first answer
+                        .resolutionDelay(Duration.ofMillis(50)) // the default: how long an A answer waits for AAAA
+                        .build();
+                try (HttpEngine engine = Aioduct.virtualThreads(config)) {
+                    AioductClient client = AioductClient.builder(engine).build();
+                    try (Response response = client.get(url).execute()) {
+                        assertThat(response.status()).isEqualTo(200);
+                    }
+                }
+            }
+            // end::dns[]
+        }
     }
 }
