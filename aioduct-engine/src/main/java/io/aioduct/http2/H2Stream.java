@@ -163,7 +163,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     // ---- StreamHandler: the response ----
 
     @Override
-    public final void onResponse(Http2Headers headers, long length, boolean endStream) {
+    public final void onResponse(int status, HttpHeaders fields, long length, boolean endStream) {
         H2Connection connection = connection();
         lastActivity = connection.ticker.nanoTime();
         responseStarted = true;
@@ -173,9 +173,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
             bodyHeldUntil = 0;
             bodySkipped = true;
         }
-        HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = spec.request();
-        int status = Http2Messages.status(headers);
         BodySource source;
         if (endStream || Http2Messages.hasNoContent(request, status)) {
             source = BodySource.EMPTY;
@@ -214,11 +212,10 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     }
 
     @Override
-    public final void onTrailers(Http2Headers trailers) {
+    public final void onTrailers(HttpHeaders trailers) {
         lastActivity = connection().ticker.nanoTime();
-        HttpHeaders fields = Http2Messages.responseHeaders(trailers);
         events.responseBodyEnd(received);
-        bodyEnded(fields);
+        bodyEnded(trailers);
     }
 
     @Override

@@ -3,13 +3,10 @@ package io.aioduct.http2;
 import io.aioduct.HttpHeaders;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
-import io.aioduct.syntax.ArrayHeaders;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -114,32 +111,8 @@ final class Http2Messages {
         return h;
     }
 
-    /** The status of a response head the session already checked. */
-    static int status(Http2Headers headers) {
-        CharSequence s = headers.status();
-        return (s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + (s.charAt(2) - '0');
-    }
-
     /** Whether a response has no content whatever it announces (RFC 9110 6.4.1): to HEAD, 204, 304. */
     static boolean hasNoContent(Request request, int status) {
         return status == 204 || status == 304 || request.method().equals("HEAD");
-    }
-
-    /**
-     * The regular fields of a response or trailer block, which the session already checked (RFC 9113
-     * section 8): names in lower case, values clean, no connection-specific field.
-     */
-    static HttpHeaders responseHeaders(Http2Headers headers) {
-        String[] fields = new String[headers.size() * 2];
-        int n = 0;
-        for (Map.Entry<CharSequence, CharSequence> e : headers) {
-            CharSequence name = e.getKey();
-            if (name.length() > 0 && name.charAt(0) == ':') {
-                continue;
-            }
-            fields[n++] = name.toString();
-            fields[n++] = e.getValue().toString();
-        }
-        return new ArrayHeaders(n == fields.length ? fields : Arrays.copyOf(fields, n));
     }
 }

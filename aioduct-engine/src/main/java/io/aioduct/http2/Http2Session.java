@@ -7,7 +7,6 @@ import io.aioduct.protocol.Http2Options;
 import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -21,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client side of one HTTP/2 connection, without I/O: {@link #receive} takes the bytes that arrived,
  * the write methods queue frames, and {@link #drainOutbound} hands the driver what to send. It speaks
- * RFC 9113: the preface and SETTINGS exchange, HPACK (Netty's encoder and decoder), CONTINUATION,
+ * RFC 9113: the preface and SETTINGS exchange, HPACK (Netty's encoder, our {@link HpackDecoder}), CONTINUATION,
  * flow control in both directions, PING, RST_STREAM and GOAWAY. Push is refused (ENABLE_PUSH 0).
  *
  * <p>Errors: a stream error resets that stream only; a connection error sends GOAWAY, fails every
@@ -39,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * GOAWAY bound), so splitting inbound from outbound would only move that state behind accessors both
  * halves call; it reads top to bottom as the RFC's sections do (starting, sending, receiving each frame
  * type, errors). The parts with no share in that state already live apart: {@link Frames} (wire
- * constants and frame headers), {@link ResponseHeaderBlock} (decoded header checks), {@link
+ * constants and frame headers), {@link HpackDecoder} (header blocks to fields), {@link ResponseHeaderBlock}
+ * (decoded header checks), {@link
  * Http2Messages} (requests and responses as HTTP messages).
  */
 public final class Http2Session {
@@ -83,7 +83,8 @@ public final class Http2Session {
     private final IntObjectHashMap<Stream> streams = new IntObjectHashMap<>();
     private final DefaultHttp2HeadersEncoder encoder =
             new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false);
-    private final DefaultHttp2HeadersDecoder decoder;
+    private final HpackDecoder decoder;
+    private final ResponseHeaderBlock receivedBlock = new ResponseHeaderBlock();
     private @Nullable ByteBuf outbound;
     private int nextStreamId = 1;
     private long remoteMaxConcurrentStreams = Long.MAX_VALUE;
@@ -109,7 +110,8 @@ public final class Http2Session {
         this.options = options;
         this.alloc = alloc;
         this.listener = listener;
-        this.decoder = ResponseHeaderBlock.decoder(options.maxHeaderListSize());
+        // We send no SETTINGS_HEADER_TABLE_SIZE, so the server's encoder may use the default 4096 octets.
+        this.decoder = new HpackDecoder(Frames.DEFAULT_HEADER_TABLE_SIZE, options.maxHeaderListSize());
     }
 
     // ---- starting ----
@@ -612,25 +614,21 @@ public final class Http2Session {
 
     /** A complete header block arrived: decode it (always, to keep HPACK in step), then apply it. */
     private void headerBlockDone(int streamId, boolean endStream, ByteBuf block) {
-        Http2Headers headers;
         lastReceivedHeaderBytes = block.readableBytes();
+        ResponseHeaderBlock fields = receivedBlock;
+        fields.reset();
+        boolean fits;
         try {
-            headers = decoder.decodeHeaders(streamId, block);
-        } catch (Http2Exception.HeaderListSizeException e) {
+            fits = decoder.decode(block, fields);
+        } catch (HpackDecoder.CompressionException e) {
+            connectionError(Frames.COMPRESSION_ERROR, "malformed header block: " + e.getMessage());
+            return;
+        }
+        if (!fits) {
             streamError(
                     streamId,
                     Frames.PROTOCOL_ERROR,
                     "response headers exceed the " + options.maxHeaderListSize() + "-byte header list limit");
-            return;
-        } catch (Http2Exception e) {
-            boolean compression = e.error() == io.netty.handler.codec.http2.Http2Error.COMPRESSION_ERROR;
-            if (e instanceof Http2Exception.StreamException && !compression) {
-                streamError(streamId, Frames.PROTOCOL_ERROR, "malformed response headers: " + e.getMessage());
-            } else {
-                connectionError(
-                        compression ? Frames.COMPRESSION_ERROR : Frames.PROTOCOL_ERROR,
-                        "malformed header block: " + e.getMessage());
-            }
             return;
         }
         Stream s = streams.get(streamId);
@@ -644,7 +642,6 @@ public final class Http2Session {
             streamError(streamId, Frames.STREAM_CLOSED, "HEADERS after the end of the response");
             return;
         }
-        ResponseHeaderBlock fields = (ResponseHeaderBlock) headers;
         if (s.headersReceived) {
             trailersReceived(s, fields, endStream);
         } else {
@@ -658,7 +655,7 @@ public final class Http2Session {
         int code = problem == null ? parseStatus(head.status()) : -1;
         if (problem == null && code < 100) {
             // 600-999 are no HTTP status, yet a client treats them as 5xx (RFC 9110 15): passed on.
-            problem = "response :status '" + HeaderRules.printable(head.status().toString())
+            problem = "response :status '" + HeaderRules.printable(head.status())
                     + "' is not a three-digit status code of at least 100 (RFC 9113 §8.3.2, RFC 9110 §15)";
         } else if (problem == null && code == 101) {
             problem = "interim response 101 Switching Protocols, which HTTP/2 does not allow (RFC 9113 §8.6)";
@@ -687,7 +684,7 @@ public final class Http2Session {
             s.remoteEnded = true;
             removed = removeIfClosed(s);
         }
-        s.handler.onResponse(head, head.contentLength(), endStream);
+        s.handler.onResponse(code, head.headers(), head.contentLength(), endStream);
         if (removed) {
             listener.onCapacityChanged();
         }
@@ -708,7 +705,7 @@ public final class Http2Session {
         }
         s.remoteEnded = true;
         boolean removed = removeIfClosed(s);
-        s.handler.onTrailers(trailers);
+        s.handler.onTrailers(trailers.headers());
         if (removed) {
             listener.onCapacityChanged();
         }
@@ -722,7 +719,7 @@ public final class Http2Session {
                 + " (RFC 9113 §8.1.1)";
     }
 
-    private static int parseStatus(CharSequence status) {
+    private static int parseStatus(String status) {
         if (status.length() != 3) {
             return -1;
         }
