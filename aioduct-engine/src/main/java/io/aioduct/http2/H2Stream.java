@@ -16,7 +16,6 @@ import io.aioduct.exchange.Retry;
 import io.aioduct.exchange.Timeouts;
 import io.aioduct.syntax.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,7 +85,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     // ---- opening ----
 
     /** The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry. */
-    final Http2Headers requestHead() {
+    final HeaderList requestHead() {
         Request request = spec.request();
         return Http2Messages.requestHeaders(
                 request, spec.userAgent(), spec.decompression().acceptEncoding(), Http2Messages.bodyLength(request));
@@ -96,7 +95,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
      * Opens the stream with the request head and starts its timeouts. Returns false when the connection
      * takes no more streams ({@link #noMoreStreams} says why).
      */
-    final boolean open(Http2Headers headers, boolean hasBody, boolean endStream) {
+    final boolean open(HeaderList headers, boolean hasBody, boolean endStream) {
         H2Connection connection = connection();
         events.requestHeadersStart();
         id = connection.session.openStream(this, headers, endStream);

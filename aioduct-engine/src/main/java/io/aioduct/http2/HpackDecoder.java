@@ -2,7 +2,6 @@ package io.aioduct.http2;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The HPACK decoder of one connection (RFC 7541): turns a header block into fields handed to a {@link
@@ -38,22 +37,13 @@ final class HpackDecoder {
         void field(String name, String value);
     }
 
-    /** Octets an entry costs beyond its name and value (RFC 7541 section 4.1). */
-    private static final int ENTRY_OVERHEAD = 32;
     /** Scratch arrays up to this size are kept for the next block; larger ones are dropped after it. */
     private static final int KEPT_SCRATCH = 16 * 1024;
 
     private final int maxTableSize;
     private final long maxHeaderListSize;
 
-    // The dynamic table: a ring with the newest entry at head; every entry costs at least 32 octets,
-    // so maxTableSize / 32 slots always suffice.
-    private final @Nullable String[] names;
-    private final @Nullable String[] values;
-    private int head;
-    private int count;
-    private int tableSize;
-    private int capacity;
+    private final HpackDynamicTable table;
 
     // The block being decoded: in[pos, end). in is the block's own array or a copy in scratch.
     private byte[] scratch = new byte[256];
@@ -69,10 +59,7 @@ final class HpackDecoder {
     HpackDecoder(int maxTableSize, long maxHeaderListSize) {
         this.maxTableSize = maxTableSize;
         this.maxHeaderListSize = maxHeaderListSize;
-        this.capacity = maxTableSize;
-        int slots = Math.max(1, maxTableSize / ENTRY_OVERHEAD);
-        this.names = new String[slots];
-        this.values = new String[slots];
+        this.table = new HpackDynamicTable(maxTableSize);
     }
 
     /**
@@ -127,7 +114,7 @@ final class HpackDecoder {
                 int index = readInt(6);
                 name = index == 0 ? readName() : nameAt(index);
                 value = readValue();
-                add(name, value);
+                table.add(name, value);
             } else if ((b & 0x20) != 0) {
                 // Dynamic table size update (6.3).
                 if (fieldSeen) {
@@ -143,7 +130,7 @@ final class HpackDecoder {
             }
             fieldSeen = true;
             if (listSize <= maxHeaderListSize) {
-                listSize += name.length() + value.length() + ENTRY_OVERHEAD;
+                listSize += name.length() + value.length() + HpackDynamicTable.ENTRY_OVERHEAD;
                 if (listSize <= maxHeaderListSize) {
                     sink.field(name, value);
                 }
@@ -239,39 +226,23 @@ final class HpackDecoder {
         if (index <= HpackStaticTable.LENGTH) {
             return HpackStaticTable.name(index);
         }
-        return names[slot(index)];
+        return table.name(dynamicIndex(index));
     }
 
     private String valueAt(int index) throws CompressionException {
         if (index <= HpackStaticTable.LENGTH) {
             return HpackStaticTable.value(index);
         }
-        return values[slot(index)];
+        return table.value(dynamicIndex(index));
     }
 
-    private int slot(int index) throws CompressionException {
-        int d = index - HpackStaticTable.LENGTH - 1;
-        if (d >= count) {
-            throw new CompressionException("index " + index + " is outside the static table and the " + count
+    private int dynamicIndex(int index) throws CompressionException {
+        int i = index - HpackStaticTable.LENGTH - 1;
+        if (i >= table.length()) {
+            throw new CompressionException("index " + index + " is outside the static table and the " + table.length()
                     + " entries of the dynamic table (RFC 7541 §2.3.3)");
         }
-        int s = head - d;
-        return s < 0 ? s + names.length : s;
-    }
-
-    private void add(String name, String value) {
-        int size = name.length() + value.length() + ENTRY_OVERHEAD;
-        if (size > capacity) {
-            // Larger than the whole table: it empties the table and is not added (RFC 7541 section 4.4).
-            evictTo(0);
-            return;
-        }
-        evictTo(capacity - size);
-        head = head + 1 == names.length ? 0 : head + 1;
-        names[head] = name;
-        values[head] = value;
-        count++;
-        tableSize += size;
+        return i;
     }
 
     private void resize(int newCapacity) throws CompressionException {
@@ -279,35 +250,21 @@ final class HpackDecoder {
             throw new CompressionException("a dynamic table size update to " + newCapacity + " octets, above the "
                     + maxTableSize + " of SETTINGS_HEADER_TABLE_SIZE (RFC 7541 §6.3)");
         }
-        capacity = newCapacity;
-        evictTo(newCapacity);
-    }
-
-    /** Evicts the oldest entries until the table holds at most {@code size} octets. */
-    private void evictTo(int size) {
-        while (tableSize > size) {
-            int s = head - (count - 1);
-            if (s < 0) s += names.length;
-            tableSize -= names[s].length() + values[s].length() + ENTRY_OVERHEAD;
-            names[s] = null;
-            values[s] = null;
-            count--;
-        }
+        table.capacity(newCapacity);
     }
 
     /** Octets the dynamic table holds now (RFC 7541 section 4.1), for tests. */
     int tableSize() {
-        return tableSize;
+        return table.size();
     }
 
     /** Entries in the dynamic table, for tests. */
     int tableLength() {
-        return count;
+        return table.length();
     }
 
     /** The dynamic table's entry at {@code index} (1 the newest) as "name: value", for tests. */
-    String tableEntry(int index) throws CompressionException {
-        int i = HpackStaticTable.LENGTH + index;
-        return nameAt(i) + ": " + valueAt(i);
+    String tableEntry(int index) {
+        return table.name(index - 1) + ": " + table.value(index - 1);
     }
 }

@@ -1,7 +1,9 @@
 package io.aioduct.http2;
 
+import io.netty.buffer.ByteBuf;
+
 /**
- * The HPACK Huffman code (RFC 7541 Appendix B) and a table-driven decoder for it.
+ * The HPACK Huffman code (RFC 7541 Appendix B): an encoder, and a table-driven decoder.
  *
  * <p>The code is canonical (within one length, codes count up in symbol order, and each length starts
  * where the previous one ended, shifted), so the table is kept as its code lengths only and the codes are
@@ -56,9 +58,32 @@ final class HpackHuffman {
 
     private HpackHuffman() {}
 
-    /** Length in bits of {@code b}'s code. */
-    static int codeLength(int b) {
-        return LENGTHS[b];
+    /** Octets {@code s} (ISO-8859-1: the low byte of each char) takes Huffman-coded, padding included. */
+    static int encodedLength(String s) {
+        long bits = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            bits += LENGTHS[s.charAt(i) & 0xff];
+        }
+        return (int) ((bits + 7) >>> 3);
+    }
+
+    /** Writes {@code s} Huffman-coded, padded with the leading ones of EOS (RFC 7541 section 5.2). */
+    static void encode(ByteBuf out, String s) {
+        long bits = 0; // the pending bits are the low `pending` ones
+        int pending = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            int b = s.charAt(i) & 0xff;
+            int length = LENGTHS[b];
+            bits = (bits << length) | CODES[b];
+            pending += length;
+            while (pending >= 8) {
+                pending -= 8;
+                out.writeByte((int) (bits >>> pending));
+            }
+        }
+        if (pending > 0) {
+            out.writeByte((int) ((bits << (8 - pending)) | (0xff >>> pending)));
+        }
     }
 
     /**

@@ -102,16 +102,21 @@ final class HpackStaticTable {
 
     // Open addressing over the distinct names, keyed by a hash of their octets; a power of two well
     // above the 52 names, so a probe ends in one or two steps.
-    private static final String[] BY_HASH = new String[256];
+    private static final @Nullable String[] BY_HASH = new String[256];
+    /** The first index with the name in the same slot of {@link #BY_HASH}. */
+    private static final int[] FIRST_INDEX = new int[256];
 
     static {
         for (int i = 1; i <= LENGTH; i++) {
             String name = NAMES[i];
             int slot = hash(name) & (BY_HASH.length - 1);
-            while (BY_HASH[slot] != null && !BY_HASH[slot].equals(name)) {
+            while (BY_HASH[slot] != null && !name.equals(BY_HASH[slot])) {
                 slot = (slot + 1) & (BY_HASH.length - 1);
             }
-            BY_HASH[slot] = name;
+            if (BY_HASH[slot] == null) {
+                BY_HASH[slot] = name;
+                FIRST_INDEX[slot] = i;
+            }
         }
     }
 
@@ -125,6 +130,37 @@ final class HpackStaticTable {
     /** The value at {@code index} (1 to {@link #LENGTH}); empty for the name-only entries. */
     static String value(int index) {
         return VALUES[index];
+    }
+
+    /** The first index of an entry named {@code name}, or 0 if the table has none. */
+    static int nameIndex(String name) {
+        int slot = hash(name) & (BY_HASH.length - 1);
+        String candidate;
+        while ((candidate = BY_HASH[slot]) != null) {
+            if (candidate.equals(name)) {
+                return FIRST_INDEX[slot];
+            }
+            slot = (slot + 1) & (BY_HASH.length - 1);
+        }
+        return 0;
+    }
+
+    /**
+     * The index of the entry {@code name: value}; else the first index of one named {@code name}, negated;
+     * else 0.
+     */
+    static int find(String name, String value) {
+        int first = nameIndex(name);
+        if (first == 0) {
+            return 0;
+        }
+        // Entries of one name are adjacent (RFC 7541 Appendix A).
+        for (int i = first; i <= LENGTH && NAMES[i].equals(name); i++) {
+            if (VALUES[i].equals(value)) {
+                return i;
+            }
+        }
+        return -first;
     }
 
     /** The static table's name equal to octets {@code [from, from + length)} of {@code in}, or null. */

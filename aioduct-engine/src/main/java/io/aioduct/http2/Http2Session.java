@@ -7,11 +7,6 @@ import io.aioduct.protocol.Http2Options;
 import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersEncoder;
-import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client side of one HTTP/2 connection, without I/O: {@link #receive} takes the bytes that arrived,
  * the write methods queue frames, and {@link #drainOutbound} hands the driver what to send. It speaks
- * RFC 9113: the preface and SETTINGS exchange, HPACK (Netty's encoder, our {@link HpackDecoder}), CONTINUATION,
+ * RFC 9113: the preface and SETTINGS exchange, HPACK ({@link HpackEncoder}, {@link HpackDecoder}), CONTINUATION,
  * flow control in both directions, PING, RST_STREAM and GOAWAY. Push is refused (ENABLE_PUSH 0).
  *
  * <p>Errors: a stream error resets that stream only; a connection error sends GOAWAY, fails every
@@ -38,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * GOAWAY bound), so splitting inbound from outbound would only move that state behind accessors both
  * halves call; it reads top to bottom as the RFC's sections do (starting, sending, receiving each frame
  * type, errors). The parts with no share in that state already live apart: {@link Frames} (wire
- * constants and frame headers), {@link HpackDecoder} (header blocks to fields), {@link ResponseHeaderBlock}
+ * constants and frame headers), the HPACK codec ({@link HpackEncoder}, {@link HpackDecoder}), {@link ResponseHeaderBlock}
  * (decoded header checks), {@link
  * Http2Messages} (requests and responses as HTTP messages).
  */
@@ -81,8 +76,7 @@ public final class Http2Session {
     private final ByteBufAllocator alloc;
     private final Listener listener;
     private final IntObjectHashMap<Stream> streams = new IntObjectHashMap<>();
-    private final DefaultHttp2HeadersEncoder encoder =
-            new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false);
+    private final HpackEncoder encoder = new HpackEncoder();
     private final HpackDecoder decoder;
     private final ResponseHeaderBlock receivedBlock = new ResponseHeaderBlock();
     private @Nullable ByteBuf outbound;
@@ -90,6 +84,7 @@ public final class Http2Session {
     private long remoteMaxConcurrentStreams = Long.MAX_VALUE;
     private int remoteInitialWindow = Frames.DEFAULT_WINDOW;
     private int remoteMaxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
+    private long remoteMaxHeaderListSize = Long.MAX_VALUE;
     private boolean settingsReceived;
     private int connectionSendWindow = Frames.DEFAULT_WINDOW;
     private int connectionRecvWindow = Frames.DEFAULT_WINDOW;
@@ -195,38 +190,48 @@ public final class Http2Session {
 
     /**
      * Opens a stream with a request head. Returns its id, or -1 when no stream can open now (going away,
-     * at the stream limit, ids exhausted).
+     * at the stream limit, ids exhausted). Throws {@link IllegalArgumentException}, opening nothing, for a
+     * head larger than the server's SETTINGS_MAX_HEADER_LIST_SIZE.
      */
-    public int openStream(StreamHandler handler, Http2Headers headers, boolean endStream) {
+    public int openStream(StreamHandler handler, HeaderList headers, boolean endStream) {
         if (goingAway() || streams.size() >= capacity() || nextStreamId < 0) {
             return -1;
         }
+        checkListSize(headers);
         int id = nextStreamId;
         nextStreamId += 2;
         Stream s = new Stream(id, handler, remoteInitialWindow, options.streamWindow());
         s.localEnded = endStream;
-        CharSequence method = headers.method();
-        s.headRequest = method != null && AsciiString.contentEquals(method, "HEAD");
+        s.headRequest = "HEAD".equals(headers.first(":method"));
         streams.put(id, s);
         writeHeaderBlock(id, headers, endStream);
         return id;
     }
 
-    /** Sends trailers, ending the request. */
-    public void writeTrailers(int id, Http2Headers trailers) {
+    /** Sends trailers, ending the request. Throws like {@link #openStream} for too large a list. */
+    public void writeTrailers(int id, HeaderList trailers) {
         Stream s = streams.get(id);
         if (s == null || s.localEnded) {
             return;
         }
+        checkListSize(trailers);
         s.localEnded = true;
         writeHeaderBlock(id, trailers, true);
         maybeRemove(s);
     }
 
-    private void writeHeaderBlock(int id, Http2Headers headers, boolean endStream) {
+    private void checkListSize(HeaderList headers) {
+        long size = headers.listSize();
+        if (size > remoteMaxHeaderListSize) {
+            throw new IllegalArgumentException("cannot encode the request headers: their " + size
+                    + " bytes exceed the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + remoteMaxHeaderListSize);
+        }
+    }
+
+    private void writeHeaderBlock(int id, HeaderList headers, boolean endStream) {
         ByteBuf block = alloc.buffer();
         try {
-            encoder.encodeHeaders(id, headers, block);
+            encoder.encode(block, headers);
             lastSentHeaderBytes = block.readableBytes();
             ByteBuf out = out();
             int flags = endStream ? Frames.FLAG_END_STREAM : 0;
@@ -240,8 +245,6 @@ public final class Http2Session {
                 Frames.writeHeader(out, n, Frames.CONTINUATION, last ? Frames.FLAG_END_HEADERS : 0, id);
                 out.writeBytes(block, n);
             }
-        } catch (Http2Exception e) {
-            throw new IllegalArgumentException("cannot encode the request headers: " + e.getMessage(), e);
         } finally {
             block.release();
         }
@@ -774,14 +777,7 @@ public final class Http2Session {
             int id = payload.readUnsignedShort();
             long value = payload.readUnsignedInt();
             switch (id) {
-                case Frames.SETTINGS_HEADER_TABLE_SIZE -> {
-                    try {
-                        encoder.configuration().maxHeaderTableSize(value);
-                    } catch (Http2Exception e) {
-                        connectionError(Frames.PROTOCOL_ERROR, "bad SETTINGS_HEADER_TABLE_SIZE " + value);
-                        return;
-                    }
-                }
+                case Frames.SETTINGS_HEADER_TABLE_SIZE -> encoder.peerMaxTableSize(value);
                 case Frames.SETTINGS_ENABLE_PUSH -> {
                     if (value > 1) {
                         connectionError(Frames.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH " + value);
@@ -816,14 +812,7 @@ public final class Http2Session {
                     }
                     remoteMaxFrameSize = (int) value;
                 }
-                case Frames.SETTINGS_MAX_HEADER_LIST_SIZE -> {
-                    try {
-                        encoder.configuration().maxHeaderListSize(value);
-                    } catch (Http2Exception e) {
-                        connectionError(Frames.PROTOCOL_ERROR, "bad SETTINGS_MAX_HEADER_LIST_SIZE " + value);
-                        return;
-                    }
-                }
+                case Frames.SETTINGS_MAX_HEADER_LIST_SIZE -> remoteMaxHeaderListSize = value;
                 default -> {
                     // Unknown settings are ignored (RFC 9113 section 6.5.2).
                 }
