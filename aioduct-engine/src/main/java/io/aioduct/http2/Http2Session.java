@@ -568,7 +568,8 @@ public final class Http2Session {
             connectionError(Frames.PROTOCOL_ERROR, "HEADERS padding longer than the frame");
             return;
         }
-        ByteBuf fragment = payload.slice(payload.readerIndex(), payload.readableBytes() - padding);
+        // The payload is this frame's own slice: dropping the padding from its end needs no second slice.
+        ByteBuf fragment = payload.writerIndex(payload.writerIndex() - padding);
         boolean end = (flags & Frames.FLAG_END_STREAM) != 0;
         if ((flags & Frames.FLAG_END_HEADERS) != 0) {
             headerBlockDone(streamId, end, fragment);
