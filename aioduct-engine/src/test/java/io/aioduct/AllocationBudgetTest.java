@@ -76,11 +76,11 @@ class AllocationBudgetTest extends MatrixTest {
 
     static {
         measured(RuntimeKind.POOLED, Protocol.HTTP11, 1096, 66845, 1296, 67114);
-        measured(RuntimeKind.POOLED, Protocol.H2C, 2134, 67921, 2371, 68370);
+        measured(RuntimeKind.POOLED, Protocol.H2C, 1446, 67309, 1900, 67745);
         measured(RuntimeKind.VIRTUAL, Protocol.HTTP11, 896, 66676, 1125, 84248);
-        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 3145, 69412, 3672, 72567);
+        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 2158, 68776, 2979, 69260);
         measured(RuntimeKind.IO_URING, Protocol.HTTP11, 1295, 66923, 1323, 67158);
-        measured(RuntimeKind.IO_URING, Protocol.H2C, 2035, 68065, 2556, 68532);
+        measured(RuntimeKind.IO_URING, Protocol.H2C, 1454, 67298, 2013, 67820);
     }
 
     private static void measured(
