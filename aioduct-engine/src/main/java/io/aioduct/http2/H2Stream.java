@@ -84,11 +84,16 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
 
     // ---- opening ----
 
-    /** The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry. */
+    /**
+     * The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry, or a
+     * head larger than the server accepts.
+     */
     final HeaderList requestHead() {
         Request request = spec.request();
-        return Http2Messages.requestHeaders(
+        HeaderList head = Http2Messages.requestHeaders(
                 request, spec.userAgent(), spec.decompression().acceptEncoding(), Http2Messages.bodyLength(request));
+        connection().session.checkHeaderListSize(head);
+        return head;
     }
 
     /**

@@ -84,7 +84,8 @@ public final class Http2Session {
     private long remoteMaxConcurrentStreams = Long.MAX_VALUE;
     private int remoteInitialWindow = Frames.DEFAULT_WINDOW;
     private int remoteMaxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
-    private long remoteMaxHeaderListSize = Long.MAX_VALUE;
+    // Volatile: read by checkHeaderListSize on a blocking driver's thread before it takes the session.
+    private volatile long remoteMaxHeaderListSize = Long.MAX_VALUE;
     private boolean settingsReceived;
     private int connectionSendWindow = Frames.DEFAULT_WINDOW;
     private int connectionRecvWindow = Frames.DEFAULT_WINDOW;
@@ -189,15 +190,13 @@ public final class Http2Session {
     // ---- sending ----
 
     /**
-     * Opens a stream with a request head. Returns its id, or -1 when no stream can open now (going away,
-     * at the stream limit, ids exhausted). Throws {@link IllegalArgumentException}, opening nothing, for a
-     * head larger than the server's SETTINGS_MAX_HEADER_LIST_SIZE.
+     * Opens a stream with a request head (checked first with {@link #checkHeaderListSize}). Returns its id,
+     * or -1 when no stream can open now (going away, at the stream limit, ids exhausted).
      */
     public int openStream(StreamHandler handler, HeaderList headers, boolean endStream) {
         if (goingAway() || streams.size() >= capacity() || nextStreamId < 0) {
             return -1;
         }
-        checkListSize(headers);
         int id = nextStreamId;
         nextStreamId += 2;
         Stream s = new Stream(id, handler, remoteInitialWindow, options.streamWindow());
@@ -208,23 +207,28 @@ public final class Http2Session {
         return id;
     }
 
-    /** Sends trailers, ending the request. Throws like {@link #openStream} for too large a list. */
+    /** Sends trailers, ending the request. */
     public void writeTrailers(int id, HeaderList trailers) {
         Stream s = streams.get(id);
         if (s == null || s.localEnded) {
             return;
         }
-        checkListSize(trailers);
         s.localEnded = true;
         writeHeaderBlock(id, trailers, true);
         maybeRemove(s);
     }
 
-    private void checkListSize(HeaderList headers) {
+    /**
+     * Throws {@link IllegalArgumentException} for a header list larger than the server's
+     * SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 section 6.5.2), which it would refuse. Any thread: the
+     * drivers check a request head before they take the session.
+     */
+    void checkHeaderListSize(HeaderList headers) {
+        long limit = remoteMaxHeaderListSize;
         long size = headers.listSize();
-        if (size > remoteMaxHeaderListSize) {
-            throw new IllegalArgumentException("cannot encode the request headers: their " + size
-                    + " bytes exceed the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + remoteMaxHeaderListSize);
+        if (size > limit) {
+            throw new IllegalArgumentException("the request's HTTP/2 header list of " + size
+                    + " bytes exceeds the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + limit);
         }
     }
 

@@ -2,6 +2,7 @@ package io.aioduct.http2;
 
 import static io.aioduct.http2.H2Support.h2c;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aioduct.AioductClient;
 import io.aioduct.Response;
@@ -89,6 +90,33 @@ class Http2HeaderCompressionTest extends EngineTest {
             }
             assertThat(h2.connectionsAccepted()).isEqualTo(1);
             assertThat(h2.goAwaysReceived()).isEmpty();
+            awaitQuiet(engine);
+            assertThat(h2.failures()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void aRequestHeadOverTheServersHeaderListLimitFailsBeforeItIsSent(RuntimeKind kind) {
+        try (H2TestServer h2 = H2TestServer.builder().maxHeaderListSize(2000).start()) {
+            List<RecordedRequest> received = new CopyOnWriteArrayList<>();
+            h2.route("/", (req, ex) -> {
+                received.add(req);
+                ex.respond(200, "ok");
+            });
+            HttpEngine engine = singlePoolEngine(kind, h2c());
+            AioductClient client = H2Support.client(engine);
+            // The first exchange brings the server's SETTINGS.
+            assertThat(client.get(h2.uri("/first")).execute().body().string()).isEqualTo("ok");
+
+            assertThatThrownBy(() -> client.get(h2.uri("/big"))
+                            .header("x-big", "b".repeat(3000))
+                            .execute())
+                    .hasStackTraceContaining("exceeds the server's SETTINGS_MAX_HEADER_LIST_SIZE of 2000");
+
+            assertThat(client.get(h2.uri("/after")).execute().body().string()).isEqualTo("ok");
+            assertThat(received).extracting(RecordedRequest::path).containsExactly("/first", "/after");
+            assertThat(h2.connectionsAccepted()).isEqualTo(1);
             awaitQuiet(engine);
             assertThat(h2.failures()).isEmpty();
         }
