@@ -76,11 +76,11 @@ class AllocationBudgetTest extends MatrixTest {
 
     static {
         measured(RuntimeKind.POOLED, Protocol.HTTP11, 1096, 66845, 1296, 1673);
-        measured(RuntimeKind.POOLED, Protocol.H2C, 2134, 67921, 2371, 3308);
+        measured(RuntimeKind.POOLED, Protocol.H2C, 1446, 67309, 1900, 3308);
         measured(RuntimeKind.VIRTUAL, Protocol.HTTP11, 896, 66676, 1125, 2542);
-        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 3145, 69412, 3672, 6130);
+        measured(RuntimeKind.VIRTUAL, Protocol.H2C, 2158, 68776, 2979, 6130);
         measured(RuntimeKind.IO_URING, Protocol.HTTP11, 1295, 66923, 1323, 1966);
-        measured(RuntimeKind.IO_URING, Protocol.H2C, 2035, 68065, 2556, 3465);
+        measured(RuntimeKind.IO_URING, Protocol.H2C, 1454, 67298, 2013, 3465);
     }
 
     private static void measured(

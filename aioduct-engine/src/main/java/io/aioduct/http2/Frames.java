@@ -46,6 +46,9 @@ final class Frames {
 
     static final int DEFAULT_WINDOW = 65_535;
     static final int DEFAULT_MAX_FRAME_SIZE = 16_384;
+    /** SETTINGS_HEADER_TABLE_SIZE until a peer says otherwise (RFC 9113 section 6.5.2). */
+    static final int DEFAULT_HEADER_TABLE_SIZE = 4096;
+
     static final int MAX_WINDOW = Integer.MAX_VALUE;
 
     static final byte[] PREFACE =

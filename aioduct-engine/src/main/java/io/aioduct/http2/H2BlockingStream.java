@@ -13,7 +13,6 @@ import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.util.concurrent.locks.Condition;
 import org.jspecify.annotations.Nullable;
@@ -70,7 +69,7 @@ final class H2BlockingStream extends H2Stream {
     Response run() {
         Request request = spec.request();
         boolean hasBody = Http2Messages.hasBody(request);
-        Http2Headers headers;
+        HeaderList headers;
         try {
             headers = requestHead();
         } catch (RuntimeException e) {
@@ -214,7 +213,7 @@ final class H2BlockingStream extends H2Stream {
 
     /** Ends the request with its trailers, if it has any (otherwise the last DATA frame ended it). */
     private void sendTrailers(Request request) {
-        Http2Headers trailers = Http2Messages.requestTrailers(request);
+        HeaderList trailers = Http2Messages.requestTrailers(request);
         if (trailers == null) {
             return;
         }

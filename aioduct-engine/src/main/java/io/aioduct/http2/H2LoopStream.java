@@ -10,7 +10,6 @@ import io.aioduct.exchange.ExchangeCall;
 import io.aioduct.exchange.Retry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.Http2Headers;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +46,7 @@ final class H2LoopStream extends H2Stream {
 
     /** Opens the stream and starts sending the request. On the loop. */
     void start() {
-        Http2Headers headers;
+        HeaderList headers;
         try {
             headers = requestHead();
         } catch (RuntimeException e) {
@@ -132,7 +131,7 @@ final class H2LoopStream extends H2Stream {
     /** Ends the request with its trailers (a HEADERS frame with END_STREAM). */
     private void sendTrailers() {
         try {
-            Http2Headers trailers = Http2Messages.requestTrailers(spec.request());
+            HeaderList trailers = Http2Messages.requestTrailers(spec.request());
             if (trailers != null) {
                 connection.session.writeTrailers(id, trailers);
             }

@@ -16,7 +16,6 @@ import io.aioduct.exchange.Retry;
 import io.aioduct.exchange.Timeouts;
 import io.aioduct.syntax.ReasonPhrase;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,18 +84,23 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
 
     // ---- opening ----
 
-    /** The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry. */
-    final Http2Headers requestHead() {
+    /**
+     * The request head. Throws {@link IllegalArgumentException} for a request HTTP/2 cannot carry, or a
+     * head larger than the server accepts.
+     */
+    final HeaderList requestHead() {
         Request request = spec.request();
-        return Http2Messages.requestHeaders(
+        HeaderList head = Http2Messages.requestHeaders(
                 request, spec.userAgent(), spec.decompression().acceptEncoding(), Http2Messages.bodyLength(request));
+        connection().session.checkHeaderListSize(head);
+        return head;
     }
 
     /**
      * Opens the stream with the request head and starts its timeouts. Returns false when the connection
      * takes no more streams ({@link #noMoreStreams} says why).
      */
-    final boolean open(Http2Headers headers, boolean hasBody, boolean endStream) {
+    final boolean open(HeaderList headers, boolean hasBody, boolean endStream) {
         H2Connection connection = connection();
         events.requestHeadersStart();
         id = connection.session.openStream(this, headers, endStream);
@@ -163,7 +167,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     // ---- StreamHandler: the response ----
 
     @Override
-    public final void onResponse(Http2Headers headers, long length, boolean endStream) {
+    public final void onResponse(int status, HttpHeaders fields, long length, boolean endStream) {
         H2Connection connection = connection();
         lastActivity = connection.ticker.nanoTime();
         responseStarted = true;
@@ -173,9 +177,7 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
             bodyHeldUntil = 0;
             bodySkipped = true;
         }
-        HttpHeaders fields = Http2Messages.responseHeaders(headers);
         Request request = spec.request();
-        int status = Http2Messages.status(headers);
         BodySource source;
         if (endStream || Http2Messages.hasNoContent(request, status)) {
             source = BodySource.EMPTY;
@@ -214,11 +216,10 @@ abstract class H2Stream implements StreamHandler, BodyBuffer.Control {
     }
 
     @Override
-    public final void onTrailers(Http2Headers trailers) {
+    public final void onTrailers(HttpHeaders trailers) {
         lastActivity = connection().ticker.nanoTime();
-        HttpHeaders fields = Http2Messages.responseHeaders(trailers);
         events.responseBodyEnd(received);
-        bodyEnded(fields);
+        bodyEnded(trailers);
     }
 
     @Override

@@ -3,13 +3,7 @@ package io.aioduct.http2;
 import io.aioduct.HttpHeaders;
 import io.aioduct.Request;
 import io.aioduct.RequestBody;
-import io.aioduct.syntax.ArrayHeaders;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.AsciiString;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,11 +12,6 @@ import org.jspecify.annotations.Nullable;
  * Stateless.
  */
 final class Http2Messages {
-    private static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
-    private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
-    private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
-    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
-
     private Http2Messages() {}
 
     /** The length the request body will have: its own, 0 for a bodiless POST/PUT/PATCH, -1 unknown or none. */
@@ -45,16 +34,16 @@ final class Http2Messages {
      * The request's header list, with the client's default User-Agent and Accept-Encoding (each null for
      * none) unless the request sets its own.
      */
-    static Http2Headers requestHeaders(
+    static HeaderList requestHeaders(
             Request request, @Nullable String userAgent, @Nullable String acceptEncoding, long length) {
         HttpHeaders headers = request.headers();
         // No validation: names and values were checked when the request was built.
-        DefaultHttp2Headers h = new DefaultHttp2Headers(false, headers.size() + 6);
-        h.method(request.method());
-        h.scheme(request.origin().scheme());
-        h.path(request.target());
+        HeaderList h = new HeaderList(headers.size() + 8);
+        h.add(":method", request.method());
+        h.add(":scheme", request.origin().scheme());
+        h.add(":path", request.target());
         String host = headers.first("Host");
-        h.authority(host != null ? host : request.origin().hostHeader());
+        h.add(":authority", host != null ? host : request.origin().hostHeader());
         boolean hasUserAgent = false;
         boolean hasAcceptEncoding = false;
         boolean hasContentType = false;
@@ -82,64 +71,41 @@ final class Http2Messages {
                 case "content-type" -> hasContentType = true;
                 default -> {}
             }
-            h.add(new AsciiString(lower), headers.value(i));
+            h.add(lower, headers.value(i));
         }
         if (!hasUserAgent && userAgent != null) {
-            h.add(USER_AGENT, userAgent);
+            h.add("user-agent", userAgent);
         }
         if (!hasAcceptEncoding && acceptEncoding != null) {
-            h.add(ACCEPT_ENCODING, acceptEncoding);
+            h.add("accept-encoding", acceptEncoding);
         }
         RequestBody body = request.body();
-        if (body != null && !hasContentType && body.contentType() != null) {
-            h.add(CONTENT_TYPE, body.contentType());
+        String contentType = body != null && !hasContentType ? body.contentType() : null;
+        if (contentType != null) {
+            h.add("content-type", contentType);
         }
         if (length >= 0) {
-            h.add(CONTENT_LENGTH, Long.toString(length));
+            h.add("content-length", Long.toString(length));
         }
         return h;
     }
 
     /** The request's trailers as an HTTP/2 header list (names in lower case), asked for now; or null. */
-    static @Nullable Http2Headers requestTrailers(Request request) {
+    static @Nullable HeaderList requestTrailers(Request request) {
         java.util.function.Supplier<HttpHeaders> supplier = request.trailers();
         if (supplier == null) {
             return null;
         }
         HttpHeaders trailers = supplier.get();
-        DefaultHttp2Headers h = new DefaultHttp2Headers(false, trailers.size());
+        HeaderList h = new HeaderList(trailers.size());
         for (int i = 0, n = trailers.size(); i < n; i++) {
-            h.add(new AsciiString(trailers.name(i).toLowerCase(Locale.ROOT)), trailers.value(i));
+            h.add(trailers.name(i).toLowerCase(Locale.ROOT), trailers.value(i));
         }
         return h;
-    }
-
-    /** The status of a response head the session already checked. */
-    static int status(Http2Headers headers) {
-        CharSequence s = headers.status();
-        return (s.charAt(0) - '0') * 100 + (s.charAt(1) - '0') * 10 + (s.charAt(2) - '0');
     }
 
     /** Whether a response has no content whatever it announces (RFC 9110 6.4.1): to HEAD, 204, 304. */
     static boolean hasNoContent(Request request, int status) {
         return status == 204 || status == 304 || request.method().equals("HEAD");
-    }
-
-    /**
-     * The regular fields of a response or trailer block, which the session already checked (RFC 9113
-     * section 8): names in lower case, values clean, no connection-specific field.
-     */
-    static HttpHeaders responseHeaders(Http2Headers headers) {
-        String[] fields = new String[headers.size() * 2];
-        int n = 0;
-        for (Map.Entry<CharSequence, CharSequence> e : headers) {
-            CharSequence name = e.getKey();
-            if (name.length() > 0 && name.charAt(0) == ':') {
-                continue;
-            }
-            fields[n++] = name.toString();
-            fields[n++] = e.getValue().toString();
-        }
-        return new ArrayHeaders(n == fields.length ? fields : Arrays.copyOf(fields, n));
     }
 }

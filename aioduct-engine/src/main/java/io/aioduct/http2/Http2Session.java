@@ -7,12 +7,6 @@ import io.aioduct.protocol.Http2Options;
 import io.aioduct.syntax.HeaderRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersEncoder;
-import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client side of one HTTP/2 connection, without I/O: {@link #receive} takes the bytes that arrived,
  * the write methods queue frames, and {@link #drainOutbound} hands the driver what to send. It speaks
- * RFC 9113: the preface and SETTINGS exchange, HPACK (Netty's encoder and decoder), CONTINUATION,
+ * RFC 9113: the preface and SETTINGS exchange, HPACK ({@link HpackEncoder}, {@link HpackDecoder}), CONTINUATION,
  * flow control in both directions, PING, RST_STREAM and GOAWAY. Push is refused (ENABLE_PUSH 0).
  *
  * <p>Errors: a stream error resets that stream only; a connection error sends GOAWAY, fails every
@@ -39,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * GOAWAY bound), so splitting inbound from outbound would only move that state behind accessors both
  * halves call; it reads top to bottom as the RFC's sections do (starting, sending, receiving each frame
  * type, errors). The parts with no share in that state already live apart: {@link Frames} (wire
- * constants and frame headers), {@link ResponseHeaderBlock} (decoded header checks), {@link
+ * constants and frame headers), the HPACK codec ({@link HpackEncoder}, {@link HpackDecoder}), {@link ResponseHeaderBlock}
+ * (decoded header checks), {@link
  * Http2Messages} (requests and responses as HTTP messages).
  */
 public final class Http2Session {
@@ -81,14 +76,16 @@ public final class Http2Session {
     private final ByteBufAllocator alloc;
     private final Listener listener;
     private final IntObjectHashMap<Stream> streams = new IntObjectHashMap<>();
-    private final DefaultHttp2HeadersEncoder encoder =
-            new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false);
-    private final DefaultHttp2HeadersDecoder decoder;
+    private final HpackEncoder encoder = new HpackEncoder();
+    private final HpackDecoder decoder;
+    private final ResponseHeaderBlock receivedBlock = new ResponseHeaderBlock();
     private @Nullable ByteBuf outbound;
     private int nextStreamId = 1;
     private long remoteMaxConcurrentStreams = Long.MAX_VALUE;
     private int remoteInitialWindow = Frames.DEFAULT_WINDOW;
     private int remoteMaxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
+    // Volatile: read by checkHeaderListSize on a blocking driver's thread before it takes the session.
+    private volatile long remoteMaxHeaderListSize = Long.MAX_VALUE;
     private boolean settingsReceived;
     private int connectionSendWindow = Frames.DEFAULT_WINDOW;
     private int connectionRecvWindow = Frames.DEFAULT_WINDOW;
@@ -109,7 +106,8 @@ public final class Http2Session {
         this.options = options;
         this.alloc = alloc;
         this.listener = listener;
-        this.decoder = ResponseHeaderBlock.decoder(options.maxHeaderListSize());
+        // We send no SETTINGS_HEADER_TABLE_SIZE, so the server's encoder may use the default 4096 octets.
+        this.decoder = new HpackDecoder(Frames.DEFAULT_HEADER_TABLE_SIZE, options.maxHeaderListSize());
     }
 
     // ---- starting ----
@@ -192,10 +190,10 @@ public final class Http2Session {
     // ---- sending ----
 
     /**
-     * Opens a stream with a request head. Returns its id, or -1 when no stream can open now (going away,
-     * at the stream limit, ids exhausted).
+     * Opens a stream with a request head (checked first with {@link #checkHeaderListSize}). Returns its id,
+     * or -1 when no stream can open now (going away, at the stream limit, ids exhausted).
      */
-    public int openStream(StreamHandler handler, Http2Headers headers, boolean endStream) {
+    public int openStream(StreamHandler handler, HeaderList headers, boolean endStream) {
         if (goingAway() || streams.size() >= capacity() || nextStreamId < 0) {
             return -1;
         }
@@ -203,15 +201,14 @@ public final class Http2Session {
         nextStreamId += 2;
         Stream s = new Stream(id, handler, remoteInitialWindow, options.streamWindow());
         s.localEnded = endStream;
-        CharSequence method = headers.method();
-        s.headRequest = method != null && AsciiString.contentEquals(method, "HEAD");
+        s.headRequest = "HEAD".equals(headers.first(":method"));
         streams.put(id, s);
         writeHeaderBlock(id, headers, endStream);
         return id;
     }
 
     /** Sends trailers, ending the request. */
-    public void writeTrailers(int id, Http2Headers trailers) {
+    public void writeTrailers(int id, HeaderList trailers) {
         Stream s = streams.get(id);
         if (s == null || s.localEnded) {
             return;
@@ -221,10 +218,24 @@ public final class Http2Session {
         maybeRemove(s);
     }
 
-    private void writeHeaderBlock(int id, Http2Headers headers, boolean endStream) {
+    /**
+     * Throws {@link IllegalArgumentException} for a header list larger than the server's
+     * SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 section 6.5.2), which it would refuse. Any thread: the
+     * drivers check a request head before they take the session.
+     */
+    void checkHeaderListSize(HeaderList headers) {
+        long limit = remoteMaxHeaderListSize;
+        long size = headers.listSize();
+        if (size > limit) {
+            throw new IllegalArgumentException("the request's HTTP/2 header list of " + size
+                    + " bytes exceeds the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + limit);
+        }
+    }
+
+    private void writeHeaderBlock(int id, HeaderList headers, boolean endStream) {
         ByteBuf block = alloc.buffer();
         try {
-            encoder.encodeHeaders(id, headers, block);
+            encoder.encode(block, headers);
             lastSentHeaderBytes = block.readableBytes();
             ByteBuf out = out();
             int flags = endStream ? Frames.FLAG_END_STREAM : 0;
@@ -238,8 +249,6 @@ public final class Http2Session {
                 Frames.writeHeader(out, n, Frames.CONTINUATION, last ? Frames.FLAG_END_HEADERS : 0, id);
                 out.writeBytes(block, n);
             }
-        } catch (Http2Exception e) {
-            throw new IllegalArgumentException("cannot encode the request headers: " + e.getMessage(), e);
         } finally {
             block.release();
         }
@@ -563,7 +572,8 @@ public final class Http2Session {
             connectionError(Frames.PROTOCOL_ERROR, "HEADERS padding longer than the frame");
             return;
         }
-        ByteBuf fragment = payload.slice(payload.readerIndex(), payload.readableBytes() - padding);
+        // The payload is this frame's own slice: dropping the padding from its end needs no second slice.
+        ByteBuf fragment = payload.writerIndex(payload.writerIndex() - padding);
         boolean end = (flags & Frames.FLAG_END_STREAM) != 0;
         if ((flags & Frames.FLAG_END_HEADERS) != 0) {
             headerBlockDone(streamId, end, fragment);
@@ -612,25 +622,21 @@ public final class Http2Session {
 
     /** A complete header block arrived: decode it (always, to keep HPACK in step), then apply it. */
     private void headerBlockDone(int streamId, boolean endStream, ByteBuf block) {
-        Http2Headers headers;
         lastReceivedHeaderBytes = block.readableBytes();
+        ResponseHeaderBlock fields = receivedBlock;
+        fields.reset();
+        boolean fits;
         try {
-            headers = decoder.decodeHeaders(streamId, block);
-        } catch (Http2Exception.HeaderListSizeException e) {
+            fits = decoder.decode(block, fields);
+        } catch (HpackDecoder.CompressionException e) {
+            connectionError(Frames.COMPRESSION_ERROR, "malformed header block: " + e.getMessage());
+            return;
+        }
+        if (!fits) {
             streamError(
                     streamId,
                     Frames.PROTOCOL_ERROR,
                     "response headers exceed the " + options.maxHeaderListSize() + "-byte header list limit");
-            return;
-        } catch (Http2Exception e) {
-            boolean compression = e.error() == io.netty.handler.codec.http2.Http2Error.COMPRESSION_ERROR;
-            if (e instanceof Http2Exception.StreamException && !compression) {
-                streamError(streamId, Frames.PROTOCOL_ERROR, "malformed response headers: " + e.getMessage());
-            } else {
-                connectionError(
-                        compression ? Frames.COMPRESSION_ERROR : Frames.PROTOCOL_ERROR,
-                        "malformed header block: " + e.getMessage());
-            }
             return;
         }
         Stream s = streams.get(streamId);
@@ -644,7 +650,6 @@ public final class Http2Session {
             streamError(streamId, Frames.STREAM_CLOSED, "HEADERS after the end of the response");
             return;
         }
-        ResponseHeaderBlock fields = (ResponseHeaderBlock) headers;
         if (s.headersReceived) {
             trailersReceived(s, fields, endStream);
         } else {
@@ -658,7 +663,7 @@ public final class Http2Session {
         int code = problem == null ? parseStatus(head.status()) : -1;
         if (problem == null && code < 100) {
             // 600-999 are no HTTP status, yet a client treats them as 5xx (RFC 9110 15): passed on.
-            problem = "response :status '" + HeaderRules.printable(head.status().toString())
+            problem = "response :status '" + HeaderRules.printable(head.status())
                     + "' is not a three-digit status code of at least 100 (RFC 9113 §8.3.2, RFC 9110 §15)";
         } else if (problem == null && code == 101) {
             problem = "interim response 101 Switching Protocols, which HTTP/2 does not allow (RFC 9113 §8.6)";
@@ -687,7 +692,7 @@ public final class Http2Session {
             s.remoteEnded = true;
             removed = removeIfClosed(s);
         }
-        s.handler.onResponse(head, head.contentLength(), endStream);
+        s.handler.onResponse(code, head.headers(), head.contentLength(), endStream);
         if (removed) {
             listener.onCapacityChanged();
         }
@@ -708,7 +713,7 @@ public final class Http2Session {
         }
         s.remoteEnded = true;
         boolean removed = removeIfClosed(s);
-        s.handler.onTrailers(trailers);
+        s.handler.onTrailers(trailers.headers());
         if (removed) {
             listener.onCapacityChanged();
         }
@@ -722,7 +727,7 @@ public final class Http2Session {
                 + " (RFC 9113 §8.1.1)";
     }
 
-    private static int parseStatus(CharSequence status) {
+    private static int parseStatus(String status) {
         if (status.length() != 3) {
             return -1;
         }
@@ -777,14 +782,7 @@ public final class Http2Session {
             int id = payload.readUnsignedShort();
             long value = payload.readUnsignedInt();
             switch (id) {
-                case Frames.SETTINGS_HEADER_TABLE_SIZE -> {
-                    try {
-                        encoder.configuration().maxHeaderTableSize(value);
-                    } catch (Http2Exception e) {
-                        connectionError(Frames.PROTOCOL_ERROR, "bad SETTINGS_HEADER_TABLE_SIZE " + value);
-                        return;
-                    }
-                }
+                case Frames.SETTINGS_HEADER_TABLE_SIZE -> encoder.peerMaxTableSize(value);
                 case Frames.SETTINGS_ENABLE_PUSH -> {
                     if (value > 1) {
                         connectionError(Frames.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH " + value);
@@ -819,14 +817,7 @@ public final class Http2Session {
                     }
                     remoteMaxFrameSize = (int) value;
                 }
-                case Frames.SETTINGS_MAX_HEADER_LIST_SIZE -> {
-                    try {
-                        encoder.configuration().maxHeaderListSize(value);
-                    } catch (Http2Exception e) {
-                        connectionError(Frames.PROTOCOL_ERROR, "bad SETTINGS_MAX_HEADER_LIST_SIZE " + value);
-                        return;
-                    }
-                }
+                case Frames.SETTINGS_MAX_HEADER_LIST_SIZE -> remoteMaxHeaderListSize = value;
                 default -> {
                     // Unknown settings are ignored (RFC 9113 section 6.5.2).
                 }

@@ -1,57 +1,81 @@
 package io.aioduct.http2;
 
+import io.aioduct.HttpHeaders;
+import io.aioduct.syntax.ArrayHeaders;
 import io.aioduct.syntax.HeaderRules;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.AsciiString;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One header block of a response (an interim or final head, or trailers) as HPACK decodes it, checked
- * field by field in the order the fields arrived against the rules of RFC 9113 section 8 that do not
- * depend on where the block stands in the response: field names (8.2, 8.2.1), field values (8.2.1),
- * connection-specific fields (8.2.2), pseudo-header order and names (8.3), and content-length (RFC 9110
- * 8.6). {@link Http2Session} applies the rest (one {@code :status} in a head, none in trailers, the status
- * itself, content-length against DATA) once it knows which the block is.
+ * One header block of a response (an interim or final head, or trailers) as {@link HpackDecoder} decodes
+ * it, checked field by field in the order the fields arrived against the rules of RFC 9113 section 8 that
+ * do not depend on where the block stands in the response: field names (8.2, 8.2.1), field values
+ * (8.2.1), connection-specific fields (8.2.2), pseudo-header order and names (8.3), and content-length
+ * (RFC 9110 8.6). {@link Http2Session} applies the rest (one {@code :status} in a head, none in trailers,
+ * the status itself, content-length against DATA) once it knows which the block is.
  *
- * <p>Netty's decoder runs with its own validation off, so a malformed block is always decoded to its end
- * (HPACK stays in step) and reported here, once, with a message naming the rule. Netty's checks (on
- * until this class) caught most field rules in their own words but missed others: whitespace at the
- * end of a value, pseudo-headers in trailers, content-length.
+ * <p>A malformed block is always decoded to its end (HPACK stays in step) and reported here, once, with a
+ * message naming the rule. The regular fields are kept as the engine's headers keep them (alternating
+ * names and values), so {@link #headers()} costs one exactly-sized array.
  *
- * <p>Threading: none; built and read on the thread that drives the session.
+ * <p>Threading: none; one per session, {@link #reset} before each block, built and read on the thread
+ * that drives the session.
  */
-final class ResponseHeaderBlock extends DefaultHttp2Headers {
-    private static final AsciiString STATUS = AsciiString.cached(":status");
-    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+final class ResponseHeaderBlock implements HpackDecoder.Sink {
+    private static final String STATUS = ":status";
+    private static final String CONTENT_LENGTH = "content-length";
 
     private @Nullable String malformed;
     private boolean regularSeen;
     private int statusFields;
-    private @Nullable CharSequence otherPseudo;
+    private @Nullable String status;
+    private @Nullable String otherPseudo;
     private long contentLength = -1;
+    // The regular fields, alternating names and values: fields[0, size).
+    private String[] fields = new String[32];
+    private int size;
 
-    private ResponseHeaderBlock(int sizeHint) {
-        super(false, false, sizeHint);
-    }
-
-    /** An HPACK decoder whose blocks are {@code ResponseHeaderBlock}s, Netty's own validation off. */
-    static DefaultHttp2HeadersDecoder decoder(long maxHeaderListSize) {
-        return new DefaultHttp2HeadersDecoder(false, maxHeaderListSize) {
-            @Override
-            protected Http2Headers newHeaders() {
-                return new ResponseHeaderBlock(numberOfHeadersGuess());
-            }
-        };
+    /** Forgets the previous block. */
+    void reset() {
+        malformed = null;
+        regularSeen = false;
+        statusFields = 0;
+        status = null;
+        otherPseudo = null;
+        contentLength = -1;
+        if (fields.length > 256) {
+            fields = new String[32]; // do not keep an unusually large block's array
+        } else {
+            Arrays.fill(fields, 0, size, null);
+        }
+        size = 0;
     }
 
     @Override
-    public Http2Headers add(CharSequence name, CharSequence value) {
+    public void field(String name, String value) {
         if (malformed == null) {
             malformed = check(name, value);
         }
-        return super.add(name, value);
+        if (name.isEmpty() || name.charAt(0) != ':') {
+            if (size == fields.length) {
+                fields = Arrays.copyOf(fields, size * 2);
+            }
+            fields[size++] = name;
+            fields[size++] = value;
+        } else if (status == null && name.equals(STATUS)) {
+            status = value;
+        }
+    }
+
+    /** The {@code :status} value (the first one), valid once {@link #headProblem} is null. */
+    String status() {
+        String s = status;
+        return s != null ? s : "";
+    }
+
+    /** The regular fields, names in lower case: the response's headers or trailers. */
+    HttpHeaders headers() {
+        return size == 0 ? ArrayHeaders.EMPTY : new ArrayHeaders(Arrays.copyOf(fields, size));
     }
 
     /** Why this block is malformed as the head of a response (interim or final), or null. */
@@ -79,7 +103,7 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
             return malformed;
         }
         if (statusFields > 0 || otherPseudo != null) {
-            CharSequence name = statusFields > 0 ? STATUS : otherPseudo;
+            String name = statusFields > 0 ? STATUS : otherPseudo;
             return "pseudo-header " + name + " in trailers (RFC 9113 §8.1)";
         }
         return null;
@@ -90,7 +114,7 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
         return contentLength;
     }
 
-    private @Nullable String check(CharSequence name, CharSequence value) {
+    private @Nullable String check(String name, String value) {
         int n = name.length();
         if (n == 0) {
             return "a field with an empty field name (RFC 9113 §8.2.1)";
@@ -99,7 +123,7 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
             if (regularSeen) {
                 return "pseudo-header " + printable(name) + " after a regular field (RFC 9113 §8.3)";
             }
-            if (AsciiString.contentEquals(name, STATUS)) {
+            if (name.equals(STATUS)) {
                 statusFields++;
             } else if (otherPseudo == null) {
                 otherPseudo = printable(name);
@@ -124,19 +148,16 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
         if (isConnectionSpecific(name)) {
             return "connection-specific field '" + name + "' (RFC 9113 §8.2.2)";
         }
-        if (n == 2
-                && name.charAt(0) == 't'
-                && name.charAt(1) == 'e'
-                && !AsciiString.contentEqualsIgnoreCase(value, "trailers")) {
+        if (n == 2 && name.charAt(0) == 't' && name.charAt(1) == 'e' && !value.equalsIgnoreCase("trailers")) {
             return "te other than 'trailers' (RFC 9113 §8.2.2)";
         }
-        if (AsciiString.contentEquals(name, CONTENT_LENGTH)) {
+        if (name.equals(CONTENT_LENGTH)) {
             return contentLength(value);
         }
         return null;
     }
 
-    private static @Nullable String valueProblem(CharSequence value) {
+    private static @Nullable String valueProblem(String value) {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
@@ -155,12 +176,12 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
     }
 
     /** Names are lower case and checked by now, so an exact comparison is enough. */
-    private static boolean isConnectionSpecific(CharSequence name) {
+    private static boolean isConnectionSpecific(String name) {
         return switch (name.length()) {
-            case 7 -> AsciiString.contentEquals(name, "upgrade");
-            case 10 -> AsciiString.contentEquals(name, "connection") || AsciiString.contentEquals(name, "keep-alive");
-            case 16 -> AsciiString.contentEquals(name, "proxy-connection");
-            case 17 -> AsciiString.contentEquals(name, "transfer-encoding");
+            case 7 -> name.equals("upgrade");
+            case 10 -> name.equals("connection") || name.equals("keep-alive");
+            case 16 -> name.equals("proxy-connection");
+            case 17 -> name.equals("transfer-encoding");
             default -> false;
         };
     }
@@ -169,7 +190,7 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
      * Takes one content-length field: 1*DIGIT, or a list repeating one value (RFC 9110 8.6 lets a recipient
      * accept "5, 5" as 5, as our HTTP/1.1 parser does); every field must agree.
      */
-    private @Nullable String contentLength(CharSequence value) {
+    private @Nullable String contentLength(String value) {
         int i = 0;
         int n = value.length();
         while (i <= n) {
@@ -197,14 +218,14 @@ final class ResponseHeaderBlock extends DefaultHttp2Headers {
         return null;
     }
 
-    private static String pseudoName(CharSequence name) {
-        return switch (name.toString()) {
+    private static String pseudoName(String name) {
+        return switch (name) {
             case ":method", ":scheme", ":authority", ":path", ":protocol" -> "request pseudo-header " + name;
             default -> "unknown pseudo-header " + name;
         };
     }
 
-    private static String printable(CharSequence s) {
-        return HeaderRules.printable(s.toString());
+    private static String printable(String s) {
+        return HeaderRules.printable(s);
     }
 }

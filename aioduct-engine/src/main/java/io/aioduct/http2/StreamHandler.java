@@ -1,7 +1,7 @@
 package io.aioduct.http2;
 
+import io.aioduct.HttpHeaders;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * What happens on one client stream, as the {@link Http2Session} reports it. Called on whatever thread
@@ -12,11 +12,12 @@ public interface StreamHandler {
 
     /**
      * The final (non-1xx) response head, well-formed (RFC 9113 section 8): one {@code :status} of three
-     * digits first, lower-case regular fields with clean values, no connection-specific field, at most one
-     * content-length value, whose {@code contentLength} this is (-1 without one). A malformed head never
-     * arrives here: the session resets the stream and calls {@link #onClosed} instead.
+     * digits first ({@code status}), lower-case regular fields with clean values ({@code headers}, without
+     * the pseudo-header), no connection-specific field, at most one content-length value, whose {@code
+     * contentLength} this is (-1 without one). A malformed head never arrives here: the session resets the
+     * stream and calls {@link #onClosed} instead.
      */
-    void onResponse(Http2Headers head, long contentLength, boolean endStream);
+    void onResponse(int status, HttpHeaders headers, long contentLength, boolean endStream);
 
     /** An interim (1xx) response head, well-formed like {@link #onResponse}'s; the final one follows. */
     default void onInterim(int status) {}
@@ -25,7 +26,7 @@ public interface StreamHandler {
      * The trailers, which end the stream: regular fields only, and the DATA before them matched any
      * content-length. Malformed ones never arrive here (see {@link #onResponse}).
      */
-    void onTrailers(Http2Headers trailers);
+    void onTrailers(HttpHeaders trailers);
 
     /**
      * Response payload: {@code length} bytes of {@code in} at {@code index}, valid only during the call.
