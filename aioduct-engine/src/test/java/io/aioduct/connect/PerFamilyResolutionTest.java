@@ -7,6 +7,7 @@ import io.aioduct.AioductClient;
 import io.aioduct.ConnectFailedException;
 import io.aioduct.Response;
 import io.aioduct.engine.EngineConfig;
+import io.aioduct.testing.DnsTestServer;
 import io.aioduct.testing.EngineTest;
 import io.aioduct.testing.RuntimeKind;
 import io.aioduct.testing.TestServer;

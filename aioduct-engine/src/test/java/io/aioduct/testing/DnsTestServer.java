@@ -1,5 +1,6 @@
-package io.aioduct.connect;
+package io.aioduct.testing;
 
+import io.aioduct.connect.DnsResolver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -66,7 +67,7 @@ public final class DnsTestServer implements AutoCloseable {
     }
 
     /** A resolver asking only this server: no hosts file, no search domains, {@code queryTimeout} per query. */
-    DnsResolver resolver(java.time.Duration queryTimeout) {
+    public DnsResolver resolver(java.time.Duration queryTimeout) {
         return DnsResolver.builder()
                 .nameServers(List.of(address()))
                 .hostsFile(false)
@@ -76,7 +77,7 @@ public final class DnsTestServer implements AutoCloseable {
     }
 
     /** {@code type} questions for {@code name} get {@code addresses} once {@code when} completes. */
-    DnsTestServer answer(String name, DnsRecordType type, List<InetAddress> addresses, CompletionStage<?> when) {
+    public DnsTestServer answer(String name, DnsRecordType type, List<InetAddress> addresses, CompletionStage<?> when) {
         replies.put(key(name, type), new Reply(List.copyOf(addresses), when));
         return this;
     }
@@ -86,13 +87,13 @@ public final class DnsTestServer implements AutoCloseable {
     }
 
     /** {@code type} questions for {@code name} get SERVFAIL. */
-    DnsTestServer fail(String name, DnsRecordType type) {
+    public DnsTestServer fail(String name, DnsRecordType type) {
         replies.put(key(name, type), new Reply(null, CompletableFuture.completedFuture(null)));
         return this;
     }
 
     /** The questions received, as {@code "A name"} lines, in order. */
-    List<String> questions() {
+    public List<String> questions() {
         return List.copyOf(questions);
     }
 
