@@ -46,6 +46,20 @@ final class BlockingSocketReader {
      * System#nanoTime}); 0 when no such read is waiting.
      */
     volatile long armedUntil;
+
+    /** {@link #armedUntil} once the watcher fired for the read that armed it. */
+    private static final long FIRED = Long.MIN_VALUE;
+
+    private static final java.lang.invoke.VarHandle ARMED_UNTIL;
+
+    static {
+        try {
+            ARMED_UNTIL = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(BlockingSocketReader.class, "armedUntil", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** {@link ReadDeadlines} closed the socket under a read that waited past its deadline. */
     private volatile boolean deadlinePassed;
     /** Whether {@link ReadDeadlines} knows this reader. */
@@ -105,9 +119,14 @@ final class BlockingSocketReader {
             }
             throw e;
         } finally {
-            if (watch) {
-                armedUntil = 0;
+            if (watch && (long) ARMED_UNTIL.getAndSet(this, 0L) == FIRED) {
+                // The watcher fired for this read while it completed: the socket is being closed under it.
+                // The read ends as that timeout, so the connection is never handed on half-closed.
+                deadlinePassed = true;
             }
+        }
+        if (deadlinePassed) {
+            throw new java.net.SocketException("closed by the read deadline");
         }
         if (n == room && readChunk < READ_MAX) {
             // The socket had more than we asked for: a bulk body. Read more at a time from now on.
@@ -123,15 +142,21 @@ final class BlockingSocketReader {
             ReadDeadlines.SHARED.watch(this);
         }
         long until = System.nanoTime() + millis * 1_000_000L;
-        until = until == 0 ? 1 : until; // 0 means "not armed"
+        until = until == 0 || until == FIRED ? 1 : until; // 0 means "not armed", FIRED "fired"
         armedUntil = until;
         ReadDeadlines.SHARED.armed(until);
     }
 
-    /** Called by {@link ReadDeadlines}: a read waited past its deadline; closing the socket wakes it. */
-    void deadlinePassed() {
-        deadlinePassed = true;
-        transport.close();
+    /**
+     * Called by {@link ReadDeadlines} for a read it saw armed until {@code deadline}, now past: closes the
+     * socket to wake it, unless that read already completed (it clears {@link #armedUntil} atomically, so a
+     * watcher that looked a moment too late never closes a socket under a later read).
+     */
+    void deadlinePassed(long deadline) {
+        if (ARMED_UNTIL.compareAndSet(this, deadline, FIRED)) {
+            deadlinePassed = true;
+            transport.close();
+        }
     }
 
     /**

@@ -94,9 +94,9 @@ final class ReadDeadlines {
                 continue;
             }
             long d = r.armedUntil;
-            if (d == 0) continue;
+            if (d == 0 || d == Long.MIN_VALUE) continue; // not armed, or already fired
             if (d - now <= 0) {
-                r.deadlinePassed();
+                r.deadlinePassed(d);
             } else if (next == IDLE || d - next < 0) {
                 next = d;
             }
