@@ -6,12 +6,14 @@ import io.aioduct.AioductClient;
 import io.aioduct.Response;
 import io.aioduct.connect.Resolver;
 import io.aioduct.engine.HttpEngine;
+import io.aioduct.proxy.Proxy;
 import io.aioduct.spring.autoconfigure.AioductEngineConfigCustomizer;
 import io.aioduct.spring.metrics.AioductMetricsTestSupport;
 import io.aioduct.spring.testing.NoLeaks;
 import io.aioduct.testing.H2TestServer;
 import io.aioduct.testing.TestServer;
 import io.aioduct.testing.TlsMaterial;
+import io.aioduct.testing.proxy.FaultProxy;
 import io.aioduct.tls.TlsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -41,7 +43,8 @@ import org.springframework.web.client.RestClient;
 /**
  * Keeps the meter table of docs/metrics.md true: drives traffic on all three runtimes through every feature
  * that makes a meter (direct requests with a URI template, a host name to resolve, HTTP/1.1 and HTTP/2 over
- * TLS, a refused connect, a redirect through RestClient, the io-uring cores), collects every registered
+ * TLS, a refused connect, a redirect through RestClient, a tunnel through a CONNECT proxy, the io-uring
+ * cores), collects every registered
  * {@code aioduct.*} meter with its type and tag keys, and fails when they and the page's table disagree in
  * either direction.
  */
@@ -88,14 +91,20 @@ class MetricsReferenceTest extends NoLeaks {
         Map<String, String> types = new TreeMap<>();
         TlsMaterial tls = TlsMaterial.shared();
         try (TestServer http1 = TestServer.start();
+                TestServer behindProxy = TestServer.start();
+                FaultProxy proxy = FaultProxy.start(Proxy.Type.HTTP, FaultProxy.Fault.NONE);
                 H2TestServer h2 = H2TestServer.startTls(tls)) {
             http1.route("/hello", (req, ex) -> ex.respond(200, "hello"));
+            behindProxy.route("/tunnelled", (req, ex) -> ex.respond(200, "through the tunnel"));
+            Proxy tunnelling = proxy.proxy().tunnellingAll();
             http1.route("/moved", (req, ex) -> ex.respond(302, new byte[0], "Location", "/hello"));
             h2.route("/h2", (req, ex) -> ex.respond(200, "over h2"));
             AioductEngineConfigCustomizer trustAndResolve = b -> b.resolver(Resolver.of(Map.of(
                             "localhost", List.of(InetAddress.getLoopbackAddress()),
                             "127.0.0.1", List.of(InetAddress.getLoopbackAddress()))))
-                    .tls(TlsConfig.builder().trustPem(tls.caCertificatePem()).build());
+                    .tls(TlsConfig.builder().trustPem(tls.caCertificatePem()).build())
+                    // One origin through a CONNECT tunnel (aioduct.tunnel, the proxy tag of aioduct.connect).
+                    .proxy(origin -> origin.port() == behindProxy.port() ? tunnelling : null);
             for (String kind : List.of("pooled", "virtual", "io-uring")) {
                 AioductMetricsTestSupport.runner(kind)
                         .withBean(AioductEngineConfigCustomizer.class, () -> trustAndResolve)
@@ -109,6 +118,10 @@ class MetricsReferenceTest extends NoLeaks {
                             }
                             try (Response r = client.get(h2.uri("/h2")).execute()) {
                                 assertThat(r.body().string()).isEqualTo("over h2");
+                            }
+                            try (Response r =
+                                    client.get(behindProxy.uri("/tunnelled")).execute()) {
+                                assertThat(r.body().string()).isEqualTo("through the tunnel");
                             }
                             TestServer closed = TestServer.start();
                             URI refused = closed.toUri("/x");
