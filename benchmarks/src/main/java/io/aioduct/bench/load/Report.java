@@ -79,7 +79,11 @@ public final class Report {
                 meta.load(r);
             }
         }
-        List<Row> rows = read(csv);
+        // A run with baseline= also holds the other build's turns (name@baseline): they are Compare's
+        // input, not contenders of the report.
+        List<Row> rows = read(csv).stream()
+                .filter(r -> !r.contender().endsWith(LoadMain.BASELINE_SUFFIX))
+                .toList();
         Map<String, List<Summary>> byScenario = summarise(rows);
         Path images = Files.createDirectories(docs.resolve("images"));
         chart(byScenario, meta, images.resolve("benchmarks.png"));
