@@ -707,6 +707,12 @@ public final class BodyBuffer implements ByteSink, BodySource, AbandonWatch.Targ
         if (q == null) {
             return true;
         }
+        long total = (long) arrayLength + queued;
+        if (ended && total <= limit && (array == null || array.length < total)) {
+            // Everything has arrived: one array of exactly the body's size, which takeArray hands out as
+            // it is (growing from 8 KiB and trimming cost a 4 KiB chunked body 12 KiB instead of 4).
+            array = array == null ? new byte[(int) total] : Arrays.copyOf(array, (int) total);
+        }
         ByteBuf b;
         while ((b = q.pollFirst()) != null) {
             try {
