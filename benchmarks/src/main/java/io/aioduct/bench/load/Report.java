@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -406,7 +407,87 @@ public final class Report {
                     parts.isEmpty() ? "–" : String.join("; ", parts),
                     met));
         }
+        // 7. The virtual runtime against Helidon, the other virtual-thread client, on small HTTP/1.1 GETs:
+        //    >= 1.2x its req/s at <= 0.8x its CPU per request, at 16, 64 and 256 in flight.
+        {
+            List<String> parts = new ArrayList<>();
+            Boolean met = null;
+            for (String sc : List.of("h1-get-small-c16", "h1-get-small-c64", "h1-get-small-c256")) {
+                List<Summary> l = by.getOrDefault(sc, List.of());
+                var v = find(l, "aioduct-virtual");
+                var h = find(l, "helidon4");
+                if (v.isEmpty() || h.isEmpty()) continue;
+                double r = v.get().rps() / h.get().rps();
+                double c = v.get().cpuUs() / h.get().cpuUs();
+                parts.add(String.format(Locale.ROOT, "%s %.2f× req/s, %.2f× CPU", sc.substring(3), r, c));
+                met = (met == null || met) && r >= 1.2 && c <= 0.8;
+            }
+            out.add(new Target(
+                    "Virtual runtime vs Helidon, HTTP/1.1 small GET at 16 / 64 / 256 in flight: ≥ 1.2× its req/s at ≤ 0.8× its CPU/req",
+                    parts.isEmpty() ? "–" : String.join("; ", parts),
+                    met));
+        }
+        // 8. CPU per request against the leanest peer (the one with the lowest CPU per request that completed
+        //    requests), whichever aioduct runtime is leanest.
+        for (String[] sc : new String[][] {
+            {"h1-get-64k-c64", "HTTP/1.1 64 KiB GET, 64 in flight"},
+            {"h2c-get-64k-s64", "h2c 64 KiB GET, 64 streams"},
+            {"h2c-get-small-s64", "h2c small GET, 64 streams"}
+        }) {
+            List<Summary> l = by.getOrDefault(sc[0], List.of());
+            String name = "CPU/req ≤ 0.8× the leanest peer's, " + sc[1];
+            var peer = leanest(l, Summary::isPeer);
+            var ours = leanest(l, Summary::isAioduct);
+            if (peer.isEmpty() || ours.isEmpty()) {
+                out.add(new Target(name, "–", null));
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            for (Summary s : l) {
+                if (s.isAioduct() && s.rps() > 0) {
+                    parts.add(String.format(
+                            Locale.ROOT,
+                            "%s %.2f× (%.1f µs)",
+                            s.contender(),
+                            s.cpuUs() / peer.get().cpuUs(),
+                            s.cpuUs()));
+                }
+            }
+            out.add(new Target(
+                    name,
+                    String.format(
+                                    Locale.ROOT,
+                                    "vs %s %.1f µs: ",
+                                    peer.get().contender(),
+                                    peer.get().cpuUs())
+                            + String.join(", ", parts),
+                    ours.get().cpuUs() / peer.get().cpuUs() <= 0.8));
+        }
+        // 9. <= 2 KB allocated per h2c small request, every runtime.
+        {
+            List<Summary> l = by.getOrDefault("h2c-get-small-s64", List.of());
+            List<String> parts = new ArrayList<>();
+            boolean met = true;
+            for (Summary s : l) {
+                if (s.isAioduct()) {
+                    parts.add(String.format(Locale.ROOT, "%s %.0f B", s.contender(), s.allocBytes()));
+                    met &= s.allocBytes() <= 2048;
+                }
+            }
+            out.add(new Target(
+                    "Allocation per h2c small request ≤ 2 KB, every runtime",
+                    parts.isEmpty() ? "–" : String.join(", ", parts),
+                    parts.isEmpty() ? null : met));
+        }
         return out;
+    }
+
+    /** The contender of a kind with the lowest CPU per request among those that completed requests. */
+    static Optional<Summary> leanest(List<Summary> s, Predicate<Summary> kind) {
+        return s.stream()
+                .filter(kind)
+                .filter(x -> x.rps() > 0 && !Double.isNaN(x.cpuUs()))
+                .min(Comparator.comparingDouble(Summary::cpuUs));
     }
 
     static String fmt(double v, int decimals) {

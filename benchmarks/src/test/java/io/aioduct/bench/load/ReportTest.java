@@ -134,6 +134,51 @@ class ReportTest {
     }
 
     @Test
+    void cpuTargetsCompareTheLeanestRuntimeWithTheLeanestPeerThatCompletedRequests() {
+        List<Row> rows = new ArrayList<>();
+        rows.add(row("h2c-get-64k-s64", "aioduct-pooled", 0, 11_000, 900, 50, 69_000));
+        rows.add(row("h2c-get-64k-s64", "aioduct-io-uring", 0, 12_000, 900, 40, 69_000));
+        // okhttp4 is the fastest peer, apache the leanest; a peer that completed nothing does not count.
+        rows.add(row("h2c-get-64k-s64", "okhttp4", 0, 11_500, 900, 70, 130_000));
+        rows.add(row("h2c-get-64k-s64", "apache5-async", 0, 9_000, 900, 52, 190_000));
+        rows.add(row("h2c-get-64k-s64", "reactor-netty", 0, 0, 0, 5, 1_000));
+        rows.add(row("h2c-get-small-s64", "aioduct-pooled", 0, 40_000, 900, 18, 1_900));
+        rows.add(row("h2c-get-small-s64", "aioduct-virtual", 0, 36_000, 900, 25, 2_300));
+        rows.add(row("h2c-get-small-s64", "apache5-async", 0, 35_000, 900, 21, 9_000));
+        for (String sc : List.of("h1-get-small-c16", "h1-get-small-c64")) {
+            rows.add(row(sc, "aioduct-virtual", 0, 60_000, 900, 15, 1_100));
+            rows.add(row(sc, "helidon4", 0, 48_000, 900, 19, 65_000));
+        }
+        List<Report.Target> targets = Report.evaluate(Report.summarise(rows));
+
+        Report.Target h2c64k = target(targets, "CPU/req ≤ 0.8× the leanest peer's, h2c 64 KiB");
+        // 40 / 52 = 0.77: met by io-uring, the leanest runtime; pooled (0.96x) is listed too.
+        assertThat(h2c64k.met()).isTrue();
+        assertThat(h2c64k.measured())
+                .contains("vs apache5-async 52.0 µs", "aioduct-io-uring 0.77×", "aioduct-pooled 0.96×");
+        // 18 / 21 = 0.86: missed.
+        Report.Target h2cSmall = target(targets, "CPU/req ≤ 0.8× the leanest peer's, h2c small");
+        assertThat(h2cSmall.met()).isFalse();
+        // virtual 2,300 B over 2 KB: missed.
+        assertThat(target(targets, "Allocation per h2c small request").met()).isFalse();
+        // 60k / 48k = 1.25x req/s and 15 / 19 = 0.79x CPU at 16 and 64 (256 not in the run): met.
+        Report.Target helidon = target(targets, "Virtual runtime vs Helidon");
+        assertThat(helidon.met()).isTrue();
+        assertThat(helidon.measured()).contains("get-small-c16 1.25× req/s, 0.79× CPU");
+        // A scenario not in the run is not measured, never met.
+        assertThat(target(targets, "CPU/req ≤ 0.8× the leanest peer's, HTTP/1.1 64 KiB")
+                        .met())
+                .isNull();
+    }
+
+    private static Report.Target target(List<Report.Target> targets, String prefix) {
+        return targets.stream()
+                .filter(t -> t.target().startsWith(prefix))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void writesTablesBetweenTheMarkersAndAChart(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("load-1.csv");
         List<String> lines = new ArrayList<>(List.of(Row.HEADER));
