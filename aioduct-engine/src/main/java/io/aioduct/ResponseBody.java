@@ -4,6 +4,8 @@ import io.aioduct.body.BodySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -13,7 +15,6 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A response body, streamed from the connection. Consume it once, in one of these ways: {@link
@@ -29,7 +30,18 @@ public final class ResponseBody implements AutoCloseable {
     private final BodySource source;
     private final HttpHeaders headers;
     private final long bufferLimit;
-    private final AtomicBoolean consumed = new AtomicBoolean();
+    /** 1 once read or closed. A field behind a VarHandle, not an AtomicBoolean: one object less per response. */
+    private volatile int consumed;
+
+    private static final VarHandle CONSUMED;
+
+    static {
+        try {
+            CONSUMED = MethodHandles.lookup().findVarHandle(ResponseBody.class, "consumed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     ResponseBody(BodySource source, HttpHeaders headers, long bufferLimit) {
         this.source = source;
@@ -102,7 +114,7 @@ public final class ResponseBody implements AutoCloseable {
     /** Discards the body. Closes the connection unless the body had already fully arrived. Idempotent. */
     @Override
     public void close() {
-        consumed.set(true);
+        consumed = 1;
         source.close();
     }
 
@@ -129,7 +141,7 @@ public final class ResponseBody implements AutoCloseable {
     }
 
     private void claim() {
-        if (!consumed.compareAndSet(false, true)) {
+        if (!CONSUMED.compareAndSet(this, 0, 1)) {
             throw new IllegalStateException("the response body was already consumed or closed; read it only once");
         }
     }

@@ -23,7 +23,8 @@ public final class HeaderRules {
 
     /** Whether byte {@code b} may appear in a field value: HTAB, SP, VCHAR or obs-text. */
     public static boolean isValueByte(int b) {
-        return b == '\t' || (b >= 0x20 && b != 0x7f && b <= 0xff);
+        // The common case (a visible char or space) first: one compare per byte fewer on every field value.
+        return (b >= 0x20 && b != 0x7f && b <= 0xff) || b == '\t';
     }
 
     /**
