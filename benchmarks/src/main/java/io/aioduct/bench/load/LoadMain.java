@@ -23,16 +23,17 @@ import java.util.Properties;
  * scenario group starts one JVM per contender pinned to the client CPU, and runs each scenario in rounds,
  * contenders taking turns (the order rotates every round, so drift hits everyone alike); wrk / h2load
  * take their turn too. Every turn is a short warm-up then a timed window, one CSV row. The first turn of
- * a contender in a group warms up long (the JIT settles), the first turn in a later scenario warms up
- * shorter, the later rounds' turns briefly. Finally {@link Report} writes docs/benchmarks.md and the chart.
+ * a contender in a group warms up long, then runs untimed windows until its rate stops rising ({@link
+ * Settle}: the JIT has settled), the first turn in a later scenario warms up shorter, the later rounds'
+ * turns briefly. Finally {@link Report} writes docs/benchmarks.md and the chart.
  *
  * <p>Arguments, {@code key=value}: {@code groups=h1,h2c,spring,idle}, {@code scenarios=substring,...},
  * {@code contenders=name,...}, {@code rounds=3}, {@code window=1.5} (s), {@code group-warm=10},
- * {@code scenario-warm=1.5}, {@code turn-warm=0.5} (s), {@code idle-n=10000}, {@code report=true}, {@code
+ * {@code scenario-warm=1.5}, {@code turn-warm=0.5} (s), {@code settle=40} (s of settling at most, 0 = off), {@code idle-n=10000}, {@code report=true}, {@code
  * note=text_with_underscores} (conditions, into the report), {@code baseline=/other/checkout} (every aioduct
  * contender also runs from that build as {@code name@baseline}, taking turns with this one; see {@link
  * Compare}). {@code quick} = 1 round, 1 s windows, 1 s
- * warm-ups, 500 idle connections, no report (for trying the harness).
+ * warm-ups, no settling, 500 idle connections, no report (for trying the harness).
  */
 public final class LoadMain {
     static final int CLIENT_CPU = 0;
@@ -61,6 +62,9 @@ public final class LoadMain {
             "-Xms2g",
             "-Xmx2g");
 
+    /** The untimed window {@link Settle} compares while a contender warms up. */
+    static final long SETTLE_PROBE_MS = 2000;
+
     /** The name suffix of a contender run from the {@code baseline} build. */
     static final String BASELINE_SUFFIX = "@baseline";
 
@@ -76,6 +80,7 @@ public final class LoadMain {
             long groupWarmMs,
             long scenarioWarmMs,
             long turnWarmMs,
+            long settleMs,
             int idleN,
             boolean report,
             String note,
@@ -90,6 +95,7 @@ public final class LoadMain {
                     a.putIfAbsent("group-warm", "1");
                     a.putIfAbsent("scenario-warm", "1");
                     a.putIfAbsent("turn-warm", "1");
+                    a.putIfAbsent("settle", "0");
                     a.putIfAbsent("idle-n", "500");
                     a.putIfAbsent("report", "false");
                     continue;
@@ -109,6 +115,7 @@ public final class LoadMain {
                     "group-warm",
                     "scenario-warm",
                     "turn-warm",
+                    "settle",
                     "idle-n",
                     "report",
                     "note",
@@ -127,6 +134,7 @@ public final class LoadMain {
                     seconds(a.getOrDefault("group-warm", "10")),
                     seconds(a.getOrDefault("scenario-warm", "1.5")),
                     seconds(a.getOrDefault("turn-warm", "0.5")),
+                    seconds(a.getOrDefault("settle", "40")),
                     Integer.parseInt(a.getOrDefault("idle-n", "10000")),
                     Boolean.parseBoolean(a.getOrDefault("report", "true")),
                     a.getOrDefault("note", "").replace('_', ' '),
@@ -155,12 +163,13 @@ public final class LoadMain {
         String describe() {
             return String.format(
                             Locale.ROOT,
-                            "rounds=%d window=%.1fs group-warm=%.1fs scenario-warm=%.1fs turn-warm=%.1fs idle-n=%d",
+                            "rounds=%d window=%.1fs group-warm=%.1fs scenario-warm=%.1fs turn-warm=%.1fs settle=%.0fs idle-n=%d",
                             rounds,
                             windowMs / 1e3,
                             groupWarmMs / 1e3,
                             scenarioWarmMs / 1e3,
                             turnWarmMs / 1e3,
+                            settleMs / 1e3,
                             idleN)
                     + (baseline.isEmpty() ? "" : " baseline=" + baseline);
         }
@@ -307,10 +316,15 @@ public final class LoadMain {
                 for (int round = 0; round < st.rounds(); round++) {
                     for (int i = 0; i < runners.size(); i++) {
                         Runner r = runners.get((i + round) % runners.size());
-                        long warm = round > 0
-                                ? st.turnWarmMs()
-                                : firstScenario && r instanceof WorkerProcess ? firstWarmMs : st.scenarioWarmMs();
+                        boolean first = round == 0 && firstScenario && r instanceof WorkerProcess;
+                        long warm = round > 0 ? st.turnWarmMs() : first ? firstWarmMs : st.scenarioWarmMs();
                         try {
+                            if (first && st.settleMs() > 0) {
+                                // The fixed warm-up, then untimed windows until the rate stops rising.
+                                System.out.println(
+                                        Settle.warm(r, s, url(server, s), warm, SETTLE_PROBE_MS, st.settleMs()));
+                                warm = st.scenarioWarmMs();
+                            }
                             Sample x = r.run(s, url(server, s), warm, st.windowMs());
                             Row row = Row.of(s, r, round, x);
                             out.write(row.toCsv() + "\n");

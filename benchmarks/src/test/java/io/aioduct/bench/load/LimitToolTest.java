@@ -89,6 +89,8 @@ class LimitToolTest {
         assertThat(s.rounds()).isEqualTo(1);
         assertThat(s.windowMs()).isEqualTo(500);
         assertThat(s.report()).isFalse();
+        assertThat(s.settleMs()).as("quick does not settle").isZero();
+        assertThat(LoadMain.Settings.parse().settleMs()).isEqualTo(40_000);
         assertThat(s.wants(Scenario.all().getFirst())).isTrue();
         assertThat(s.wants(new Scenario("h2c-get-small-s64", "h2c", Protocol.H2C, "/small", "GET", 0, 64, false)))
                 .isFalse();
